@@ -1,0 +1,1 @@
+# Stock truth (reservations, POS connections, sync log) arrives with the inventory issue.

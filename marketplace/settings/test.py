@@ -1,0 +1,15 @@
+"""Test settings: same as base, with fast hashing and captured e-mail.
+
+DATABASE_URL and REDIS_URL still decide PostgreSQL and Redis; tasks run eagerly unless a
+test starts a real worker (tests/test_celery_worker.py).
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / ".test-media"
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = "stadsmarkt-test"

@@ -1,0 +1,21 @@
+"""Reads of shops for the public storefront (only active shops are public)."""
+
+from django.db.models import QuerySet
+from oscar.core.loading import get_model
+
+from .models import Shop, ShopStatus
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+def shops_for_storefront() -> QuerySet[Shop]:
+    return Shop.objects.filter(status=ShopStatus.ACTIVE).select_related("partner")
+
+
+def offers_for_shop(*, shop: Shop) -> QuerySet:
+    """The shop's public products with price and stock, one row per stock record."""
+    return (
+        StockRecord.objects.filter(partner_id=shop.partner_id, product__is_public=True)
+        .select_related("product")
+        .order_by("product__title", "id")
+    )

@@ -85,7 +85,8 @@ class CityLoader:
             root[kind] = Category.objects.filter(depth=1, name=top).first() or Category.add_root(
                 name=top
             )
-            existing = set(root[kind].get_children().values_list("name", flat=True))
+            children = Category.objects.filter(depth=2, path__startswith=root[kind].path)
+            existing = set(children.values_list("name", flat=True))
             for name in subcategories:
                 if name not in existing:
                     root[kind].add_child(name=name)
@@ -220,8 +221,10 @@ class CityLoader:
     def load_catalogue(self) -> None:
         products = self.city.products
         class_ids = dict(ProductClass.objects.values_list("name", "id"))
+        top_names = dict(Category.objects.filter(depth=1).values_list("path", "name"))
         category_ids = {
-            (c.get_parent().name, c.name): c.id for c in Category.objects.filter(depth=2)
+            (top_names[c.path[: Category.steplen]], c.name): c.id
+            for c in Category.objects.filter(depth=2)
         }
         advance = self.progress("products", len(products))
         for batch in chunks(products, BATCH):

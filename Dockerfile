@@ -1,0 +1,18 @@
+# Production-like image: gunicorn serves the app, whitenoise the static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=marketplace.settings.production
+
+WORKDIR /app
+COPY . .
+RUN pip install -c constraints.txt . \
+ && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
+ && useradd --create-home --uid 1000 stadsmarkt \
+ && mkdir -p /app/media && chown -R stadsmarkt /app/media
+USER stadsmarkt
+EXPOSE 8000
+CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,1 @@
+"""Imports each benchmark module so that it registers itself. Add new modules here."""

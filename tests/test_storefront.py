@@ -1,0 +1,86 @@
+"""The storefront shows the seeded shops' products, with a bounded number of queries."""
+
+import pytest
+from oscar.core.loading import get_model
+
+from shops.models import Shop, ShopStatus
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
+
+MAX_QUERIES = 20
+
+
+def test_home_leads_to_the_catalogue_of_seeded_products(client):
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/catalogue/"
+    assert response.context["paginator"].count == 2_000
+    assert len(response.context["products"]) == 20
+    assert "Stadsmarkt Deventer" in response.content.decode()
+
+
+def test_catalogue_pages_take_the_same_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES) as first:
+        assert client.get("/catalogue/").status_code == 200
+    with django_assert_max_num_queries(MAX_QUERIES) as later:
+        assert client.get("/catalogue/?page=40").status_code == 200
+    assert len(first.captured_queries) == len(later.captured_queries)
+
+
+def test_category_page_lists_only_that_category(client, django_assert_max_num_queries):
+    books = Category.objects.get(depth=1, name="Boeken")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(books.get_absolute_url())
+    assert response.status_code == 200
+    listed = response.context["products"]
+    assert len(listed) == 20
+    assert all(product.upc.startswith("978") for product in listed), "books carry ISBNs"
+    in_tree = Product.objects.filter(categories__path__startswith=books.path).count()
+    assert response.context["paginator"].count == in_tree
+
+
+def test_product_page_shows_price_incl_vat(client, django_assert_max_num_queries):
+    product = Product.objects.filter(upc__startswith="978").order_by("id").first()
+    record = product.stockrecords.order_by("id").first()
+    with django_assert_max_num_queries(25):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert product.title in response.content.decode()
+    price = f"{record.price:.2f}".replace(".", ",")
+    assert price in response.content.decode(), "Dutch price format, VAT included"
+
+
+def test_shop_page_lists_its_products_and_hours(client, django_assert_max_num_queries):
+    shop = Shop.objects.order_by("id").first()
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(shop.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert shop.partner.name in body
+    offers = response.context["offers"]
+    assert offers and all(offer.partner_id == shop.partner_id for offer in offers)
+    saturday = shop.opening_hours.get(weekday=5)
+    assert "zaterdag" in body
+    assert f"{saturday.opens:%H:%M}–{saturday.closes:%H:%M}" in body
+
+
+def test_shop_directory_lists_active_shops_only(client):
+    paused = Shop.objects.order_by("id").last()
+    Shop.objects.filter(pk=paused.pk).update(status=ShopStatus.PAUSED)
+    response = client.get("/shops/")
+    assert response.status_code == 200
+    assert len(response.context["shops"]) == 39
+    assert client.get(paused.get_absolute_url()).status_code == 404
+
+
+def test_a_paused_shops_products_leave_the_catalogue(client):
+    shop = Shop.objects.order_by("id").first()
+    only_here = Product.objects.filter(stockrecords__partner=shop.partner).exclude(
+        stockrecords__partner__in=Shop.objects.exclude(pk=shop.pk).values("partner")
+    )
+    Shop.objects.filter(pk=shop.pk).update(status=ShopStatus.PAUSED)
+    response = client.get("/catalogue/")
+    assert response.context["paginator"].count == 2_000 - only_here.count()

@@ -11,8 +11,10 @@ SIZES = ("smoke", "full")
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
     django.setup()
-    from benchmarks import BENCHMARKS
-    from benchmarks import registry  # noqa: F401  (imports every benchmark module)
+    from benchmarks import (
+        BENCHMARKS,
+        registry,  # noqa: F401  (imports every benchmark module)
+    )
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("name", nargs="?", help="a benchmark, 'all', or nothing to list them")

@@ -20,10 +20,9 @@ def clear():
 
 @pytest.mark.django_db
 def test_task_waits_for_commit(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            record.delay("placed")
-            assert ran == [], "nothing runs before the commit"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        record.delay("placed")
+        assert ran == [], "nothing runs before the commit"
     assert len(callbacks) == 1
     assert ran == ["placed"]
 

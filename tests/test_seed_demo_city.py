@@ -147,15 +147,18 @@ def test_seeding_again_adds_nothing_even_when_interrupted():
     DemoCitySeed.objects.update(completed_at=None)
     Line.objects.filter(order__number__gte="D0001000").delete()
     Order.objects.filter(number__gte="D0001000").delete()
+    progress = io.StringIO()
     call_command(
         "seed_demo_city",
         size="demo",
         seed=DEMO_SEED,
         today=DEMO_TODAY,
-        no_progress=True,
         stdout=io.StringIO(),
+        stderr=progress,
     )
     assert counts() == before
+    assert "order lines: 5,000/5,000 (100%)" in progress.getvalue(), "progress shows in logs"
+    assert DemoCitySeed.objects.get().completed_at is not None
 
 
 def test_another_seed_is_refused_and_changes_nothing():

@@ -70,10 +70,11 @@ class CityLoader:
             self.load_shops,
             self.load_catalogue,
             self.load_logistics,
-            self.load_orders,
         ):
             with transaction.atomic():
                 step()
+        # Orders commit chunk by chunk, so an interrupted large run resumes where it stopped.
+        self.load_orders()
 
     # --- platform -------------------------------------------------------------------
     def load_platform(self) -> None:

@@ -74,16 +74,15 @@ class Command(BaseCommand):
         return marker
 
     def progress_bars(self, *, disabled: bool):
+        """A bar per step on a terminal; a line per tenth in logs (CI, docker)."""
+
         def start(label: str, total: int):
-            bar = tqdm(
-                total=total,
-                desc=f"{label:>14}",
-                unit=" rows",
-                file=sys.stderr,
-                disable=disabled or None,
-                leave=True,
-            )
-            return bar.update
+            if disabled or total == 0:
+                return lambda done: None
+            if sys.stderr.isatty():
+                bar = tqdm(total=total, desc=f"{label:>14}", unit=" rows", file=sys.stderr)
+                return bar.update
+            return TextProgress(label, total, self.stderr.write).advance
 
         return start
 
@@ -91,3 +90,17 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {password})")
         for role, email in DEMO_LOGINS.items():
             self.stdout.write(f"  {role:<13} {email:<30} {WHERE_TO_GO[role]}")
+
+
+class TextProgress:
+    def __init__(self, label: str, total: int, write):
+        self.label, self.total, self.write = label, total, write
+        self.done = 0
+        self.reported_tenths = 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        tenths = self.done * 10 // self.total
+        if tenths > self.reported_tenths:
+            self.reported_tenths = tenths
+            self.write(f"{self.label}: {self.done:,}/{self.total:,} ({tenths * 10}%)")

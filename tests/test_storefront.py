@@ -84,3 +84,12 @@ def test_a_paused_shops_products_leave_the_catalogue(client):
     Shop.objects.filter(pk=shop.pk).update(status=ShopStatus.PAUSED)
     response = client.get("/catalogue/")
     assert response.context["paginator"].count == 2_000 - only_here.count()
+
+
+def test_pages_speak_dutch_by_default_and_english_on_request(client):
+    dutch = client.get("/shops/").content.decode()
+    assert "De winkels van Deventer" in dutch
+    assert 'lang="nl"' in dutch
+    client.post("/i18n/setlang/", {"language": "en", "next": "/shops/"})
+    english = client.get("/shops/").content.decode()
+    assert "The shops of Deventer" in english

@@ -69,15 +69,69 @@ class CourierShift(models.Model):
 
 
 class DeliveryZone(models.Model):
-    """The area around the centre where couriers deliver: a circle for now."""
+    """The area around the centre where couriers deliver, as the postcodes it covers.
+
+    Dutch delivery areas are drawn by four-digit postcode (PC4); each postcode area carries
+    a centroid so the dispatcher has coordinates without an online geocoder.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     centre_latitude = models.DecimalField(_("centre latitude"), max_digits=9, decimal_places=6)
     centre_longitude = models.DecimalField(_("centre longitude"), max_digits=9, decimal_places=6)
     radius_metres = models.PositiveIntegerField(_("radius (m)"))
+    is_active = models.BooleanField(_("active"), default=True)
 
     def __str__(self):
         return self.name
+
+
+class PostcodeArea(models.Model):
+    zone = models.ForeignKey(DeliveryZone, on_delete=models.CASCADE, related_name="postcodes")
+    pc4 = models.CharField(_("postcode (4 digits)"), max_length=4, unique=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        ordering = ["pc4"]
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+
+    def __str__(self):
+        return self.pc4
+
+
+class DeliverySettings(models.Model):
+    """Centre management's delivery fee rules; one row (pk=1)."""
+
+    fee_incl_vat = models.DecimalField(
+        _("delivery fee per shop (incl. VAT)"), max_digits=6, decimal_places=2, default=4.95
+    )
+    free_from = models.DecimalField(
+        _("free delivery from (shop subtotal)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=50,
+    )
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2, default=21)
+    reservation_minutes = models.PositiveSmallIntegerField(
+        _("unpaid reservations expire after (minutes)"), default=15
+    )
+    preparation_minutes = models.PositiveSmallIntegerField(
+        _("shops need (minutes) to prepare a pickup"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("delivery settings")
+        verbose_name_plural = _("delivery settings")
+
+    def __str__(self):
+        return str(_("Delivery settings"))
+
+    @classmethod
+    def current(cls) -> "DeliverySettings":
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 class DeliverySlot(models.Model):
@@ -86,11 +140,15 @@ class DeliverySlot(models.Model):
     starts = models.TimeField(_("starts"))
     ends = models.TimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(_("capacity (deliveries)"))
+    booked = models.PositiveSmallIntegerField(_("booked"), default=0)
     cutoff = models.DateTimeField(_("order before"))
 
     class Meta:
         ordering = ["date", "starts"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(booked__lte=models.F("capacity")), name="slot_not_overbooked"
+            ),
             models.CheckConstraint(
                 condition=Q(starts__lt=models.F("ends")), name="slot_starts_before_end"
             ),
@@ -99,3 +157,87 @@ class DeliverySlot(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class FulfilmentMethod(models.TextChoices):
+    COLLECT = "collect", _("Collect at the shop")
+    DELIVERY = "delivery", _("Local delivery")
+
+
+class FulfilmentStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    PLACED = "placed", _("Placed")
+    ACCEPTED = "accepted", _("Accepted")
+    READY = "ready", _("Ready")
+    HANDED_OVER = "handed_over", _("Handed to courier")
+    COLLECTED = "collected", _("Collected")
+    DELIVERED = "delivered", _("Delivered")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Fulfilment(models.Model):
+    """One shop's part of a consumer order: how it gets to the consumer, and where it is."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="fulfilments")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="fulfilments")
+    method = models.CharField(_("method"), max_length=10, choices=FulfilmentMethod.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=FulfilmentStatus.choices,
+        default=FulfilmentStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    # Collect: the consumer shows it at the counter. Delivery: the courier shows it at the shop.
+    pickup_code = models.CharField(_("pickup code"), max_length=8)
+    # Delivery only: the consumer gives it to the courier at the door.
+    delivery_code = models.CharField(_("delivery code"), max_length=8, blank=True)
+    failed_code_attempts = models.PositiveSmallIntegerField(default=0)
+    slot = models.ForeignKey(
+        DeliverySlot, on_delete=models.PROTECT, null=True, blank=True, related_name="fulfilments"
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    subtotal_incl_vat = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2)
+    delivery_fee_incl_vat = models.DecimalField(
+        _("delivery fee"), max_digits=8, decimal_places=2, default=0
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fulfilment")
+        verbose_name_plural = _("fulfilments")
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "shop"], name="one_fulfilment_per_shop"),
+            models.CheckConstraint(
+                condition=Q(method="collect", slot__isnull=True)
+                | Q(method="delivery", slot__isnull=False),
+                name="delivery_has_slot",
+            ),
+        ]
+        indexes = [models.Index(fields=["shop", "status"], name="fulfilment_shop_status_idx")]
+
+    def __str__(self):
+        return f"{self.order.number} / {self.shop}"
+
+    @property
+    def total_incl_vat(self):
+        return self.subtotal_incl_vat + self.delivery_fee_incl_vat
+
+    def lines(self):
+        return self.order.lines.filter(partner_id=self.shop.partner_id)

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "marketplace.apps.MarketplaceConfig",
     "marketplace.commission.apps.CommissionConfig",
+    "marketplace.payments.apps.PaymentsConfig",
+    "marketplace.ordering.apps.OrderingConfig",
     "shops.apps.ShopsConfig",
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
@@ -167,7 +169,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
 CELERY_TASK_DEFAULT_QUEUE = "stadsmarkt"
 CELERY_TIMEZONE = "Europe/Amsterdam"
-CELERY_BEAT_SCHEDULE: dict = {}
+
 
 # --- Authentication ---
 AUTHENTICATION_BACKENDS = (
@@ -224,4 +226,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="offline")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-orders": {
+        "task": "marketplace.ordering.tasks.expire_unpaid_orders",
+        "schedule": env.float("RESERVATION_EXPIRY_CHECK_SECONDS", default=60.0),
+    },
 }

@@ -1,0 +1,96 @@
+"""Which column holds which field, from header texts in Dutch or English."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .types import FeedError
+from .values import Cell, display
+
+# Per field, normalised header names (lower case, letters and digits only) in order of
+# preference: when a file has both "Prijs" and "Verkoopprijs", the selling price wins, and
+# "Voorraad" (stock) wins over "Aantal" (which may be a count of something else).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "sku": ("sku", "artikelnummer", "artikelnr", "artnr", "itemcode", "code"),
+    "ean": ("ean", "ean13", "eancode", "gtin", "barcode", "streepjescode", "upc"),
+    "quantity": ("voorraad", "onhand", "instock", "stock", "quantity", "qty", "aantal"),
+    "price": (
+        "prijsinclbtw",
+        "priceinclvat",
+        "priceinclbtw",
+        "prijsinclvat",
+        "verkoopprijs",
+        "prijs",
+        "price",
+    ),
+    "title": ("titel", "title", "naam", "name", "omschrijving", "description"),
+}
+FIELDS = tuple(FIELD_ALIASES)
+# Names a shop owner will recognise in a message about a missing column.
+_EXAMPLES = {
+    "quantity": "Voorraad, Aantal, Quantity, Stock or On hand",
+    "sku or ean": "Artikelnummer, SKU, Code, EAN or Barcode",
+}
+_RANK = {
+    alias: (field, rank)
+    for field, aliases in FIELD_ALIASES.items()
+    for rank, alias in enumerate(aliases)
+}
+_MAX_LISTED_COLUMNS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMap:
+    indices: dict[str, int]  # field -> column index
+    headers: dict[str, str]  # field -> header text as written in the file
+    found: tuple[str, ...]  # every non-empty header text, for messages
+
+    @property
+    def is_usable(self) -> bool:
+        return "quantity" in self.indices and ("sku" in self.indices or "ean" in self.indices)
+
+    def missing_message(self) -> str:
+        missing = []
+        if "quantity" not in self.indices:
+            missing.append("quantity")
+        if "sku" not in self.indices and "ean" not in self.indices:
+            missing.append("sku or ean")
+        wanted = "; ".join(f"a {name} column (such as {_EXAMPLES[name]})" for name in missing)
+        listed = [f"'{text}'" for text in self.found[:_MAX_LISTED_COLUMNS]]
+        if len(self.found) > _MAX_LISTED_COLUMNS:
+            listed.append(f"and {len(self.found) - _MAX_LISTED_COLUMNS} more")
+        found = ", ".join(listed) or "none"
+        return f"The file needs {wanted}. Columns found: {found}."
+
+
+def normalise(header: str) -> str:
+    """'Art.nr', 'ART NR' and 'art_nr' all become 'artnr'."""
+    return "".join(char for char in header.casefold() if char.isalnum())
+
+
+def map_header(cells: Sequence[Cell]) -> HeaderMap:
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, column index)
+    texts: list[str] = []
+    for index, cell in enumerate(cells):
+        text = display(cell).strip()
+        if text:
+            texts.append(text)
+        entry = _RANK.get(normalise(text))
+        if entry is None:
+            continue
+        field, rank = entry
+        current = best.get(field)
+        if current is not None and current[0] == rank:
+            first = display(cells[current[1]]).strip()
+            raise FeedError(
+                f"The file has two {field} columns, '{first}' and '{text}'; keep one of them."
+            )
+        if current is None or rank < current[0]:
+            best[field] = (rank, index)
+    indices = {field: best[field][1] for field in FIELDS if field in best}
+    headers = {field: display(cells[index]).strip() for field, index in indices.items()}
+    return HeaderMap(indices=indices, headers=headers, found=tuple(texts))
+
+
+def count_known_fields(cells: Sequence[Cell]) -> int:
+    """How many of our fields these cells would name; used to pick the CSV delimiter."""
+    return len({_RANK[key][0] for cell in cells if (key := normalise(display(cell))) in _RANK})

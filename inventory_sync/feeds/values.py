@@ -1,0 +1,323 @@
+"""Cell values of a stock feed: one parser per field.
+
+A cell is what the reader hands over: text from a CSV, or a str, int or float from an XLSX
+cell (dates and booleans arrive as text). Each parser returns the clean value, or raises
+BadValue with a short plain-English message; it never raises anything else.
+"""
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from .gtin import GTIN_LENGTHS, is_valid_gtin
+
+Cell = str | int | float | None
+
+MAX_SKU_LENGTH = 64
+MAX_TITLE_LENGTH = 255  # Oscar's Product.title
+MAX_QUANTITY = 1_000_000  # far above any shop's count; catches an EAN pasted into the wrong column
+MAX_PRICE = Decimal("9999999999.99")  # fits Oscar's DecimalField(max_digits=12, decimal_places=2)
+CENT = Decimal("0.01")
+# A float from an XLSX formula such as =A2*1.21 may be a hair off the cent the shop sees.
+FLOAT_CENT_TOLERANCE = Decimal("0.000001")
+# Integers above 2**53 do not survive as floats, so such a number lost digits in the sheet.
+MAX_EXACT_FLOAT_INTEGER = 2**53
+SHOWN_VALUE_LENGTH = 60
+
+_QUANTITY_TEXT = re.compile(r"(\d+)(?:[.,]0{1,2})?", re.ASCII)
+_PRICE_PLAIN = re.compile(r"(\d+)(?:([.,])(\d+))?", re.ASCII)
+# Thousands groups with one consistent separator, optionally followed by decimals.
+_PRICE_GROUPED = re.compile(
+    r"(?P<int>\d{1,3}(?P<t>[., ])\d{3}(?:(?P=t)\d{3})*)(?:(?P<d>[.,])(?P<frac>\d+))?", re.ASCII
+)
+_EAN_WITH_ZERO_DECIMALS = re.compile(r"(\d+)[.,]0+", re.ASCII)
+_EAN_SCIENTIFIC = re.compile(r"(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})", re.ASCII)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+_CURRENCY_MARKS = ("€", "eur")
+_SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2009": " "})
+
+
+class BadValue(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def display(cell: Cell) -> str:
+    """The cell as the shop would recognise it (an XLSX 12.0 shows as 12)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        if math.isfinite(cell) and cell.is_integer() and abs(cell) < MAX_EXACT_FLOAT_INTEGER:
+            return str(int(cell))
+        return repr(cell)
+    if isinstance(cell, int):
+        try:
+            return str(cell)
+        except ValueError:  # more digits than Python converts to text
+            return "(a number too long to show)"
+    return cell
+
+
+def shown(cell: Cell) -> str:
+    """display(), shortened so one absurd cell cannot flood a report."""
+    text = display(cell)
+    if len(text) > SHOWN_VALUE_LENGTH:
+        return text[: SHOWN_VALUE_LENGTH - 1] + "…"
+    return text
+
+
+def is_blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# --- quantity -------------------------------------------------------------------------------
+
+
+def parse_quantity(cell: Cell) -> int:
+    if isinstance(cell, int):
+        value = cell
+    elif isinstance(cell, float):
+        if not (math.isfinite(cell) and cell.is_integer()):
+            raise _not_whole(cell)
+        value = int(cell)
+    else:
+        text = (cell or "").strip()
+        if not text:
+            raise BadValue("quantity is missing")
+        match = _QUANTITY_TEXT.fullmatch(text)
+        if match is None:
+            raise _not_whole(cell)
+        digits = match.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_QUANTITY)):  # int() of thousands of digits is slow
+            raise _too_many(cell)
+        value = int(digits)
+    if value < 0:
+        raise _not_whole(cell)
+    if value > MAX_QUANTITY:
+        raise _too_many(cell)
+    return value
+
+
+def _not_whole(cell: Cell) -> BadValue:
+    return BadValue(f"quantity must be a whole number of 0 or more, got '{shown(cell)}'")
+
+
+def _too_many(cell: Cell) -> BadValue:
+    return BadValue(f"quantity must be at most {MAX_QUANTITY}, got '{shown(cell)}'")
+
+
+# --- price ----------------------------------------------------------------------------------
+
+
+def price_evidence(cell: Cell) -> str | None:
+    """The decimal separator this price text proves ("," or "."), if it proves one.
+
+    "12,95" and "1.234,50" prove a comma; "12.95" and "1,234.50" a point; "12", "1.234"
+    (thousands or decimals?) and numeric XLSX cells prove nothing.
+    """
+    if not isinstance(cell, str):
+        return None
+    reading = _read_price_text(cell)
+    return None if reading is None else reading.evidence
+
+
+def parse_price(cell: Cell, *, file_decimal: str | None) -> Decimal | None:
+    """The price in euros with 2 decimals, or None for an empty cell.
+
+    file_decimal is the separator the file's other prices prove, when they agree; it settles
+    "1.234" (1234 in a decimal-comma file, 1.234 and so too many decimals otherwise). Without
+    it such a value is ambiguous and refused rather than guessed.
+    """
+    if is_blank(cell):
+        return None
+    if isinstance(cell, int):
+        return _checked_price(Decimal(cell), cell, exact=True)
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            raise _not_a_price(cell)
+        return _checked_price(Decimal(repr(cell)), cell, exact=False)
+    reading = _read_price_text(cell)
+    if reading is None:
+        raise _not_a_price(cell)
+    value = reading.value
+    if value is None:
+        if file_decimal is None:
+            raise BadValue(
+                f"price '{shown(cell)}' is ambiguous (thousands or decimals?); "
+                "write it without a thousands separator"
+            )
+        value = reading.resolve(file_decimal)
+    if reading.negative and value:
+        raise BadValue(f"price must be 0 or more, got '{shown(cell)}'")
+    return _checked_price(value, cell, exact=True)
+
+
+class _PriceText(NamedTuple):
+    value: Decimal | None  # None when ambiguous: "1.234" may be 1234 or 1.234
+    evidence: str | None  # the decimal separator this text proves, if any
+    negative: bool
+    ambiguous_digits: str = ""
+    ambiguous_separator: str = ""
+
+    def resolve(self, file_decimal: str) -> Decimal:
+        digits, separator = self.ambiguous_digits, self.ambiguous_separator
+        if separator == file_decimal:
+            return Decimal(digits.replace(separator, "."))
+        return Decimal(digits.replace(separator, ""))
+
+
+def _read_price_text(raw: str) -> _PriceText | None:
+    """The amount in a price text, or None if the text is not an amount."""
+    text, negative = _strip_currency_and_sign(raw)
+    if text.endswith((",-", ".-", ",–", ".–")):  # Dutch "€ 12,-" means 12.00
+        text = text[:-1] + "00"
+    plain = _PRICE_PLAIN.fullmatch(text)
+    if plain is not None:
+        whole, separator, fraction = plain.groups()
+        if separator is None:
+            return _PriceText(Decimal(whole), None, negative)
+        if len(fraction) == 3 and len(whole) <= 3 and whole[0] != "0":
+            return _PriceText(None, None, negative, text, separator)
+        return _PriceText(Decimal(f"{whole}.{fraction}"), separator, negative)
+    grouped = _PRICE_GROUPED.fullmatch(text)
+    if grouped is None:
+        return None
+    thousands, decimal_separator = grouped.group("t"), grouped.group("d")
+    if decimal_separator == thousands:
+        return None
+    whole = grouped.group("int").replace(thousands, "")
+    fraction = grouped.group("frac") or "0"
+    # "1.234.567" has no decimals, but its thousands separator proves the decimal one.
+    evidence = decimal_separator or {".": ",", ",": "."}.get(thousands)
+    return _PriceText(Decimal(f"{whole}.{fraction}"), evidence, negative)
+
+
+def _strip_currency_and_sign(raw: str) -> tuple[str, bool]:
+    text = raw.translate(_SPACES).strip()
+    negative = False
+    for _ in range(2):  # "€ -12,95" and "-€ 12,95" both occur
+        text = _strip_currency(text)
+        if text.startswith("-"):
+            negative = True
+            text = text[1:].strip()
+    return text, negative
+
+
+def _strip_currency(text: str) -> str:
+    for mark in _CURRENCY_MARKS:
+        if text[: len(mark)].lower() == mark:
+            text = text[len(mark) :].strip()
+        if text[-len(mark) :].lower() == mark:
+            text = text[: -len(mark)].strip()
+    return text
+
+
+def _checked_price(value: Decimal, cell: Cell, *, exact: bool) -> Decimal:
+    if value < 0:
+        raise BadValue(f"price must be 0 or more, got '{shown(cell)}'")
+    if value > MAX_PRICE:
+        raise BadValue(f"price is too large, got '{shown(cell)}'")
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    allowed = Decimal(0) if exact else FLOAT_CENT_TOLERANCE
+    if abs(value - rounded) > allowed:
+        raise BadValue(f"price must have at most 2 decimals, got '{shown(cell)}'")
+    return rounded
+
+
+def _not_a_price(cell: Cell) -> BadValue:
+    return BadValue(f"price must be an amount like 12.95 or 12,95, got '{shown(cell)}'")
+
+
+# --- EAN / GTIN -----------------------------------------------------------------------------
+
+
+def parse_ean(cell: Cell) -> str | None:
+    """The GTIN digits, or None for an empty cell.
+
+    Spreadsheets mangle barcodes: numbers drop leading zeros, CSV exports write 8712345678906.0
+    or 8.71234567891E+12, users type a leading apostrophe. Recover the digits when they are all
+    still there; refuse when digits were lost rather than guess.
+    """
+    if is_blank(cell):
+        return None
+    if isinstance(cell, int | float):
+        digits = _ean_number_digits(cell)
+    else:
+        digits = _ean_text_digits(cell)
+    if 9 <= len(digits) <= 11:
+        # A UPC-A or EAN-13 stored as a number lost its leading zeros; zeros on the left do
+        # not change a GTIN or its check digit.
+        digits = digits.zfill(12)
+    if len(digits) not in GTIN_LENGTHS:
+        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+    if not is_valid_gtin(digits):
+        raise BadValue(f"EAN '{shown(cell)}' has a wrong check digit")
+    return digits
+
+
+def _ean_number_digits(cell: int | float) -> str:
+    if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
+        raise _not_an_ean(cell)
+    if cell < 0 or cell >= 10**14:
+        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+    return str(int(cell))
+
+
+def _ean_text_digits(cell: str) -> str:
+    text = cell.strip().lstrip("'")
+    if text.startswith('="') and text.endswith('"'):  # the ="0123" trick that keeps zeros
+        text = text[2:-1]
+    text = text.replace(" ", "")
+    if text.isascii() and text.isdigit():
+        return text
+    with_zeros = _EAN_WITH_ZERO_DECIMALS.fullmatch(text)
+    if with_zeros is not None:
+        return with_zeros.group(1)
+    scientific = _EAN_SCIENTIFIC.fullmatch(text)
+    if scientific is None:
+        raise _not_an_ean(cell)
+    first, rest, exponent = scientific.groups()
+    mantissa = first + (rest or "")
+    length = int(exponent) + 1
+    if len(mantissa) < length:
+        raise BadValue(
+            f"EAN '{shown(cell)}' lost digits to scientific notation; "
+            "format the column as text and export again"
+        )
+    if mantissa[length:].strip("0"):
+        raise _not_an_ean(cell)
+    return mantissa[:length]
+
+
+def _not_an_ean(cell: Cell) -> BadValue:
+    return BadValue(f"EAN must be 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+
+
+# --- sku and title --------------------------------------------------------------------------
+
+
+def parse_sku(cell: Cell) -> str | None:
+    if isinstance(cell, float) and abs(cell) >= MAX_EXACT_FLOAT_INTEGER:
+        raise BadValue(
+            f"sku '{shown(cell)}' was stored as a number and lost digits; format the column as text"
+        )
+    text = display(cell).strip()
+    if not text:
+        return None
+    if len(text) > MAX_SKU_LENGTH:
+        raise BadValue(f"sku must be at most {MAX_SKU_LENGTH} characters, got {len(text)}")
+    if _CONTROL_CHARACTERS.search(text):
+        raise BadValue(f"sku contains a control character: '{shown(cell)}'")
+    return text
+
+
+def parse_title(cell: Cell) -> str | None:
+    # A quoted CSV field may hold line breaks; a title is one line.
+    text = " ".join(display(cell).split())
+    if not text:
+        return None
+    if len(text) > MAX_TITLE_LENGTH:
+        raise BadValue(f"title must be at most {MAX_TITLE_LENGTH} characters, got {len(text)}")
+    return text

@@ -1,0 +1,69 @@
+"""The basket seen per shop: lines, subtotal, today's hours, and when it can be picked up."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from inventory_sync.selectors import available_from
+from logistics.models import DeliverySettings
+from shops.hours import schedule_for
+from shops.models import OpeningHours, Shop
+
+
+@dataclass
+class BasketGroup:
+    shop: Shop
+    lines: list
+    subtotal: Decimal
+    periods_today: tuple[tuple[time, time], ...]
+    all_in_stock: bool
+    pickup_today_from: time | None
+
+
+def shops_for_partners(partner_ids: set[int]) -> dict[int, Shop]:
+    shops = Shop.objects.filter(partner_id__in=partner_ids).select_related("partner")
+    shops = shops.prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        "opening_exceptions",
+    )
+    return {shop.partner_id: shop for shop in shops}
+
+
+def line_in_stock(line, shop: Shop) -> bool:
+    record = line.stockrecord
+    available = available_from(
+        on_hand=record.num_in_stock, reserved=record.num_allocated, safety_buffer=shop.safety_buffer
+    )
+    return available >= line.quantity
+
+
+def basket_groups(basket, *, now: datetime | None = None) -> list[BasketGroup]:
+    """Groups the basket's lines by shop, in the order the shops first appear."""
+    now = timezone.localtime(now or timezone.now())
+    lines = list(basket.all_lines())
+    shops = shops_for_partners({line.stockrecord.partner_id for line in lines})
+    preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
+    grouped: dict[int, list] = {}
+    for line in lines:
+        grouped.setdefault(line.stockrecord.partner_id, []).append(line)
+    groups = []
+    for partner_id, shop_lines in grouped.items():
+        shop = shops[partner_id]
+        schedule = schedule_for(shop)
+        in_stock = all(line_in_stock(line, shop) for line in shop_lines)
+        groups.append(
+            BasketGroup(
+                shop=shop,
+                lines=shop_lines,
+                subtotal=sum((line.line_price_incl_tax for line in shop_lines), Decimal("0.00")),
+                periods_today=schedule.periods_on(now.date()),
+                all_in_stock=in_stock,
+                pickup_today_from=(
+                    schedule.earliest_pickup_today(now, preparation) if in_stock else None
+                ),
+            )
+        )
+    return groups

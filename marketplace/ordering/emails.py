@@ -1,0 +1,57 @@
+"""E-mails to the consumer at each step of an order part. Dutch first, then English."""
+
+from email.mime.image import MIMEImage
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from oscar.core.loading import get_model
+
+from logistics.models import Fulfilment
+from shops.hours import schedule_for
+
+from .qr import pickup_qr_png
+
+Order = get_model("order", "Order")
+
+PART_EMAILS = {"ready", "handed_over", "collected", "delivered", "rejected"}
+
+
+def send(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
+    context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"ordering/emails/{template}_subject.txt", context).strip()
+    text = render_to_string(f"ordering/emails/{template}.txt", context)
+    html = render_to_string(f"ordering/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    if qr_png:
+        image = MIMEImage(qr_png, "png")
+        image.add_header("Content-ID", "<pickup-qr>")
+        image.add_header("Content-Disposition", "inline", filename="ophaalcode.png")
+        message.attach(image)
+    message.send()
+
+
+def recipient_of(order) -> str:
+    return order.user.email if order.user_id else order.guest_email
+
+
+def send_order_placed(order_id: int) -> None:
+    order = Order.objects.select_related("user").get(pk=order_id)
+    parts = order.fulfilments.select_related("shop__partner", "slot")
+    send(to=recipient_of(order), template="order_placed", context={"order": order, "parts": parts})
+
+
+def send_part_update(fulfilment_id: int, kind: str) -> None:
+    if kind not in PART_EMAILS:
+        raise ValueError(f"unknown e-mail {kind!r}")
+    part = Fulfilment.objects.select_related("order__user", "shop__partner", "slot").get(
+        pk=fulfilment_id
+    )
+    qr_png = None
+    if kind == "ready":
+        qr_png = pickup_qr_png(
+            order_number=part.order.number, fulfilment_id=part.pk, code=part.pickup_code
+        )
+    context = {"order": part.order, "part": part, "hours": schedule_for(part.shop).weekly}
+    send(to=recipient_of(part.order), template=f"part_{kind}", context=context, qr_png=qr_png)

@@ -1,0 +1,216 @@
+"""Placing an order across shops, and what follows from its payment."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from inventory_sync.models import Reservation, ReservationState
+from inventory_sync.services import (
+    StockRequest,
+    close_reservations,
+    confirm_reservations,
+    record_reservations,
+    take_stock,
+)
+from logistics.models import DeliverySettings, Fulfilment, FulfilmentMethod, FulfilmentStatus
+from marketplace.payments.models import Payment, PaymentStatus
+from marketplace.payments.services import create_payment, mark_payment, request_refund
+
+from . import delivery
+from .basket import basket_groups
+from .codes import new_code
+from .order_creation import (
+    STATUS_CANCELLED,
+    STATUS_PAID,
+    PerShopDelivery,
+    create_order,
+)
+
+Order = get_model("order", "Order")
+
+
+class CheckoutRefused(Exception):
+    def __init__(self, message: str, *, field: str = "__all__"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PartChoice:
+    method: str
+    slot_id: int | None = None
+
+
+def place_order(
+    *,
+    basket,
+    user,
+    choices: dict[int, PartChoice],
+    address: delivery.DeliveryAddress | None,
+    now: datetime | None = None,
+):
+    """Places the order unpaid, in one transaction: stock reserved, slots booked, one
+    fulfilment per shop, a pending payment. Raises OutOfStock, DeliveryRefused or
+    CheckoutRefused and then leaves nothing behind. Makes no network call: the payment
+    starts after the commit.
+    """
+    now = now or timezone.now()
+    rules = DeliverySettings.current()
+    groups = basket_groups(basket, now=now)
+    check_choices(groups, choices, address)
+    with transaction.atomic():
+        take_stock(requests=stock_requests(basket))
+        fees = {g.shop.partner_id: Decimal("0.00") for g in groups}
+        for group in groups:
+            choice = choices[group.shop.partner_id]
+            if choice.method == FulfilmentMethod.DELIVERY:
+                delivery.book_slot(slot_id=choice.slot_id, now=now)
+                fees[group.shop.partner_id] = delivery.delivery_fee(
+                    subtotal=group.subtotal, rules=rules
+                )
+        order = create_order(
+            basket=basket,
+            user=user,
+            shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
+        )
+        create_fulfilments(order, groups, choices, fees, address)
+        expires_at = now + timedelta(minutes=rules.reservation_minutes)
+        record_reservations(lines=order.lines.all(), expires_at=expires_at)
+        create_payment(order=order)
+        basket.freeze()
+    return order
+
+
+def check_choices(groups, choices, address) -> None:
+    for group in groups:
+        choice = choices.get(group.shop.partner_id)
+        if choice is None:
+            raise CheckoutRefused(f"Choose collect or delivery for {group.shop.name}.")
+        if choice.method == FulfilmentMethod.DELIVERY:
+            if address is None:
+                raise CheckoutRefused("A delivery needs an address.", field="postcode")
+            if not choice.slot_id:
+                raise CheckoutRefused(f"Choose a delivery slot for {group.shop.name}.")
+    if not groups:
+        raise CheckoutRefused("Your basket is empty.")
+
+
+def stock_requests(basket) -> list[StockRequest]:
+    return [
+        StockRequest(
+            stockrecord_id=line.stockrecord_id,
+            quantity=line.quantity,
+            title=line.product.get_title(),
+        )
+        for line in basket.all_lines()
+    ]
+
+
+def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment]:
+    parts = []
+    for group in groups:
+        choice = choices[group.shop.partner_id]
+        is_delivery = choice.method == FulfilmentMethod.DELIVERY
+        part = Fulfilment(
+            order=order,
+            shop=group.shop,
+            method=choice.method,
+            pickup_code=new_code(),
+            delivery_code=new_code() if is_delivery else "",
+            slot_id=choice.slot_id if is_delivery else None,
+            subtotal_incl_vat=group.subtotal,
+            delivery_fee_incl_vat=fees[group.shop.partner_id],
+        )
+        if is_delivery:
+            for field in ("recipient_name", "address_line", "postcode", "city", "phone"):
+                setattr(part, field, getattr(address, field))
+            part.latitude, part.longitude = address.latitude, address.longitude
+        parts.append(part)
+    return Fulfilment.objects.bulk_create(parts)
+
+
+def reservation_ids_of(order) -> list[int]:
+    return list(Reservation.objects.filter(order_line__order=order).values_list("id", flat=True))
+
+
+def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
+    """The payment succeeded. Returns False when the order is no longer awaiting payment
+    (already confirmed: a replay; or cancelled meanwhile: the caller refunds)."""
+    from .tasks import send_order_placed_email
+
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        placed = Fulfilment.objects.filter(
+            order=order, status=FulfilmentStatus.PENDING_PAYMENT
+        ).update(status=FulfilmentStatus.PLACED, placed_at=now)
+        if not placed:
+            return False
+        mark_payment(
+            payment_id=order.payment.pk, status=PaymentStatus.SUCCEEDED, reference=reference
+        )
+        confirm_reservations(reservation_ids=reservation_ids_of(order))
+        Order.objects.filter(pk=order_id).update(status=STATUS_PAID)
+        if order.basket_id:
+            order.basket.submit()
+        send_order_placed_email.delay(order_id)
+    return True
+
+
+def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
+    """Gives back the stock and slots of an order that was never paid. Idempotent."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        parts = list(
+            Fulfilment.objects.filter(order=order, status=FulfilmentStatus.PENDING_PAYMENT)
+        )
+        if not parts:
+            return False
+        state = ReservationState.EXPIRED if expired else ReservationState.RELEASED
+        close_reservations(reservation_ids=reservation_ids_of(order), state=state)
+        for part in parts:
+            if part.slot_id:
+                delivery.release_slot(slot_id=part.slot_id)
+        Fulfilment.objects.filter(pk__in=[p.pk for p in parts]).update(
+            status=FulfilmentStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            reason="payment expired" if expired else "payment cancelled",
+        )
+        Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.CANCELLED
+        )
+        Order.objects.filter(pk=order_id).update(status=STATUS_CANCELLED)
+        if order.basket_id and order.basket.status == order.basket.FROZEN:
+            order.basket.thaw()
+    return True
+
+
+def expire_unpaid_orders(*, now: datetime | None = None) -> int:
+    """Cancels orders whose unpaid reservations ran out; the beat task calls this."""
+    now = now or timezone.now()
+    order_ids = (
+        Reservation.objects.filter(
+            state=ReservationState.ACTIVE, expires_at__lte=now, order_line__isnull=False
+        )
+        .values_list("order_line__order_id", flat=True)
+        .distinct()
+    )
+    return sum(cancel_unpaid_order(order_id=order_id, expired=True) for order_id in list(order_ids))
+
+
+def record_payment_success(*, order_id: int, reference: str = "") -> None:
+    """The gateway says the consumer paid. A late payment for a cancelled order is refunded."""
+    if confirm_order_paid(order_id=order_id, reference=reference):
+        return
+    payment = Payment.objects.get(order_id=order_id)
+    if payment.status == PaymentStatus.CANCELLED:
+        request_refund(
+            payment=payment,
+            amount=payment.amount,
+            key=f"late-payment-{payment.pk}",
+            reason="paid after the order expired",
+        )

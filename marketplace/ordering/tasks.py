@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from . import emails, services
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_order_placed_email(self, order_id: int) -> None:
+    try:
+        emails.send_order_placed(order_id)
+    except OSError as error:  # the mail server is away: try later, the order stands
+        raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_part_email(self, fulfilment_id: int, kind: str) -> None:
+    try:
+        emails.send_part_update(fulfilment_id, kind)
+    except OSError as error:
+        raise self.retry(exc=error) from error
+
+
+@shared_task
+def expire_unpaid_orders() -> int:
+    """Beat: gives back the stock of orders not paid within the reservation time."""
+    return services.expire_unpaid_orders()

@@ -19,3 +19,10 @@ def offers_for_shop(*, shop: Shop) -> QuerySet:
         .select_related("product")
         .order_by("product__title", "id")
     )
+
+
+def shop_of_user(*, user) -> Shop | None:
+    """The shop a user works for (None for consumers, couriers and management)."""
+    if not user.is_authenticated:
+        return None
+    return Shop.objects.filter(partner__users=user).select_related("partner").first()

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .types import FeedError
-from .values import Cell, display
+from .values import Cell, display, shown
 
 # Per field, normalised header names (lower case, letters and digits only) in order of
 # preference: when a file has both "Prijs" and "Verkoopprijs", the selling price wins, and
@@ -12,7 +12,17 @@ from .values import Cell, display
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "sku": ("sku", "artikelnummer", "artikelnr", "artnr", "itemcode", "code"),
     "ean": ("ean", "ean13", "eancode", "gtin", "barcode", "streepjescode", "upc"),
-    "quantity": ("voorraad", "onhand", "instock", "stock", "quantity", "qty", "aantal"),
+    "quantity": (
+        "voorraad",
+        "onhand",
+        "qtyonhand",
+        "quantityonhand",
+        "instock",
+        "stock",
+        "quantity",
+        "qty",
+        "aantal",
+    ),
     "price": (
         "prijsinclbtw",
         "priceinclvat",
@@ -73,7 +83,7 @@ def map_header(cells: Sequence[Cell]) -> HeaderMap:
     for index, cell in enumerate(cells):
         text = display(cell).strip()
         if text:
-            texts.append(text)
+            texts.append(shown(text))
         entry = _RANK.get(normalise(text))
         if entry is None:
             continue

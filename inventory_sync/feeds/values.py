@@ -10,8 +10,6 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from .gtin import GTIN_LENGTHS, is_valid_gtin
-
 Cell = str | int | float | None
 
 MAX_SKU_LENGTH = 64
@@ -31,8 +29,6 @@ _PRICE_PLAIN = re.compile(r"(\d+)(?:([.,])(\d+))?", re.ASCII)
 _PRICE_GROUPED = re.compile(
     r"(?P<int>\d{1,3}(?P<t>[., ])\d{3}(?:(?P=t)\d{3})*)(?:(?P<d>[.,])(?P<frac>\d+))?", re.ASCII
 )
-_EAN_WITH_ZERO_DECIMALS = re.compile(r"(\d+)[.,]0+", re.ASCII)
-_EAN_SCIENTIFIC = re.compile(r"(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})", re.ASCII)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _CURRENCY_MARKS = ("€", "eur")
 _SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2009": " "})
@@ -228,71 +224,6 @@ def _checked_price(value: Decimal, cell: Cell, *, exact: bool) -> Decimal:
 
 def _not_a_price(cell: Cell) -> BadValue:
     return BadValue(f"price must be an amount like 12.95 or 12,95, got '{shown(cell)}'")
-
-
-# --- EAN / GTIN -----------------------------------------------------------------------------
-
-
-def parse_ean(cell: Cell) -> str | None:
-    """The GTIN digits, or None for an empty cell.
-
-    Spreadsheets mangle barcodes: numbers drop leading zeros, CSV exports write 8712345678906.0
-    or 8.71234567891E+12, users type a leading apostrophe. Recover the digits when they are all
-    still there; refuse when digits were lost rather than guess.
-    """
-    if is_blank(cell):
-        return None
-    if isinstance(cell, int | float):
-        digits = _ean_number_digits(cell)
-    else:
-        digits = _ean_text_digits(cell)
-    if 9 <= len(digits) <= 11:
-        # A UPC-A or EAN-13 stored as a number lost its leading zeros; zeros on the left do
-        # not change a GTIN or its check digit.
-        digits = digits.zfill(12)
-    if len(digits) not in GTIN_LENGTHS:
-        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
-    if not is_valid_gtin(digits):
-        raise BadValue(f"EAN '{shown(cell)}' has a wrong check digit")
-    return digits
-
-
-def _ean_number_digits(cell: int | float) -> str:
-    if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
-        raise _not_an_ean(cell)
-    if cell < 0 or cell >= 10**14:
-        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
-    return str(int(cell))
-
-
-def _ean_text_digits(cell: str) -> str:
-    text = cell.strip().lstrip("'")
-    if text.startswith('="') and text.endswith('"'):  # the ="0123" trick that keeps zeros
-        text = text[2:-1]
-    text = text.replace(" ", "")
-    if text.isascii() and text.isdigit():
-        return text
-    with_zeros = _EAN_WITH_ZERO_DECIMALS.fullmatch(text)
-    if with_zeros is not None:
-        return with_zeros.group(1)
-    scientific = _EAN_SCIENTIFIC.fullmatch(text)
-    if scientific is None:
-        raise _not_an_ean(cell)
-    first, rest, exponent = scientific.groups()
-    mantissa = first + (rest or "")
-    length = int(exponent) + 1
-    if len(mantissa) < length:
-        raise BadValue(
-            f"EAN '{shown(cell)}' lost digits to scientific notation; "
-            "format the column as text and export again"
-        )
-    if mantissa[length:].strip("0"):
-        raise _not_an_ean(cell)
-    return mantissa[:length]
-
-
-def _not_an_ean(cell: Cell) -> BadValue:
-    return BadValue(f"EAN must be 8, 12, 13 or 14 digits, got '{shown(cell)}'")
 
 
 # --- sku and title --------------------------------------------------------------------------

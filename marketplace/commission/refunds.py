@@ -207,21 +207,24 @@ def refund_part(*, part: PartLedger, refund_amount: Decimal) -> RefundEffect:
     if min(step) < 0:
         # Only a ledger whose reversals were not made by refund_part can get here.
         raise ValueError(f"the ledger's reversals do not follow refund_part's schedule: {part}")
-    ledger = replace(
-        part,
-        refunded=euros(refunded),
-        transfer_reversed=euros(target.transfer),
-        commission_reversed=euros(target.commission),
-        vat_on_commission_reversed=euros(target.vat_on_commission),
-        payment_fee_reversed=euros(target.payment_fee),
-    )
     return RefundEffect(
         consumer_refund=euros(amount),
         transfer_reversal=euros(step.transfer),
         commission_reversal=euros(step.commission),
         vat_on_commission_reversal=euros(step.vat_on_commission),
         payment_fee_reversal=euros(step.payment_fee),
-        ledger=ledger,
+        ledger=_ledger_at(part, refunded, target),
+    )
+
+
+def _ledger_at(part: PartLedger, refunded: int, reversed_: _Split) -> PartLedger:
+    return replace(
+        part,
+        refunded=euros(refunded),
+        transfer_reversed=euros(reversed_.transfer),
+        commission_reversed=euros(reversed_.commission),
+        vat_on_commission_reversed=euros(reversed_.vat_on_commission),
+        payment_fee_reversed=euros(reversed_.payment_fee),
     )
 
 

@@ -4,6 +4,7 @@ Each step runs in its own transaction and looks rows up by natural key (e-mail, 
 SKU, order number), so an interrupted or repeated run finishes the city without duplicates.
 """
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,7 +18,15 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from logistics.models import Courier, CourierShift, DeliverySlot, DeliveryZone, Hub
+from logistics.models import (
+    Courier,
+    CourierShift,
+    DeliverySettings,
+    DeliverySlot,
+    DeliveryZone,
+    Hub,
+    PostcodeArea,
+)
 from marketplace.commission.models import CommissionPlan
 from marketplace.oscar_apps.partner.strategy import split_vat
 from shops.models import OpeningHours, OpeningHoursException, Shop, ShopStatus
@@ -298,8 +307,26 @@ class CityLoader:
             name=f"Bezorggebied {settings.TOWN_NAME}",
             defaults={"centre_latitude": lat, "centre_longitude": lon, "radius_metres": 3000},
         )
+        self.load_postcodes(zone)
+        DeliverySettings.current()
         self.load_couriers()
         self.load_slots(zone)
+
+    def load_postcodes(self, zone: DeliveryZone) -> None:
+        """The centre's postcode areas 7411-7418, with centroids on a ring around the centre."""
+        lat, lon = self.city.centre
+        areas = []
+        for index in range(8):
+            bearing = index * math.pi / 4
+            areas.append(
+                PostcodeArea(
+                    zone=zone,
+                    pc4=f"741{index + 1}",
+                    latitude=Decimal(f"{lat + 0.008 * math.cos(bearing):.6f}"),
+                    longitude=Decimal(f"{lon + 0.012 * math.sin(bearing):.6f}"),
+                )
+            )
+        PostcodeArea.objects.bulk_create(areas, ignore_conflicts=True)
 
     def load_couriers(self) -> None:
         couriers = self.city.couriers

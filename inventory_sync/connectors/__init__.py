@@ -1,0 +1,1 @@
+"""Connections to shops' POS systems and our own push API."""

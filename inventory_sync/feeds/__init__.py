@@ -1,0 +1,17 @@
+"""Stock feeds from shops: parse and check CSV/XLSX files, without touching the database."""
+
+from .gtin import gs1_check_digit, is_valid_gtin
+from .parsing import parse_stock_file
+from .types import MAX_DATA_ROWS, MAX_FILE_BYTES, FeedError, FeedRow, ParsedFeed, RowError
+
+__all__ = [
+    "MAX_DATA_ROWS",
+    "MAX_FILE_BYTES",
+    "FeedError",
+    "FeedRow",
+    "ParsedFeed",
+    "RowError",
+    "gs1_check_digit",
+    "is_valid_gtin",
+    "parse_stock_file",
+]

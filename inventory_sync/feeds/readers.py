@@ -1,0 +1,219 @@
+"""Bytes to a table of cells: CSV (any usual encoding and delimiter) or the first XLSX sheet.
+
+Only non-blank rows are kept, each with the row number the shop sees in a spreadsheet, so
+messages can point at "row 12" and blank lines cost nothing.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import openpyxl
+
+from .headers import count_known_fields
+from .types import MAX_DATA_ROWS, FeedError
+from .values import Cell, is_blank
+
+XLSX_EXTENSIONS = frozenset({"xlsx", "xlsm"})
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+DELIMITERS = (",", ";", "\t")
+# The workbook is inflated in memory; a real stock sheet is far smaller than this, a zip bomb not.
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+# Header detection looks at the first lines only; a preamble ("Export 1 May") may precede it.
+HEADER_SEARCH_ROWS = 10
+SNIFF_SAMPLE_CHARS = 4096  # csv.Sniffer is quadratic on quote-heavy text; keep its sample small
+MAX_ROWS_READ = MAX_DATA_ROWS + 1  # the data rows plus a header
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: list[tuple[int, Sequence[Cell]]]  # (spreadsheet row number, cells), blank rows left out
+    encoding: str | None
+    delimiter: str | None
+
+
+def read_table(*, content: bytes, filename: str) -> Table:
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if content.startswith(ZIP_MAGIC):
+        return read_xlsx(content=content)
+    if extension in XLSX_EXTENSIONS:
+        raise FeedError(f"The file is named .{extension} but is not an Excel workbook.")
+    if content.startswith(OLE_MAGIC):
+        raise FeedError("Old Excel .xls files are not supported; save it as .xlsx or CSV.")
+    return read_csv(content=content)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def read_csv(*, content: bytes) -> Table:
+    text, encoding = decode_text(content)
+    if "\x00" in text:
+        raise FeedError("The file contains binary data; upload a CSV or XLSX file.")
+    text, delimiter = _excel_separator_hint(text)
+    if not text.strip():
+        raise FeedError("The file is empty.")
+    delimiter = delimiter or detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    rows: list[tuple[int, Sequence[Cell]]] = []
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not _is_blank_row(cells):
+                rows.append((number, cells))
+                _check_row_count(rows)
+    except csv.Error as exc:
+        raise FeedError(f"The CSV file cannot be read at row {number + 1}: {exc}.") from exc
+    return Table(rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+def decode_text(content: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252.
+
+    UTF-8 is tried strictly first: Windows-1252 text with accents is almost never valid UTF-8,
+    while every byte string that is valid UTF-8 was almost surely meant as such.
+    """
+    if content.startswith(codecs.BOM_UTF8):
+        return _decode(content[len(codecs.BOM_UTF8) :], "utf-8"), "utf-8-sig"
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(content, "utf-16"), "utf-16"
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise FeedError(
+            "The file is not text in UTF-8 or Windows-1252; upload a CSV or XLSX file."
+        ) from exc
+
+
+def _decode(content: bytes, encoding: str) -> str:
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FeedError(f"The file says it is {encoding.upper()} text but is not.") from exc
+
+
+def _excel_separator_hint(text: str) -> tuple[str, str | None]:
+    """Excel writes and honours a first line "sep=;"; it is not a row the shop sees."""
+    first, newline, rest = text.lstrip("\ufeff").partition("\n")
+    line = first.rstrip("\r")
+    if line.lower().startswith("sep=") and len(line) == 5 and line[4] in DELIMITERS:
+        return rest, line[4]
+    return text, None
+
+
+def detect_delimiter(text: str) -> str:
+    """Comma, semicolon or tab.
+
+    The delimiter that splits a header line into the most columns we know is right whatever
+    the data looks like (Dutch files put decimal commas in ";"-separated rows). When no line
+    names a known column, csv.Sniffer decides, and failing that the most frequent delimiter.
+    """
+    lines = [line for line in text[: 64 * 1024].splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    known = {d: max(count_known_fields(_split(line, d)) for line in lines) for d in DELIMITERS}
+    most_known = max(known.values())
+    leaders = [d for d in DELIMITERS if known[d] == most_known]
+    if len(leaders) == 1:
+        return leaders[0]
+    columns = {d: max(len(_split(line, d)) for line in lines) for d in leaders}
+    sniffed = _sniff(text[:SNIFF_SAMPLE_CHARS])
+    return max(leaders, key=lambda d: (d == sniffed, columns[d]))
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _sniff(sample: str) -> str | None:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        return None
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def read_xlsx(*, content: bytes) -> Table:
+    _check_workbook_archive(content)
+    # openpyxl raises whatever its zip and XML layers raise on a damaged file (KeyError,
+    # ValueError, zipfile and XML errors, ...); for the shop all mean the same thing.
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:
+        raise FeedError(_UNREADABLE_XLSX) from exc
+    try:
+        return Table(rows=_read_first_sheet(workbook), encoding=None, delimiter=None)
+    except FeedError:
+        raise
+    except Exception as exc:
+        raise FeedError(_UNREADABLE_XLSX) from exc
+    finally:
+        workbook.close()
+
+
+_UNREADABLE_XLSX = "The Excel file cannot be read; save it again as .xlsx or export it as CSV."
+
+
+def _check_workbook_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+    except Exception as exc:  # zipfile raises several unrelated types on a damaged archive
+        raise FeedError(_UNREADABLE_XLSX) from exc
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise FeedError("The file is a zip archive but not an Excel workbook (.xlsx).")
+    if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+        raise FeedError("The Excel file is too large once unpacked.")
+
+
+def _read_first_sheet(workbook: openpyxl.Workbook) -> list[tuple[int, Sequence[Cell]]]:
+    sheets = workbook.worksheets
+    if not sheets:
+        raise FeedError("The Excel file has no worksheet.")
+    sheet = sheets[0]
+    # Some tools write a wrong used range, which read-only mode would trust and cut rows off.
+    sheet.reset_dimensions()
+    rows: list[tuple[int, Sequence[Cell]]] = []
+    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        cells = [_xlsx_cell(value) for value in values]
+        if not _is_blank_row(cells):
+            rows.append((number, cells))
+            _check_row_count(rows)
+    return rows
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None or type(value) in (str, int, float):
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _is_blank_row(cells: Sequence[Cell]) -> bool:
+    return all(is_blank(cell) for cell in cells)
+
+
+def _check_row_count(rows: list[tuple[int, Sequence[Cell]]]) -> None:
+    if len(rows) > MAX_ROWS_READ:
+        raise FeedError(f"The file has more than {MAX_DATA_ROWS} rows; split it into parts.")

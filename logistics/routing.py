@@ -1,0 +1,76 @@
+"""The courier dispatcher's routing layer: pickups and deliveries in, routes per courier out.
+
+Pure: no ORM, no settings, no I/O of its own (the travel-time provider may call a service).
+The problem is solved as a pickup-and-delivery problem with time windows by VROOM
+(`logistics.routing_vroom`); parcels that cannot be planned at all are sorted out first so
+that they get a specific reason (`logistics.routing_checks`).
+"""
+
+from collections.abc import Sequence
+
+from logistics import routing_checks, routing_vroom
+from logistics.routing_types import (
+    CARGO_SKILL,
+    DEFAULT_SERVICE_TIMES,
+    Location,
+    Parcel,
+    Route,
+    RoutePlan,
+    ServiceTimes,
+    Stop,
+    Unassigned,
+    Vehicle,
+)
+from logistics.travel_times import TravelTimeProvider
+
+__all__ = [
+    "CARGO_SKILL",
+    "Location",
+    "Parcel",
+    "Route",
+    "RoutePlan",
+    "ServiceTimes",
+    "Stop",
+    "Unassigned",
+    "Vehicle",
+    "plan_routes",
+]
+
+
+def plan_routes(
+    *,
+    vehicles: Sequence[Vehicle],
+    parcels: Sequence[Parcel],
+    travel_times: TravelTimeProvider,
+    service_times: ServiceTimes = DEFAULT_SERVICE_TIMES,
+    time_limit: float = 5.0,
+    exploration_level: int = 5,
+) -> RoutePlan:
+    """Plan routes for `vehicles` that pick up and deliver as many `parcels` as possible.
+
+    Every parcel ends up either on exactly one route or in `unassigned` with a reason.
+    `time_limit` (seconds) caps VROOM's search.
+    """
+    _check_unique_ids(vehicles, parcels)
+    reasons = routing_checks.unplannable(vehicles, parcels)
+    plannable = [parcel for parcel in parcels if parcel.id not in reasons]
+    plan = RoutePlan()
+    if plannable:
+        plan = routing_vroom.solve(
+            vehicles=vehicles,
+            parcels=plannable,
+            travel_times=travel_times,
+            service_times=service_times,
+            time_limit=time_limit,
+            exploration_level=exploration_level,
+        )
+    early = tuple(
+        Unassigned(parcel.id, reasons[parcel.id]) for parcel in parcels if parcel.id in reasons
+    )
+    return RoutePlan(routes=plan.routes, unassigned=early + plan.unassigned)
+
+
+def _check_unique_ids(vehicles: Sequence[Vehicle], parcels: Sequence[Parcel]) -> None:
+    for what, ids in (("courier", [v.id for v in vehicles]), ("parcel", [p.id for p in parcels])):
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate {what} ids")

@@ -1,0 +1,121 @@
+"""Input and output types of the routing layer (`logistics.routing`); plain frozen dataclasses.
+
+Times are integer seconds since midnight of the planned day; ids are the caller's own.
+"""
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from logistics.travel_times import Location
+
+VEHICLE_KINDS = frozenset({"bike", "cargo_bike", "e_van"})
+CARGO_SKILL = "cargo"
+# Kinds that carry bulky parcels without saying so in their skills.
+CARGO_KINDS = frozenset({"cargo_bike", "e_van"})
+Window = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A courier on shift with their vehicle; `end=None` means the route ends at the last stop."""
+
+    id: Hashable
+    kind: str
+    capacity_parcels: int
+    capacity_litres: int
+    shift_start: int
+    shift_end: int
+    start: Location
+    end: Location | None = None
+    skills: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.kind not in VEHICLE_KINDS:
+            raise ValueError(f"unknown vehicle kind {self.kind!r}")
+        if self.shift_start > self.shift_end:
+            raise ValueError(f"courier {self.id!r}: shift ends before it starts")
+        object.__setattr__(self, "skills", frozenset(self.skills))
+
+    @property
+    def all_skills(self) -> frozenset[str]:
+        return (self.skills | {CARGO_SKILL}) if self.kind in CARGO_KINDS else self.skills
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One parcel from a shop to a consumer.
+
+    `picked_up_by` is the courier already carrying it: only its delivery is planned, on that
+    courier. Parcels with the same `pickup_group` (e.g. the shop id) are picked up at one stop.
+    An empty `pickup_windows` means the shop is closed all day.
+    """
+
+    id: Hashable
+    pickup: Location
+    pickup_windows: Sequence[Window]
+    ready_at: int
+    delivery: Location
+    delivery_window: Window
+    parcels: int = 1
+    litres: int = 0
+    bulky: bool = False
+    picked_up_by: Hashable | None = None
+    pickup_group: str | None = None
+
+    def __post_init__(self) -> None:
+        windows = tuple((int(start), int(end)) for start, end in self.pickup_windows)
+        object.__setattr__(self, "pickup_windows", windows)
+        object.__setattr__(self, "delivery_window", tuple(self.delivery_window))
+        if any(start > end for start, end in (*windows, self.delivery_window)):
+            raise ValueError(f"parcel {self.id!r}: a time window ends before it starts")
+        if self.parcels < 0 or self.litres < 0:
+            raise ValueError(f"parcel {self.id!r}: negative size")
+
+
+@dataclass(frozen=True)
+class ServiceTimes:
+    """Seconds spent at a stop: setup once per stop (park, walk in), service per parcel."""
+
+    pickup_setup: int = 180
+    pickup_service: int = 30
+    delivery_setup: int = 60
+    delivery_service: int = 90
+
+
+@dataclass(frozen=True)
+class Stop:
+    """`arrival` at the stop, `service_start` after any wait (this is what the window constrains),
+    `departure` after setup and service."""
+
+    kind: Literal["pickup", "delivery"]
+    parcel_id: Hashable
+    location: Location
+    arrival: int
+    service_start: int
+    departure: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """One courier's stops in order; `duration_seconds` is riding time only."""
+
+    vehicle_id: Hashable
+    stops: tuple[Stop, ...]
+    distance_metres: int
+    duration_seconds: int
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    parcel_id: Hashable
+    reason: str
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    routes: tuple[Route, ...] = ()
+    unassigned: tuple[Unassigned, ...] = ()
+
+
+DEFAULT_SERVICE_TIMES = ServiceTimes()

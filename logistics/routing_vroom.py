@@ -1,0 +1,209 @@
+"""Translation between the routing types and VROOM (pyvroom): build the problem, read the plan.
+
+Modelling choices:
+- locations are indices into per-kind matrices (vehicle `profile` = its kind);
+- parcels of one `pickup_group` share one location index, so VROOM's setup time (only paid
+  when arriving from another location) is paid once per shop visit;
+- a parcel already on a courier is a plain delivery job, loaded at the route start, that
+  requires a skill only that courier has, at the highest priority so it is kept;
+- amounts are [parcels, litres]; bulky parcels require the cargo skill.
+"""
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import vroom
+from vroom.solution.solution import Solution
+
+from logistics.routing_checks import NO_FEASIBLE_ROUTE, pickup_windows
+from logistics.routing_types import (
+    CARGO_SKILL,
+    Location,
+    Parcel,
+    Route,
+    RoutePlan,
+    ServiceTimes,
+    Stop,
+    Unassigned,
+    Vehicle,
+)
+from logistics.travel_times import TravelTimeProvider
+
+NB_THREADS = 2
+CARRIED_PRIORITY = 100  # VROOM's highest: drop anything else before a parcel already on board
+TASK_TYPES = ("pickup", "delivery", "job")
+
+
+@dataclass
+class Places:
+    """Distinct locations of one problem and the matrix index of each."""
+
+    locations: list[Location] = field(default_factory=list)
+    index: dict[Hashable, int] = field(default_factory=dict)
+
+    def add(self, key: Hashable, location: Location) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.locations)
+            self.locations.append(location)
+        return self.index[key]
+
+
+def solve(
+    *,
+    vehicles: Sequence[Vehicle],
+    parcels: Sequence[Parcel],
+    travel_times: TravelTimeProvider,
+    service_times: ServiceTimes,
+    time_limit: float,
+    exploration_level: int,
+) -> RoutePlan:
+    """Solve for parcels that passed the checks; the rest of unassigned is 'no feasible route'."""
+    places = Places()
+    problem = vroom.Input()
+    skills = skill_numbers(vehicles)
+    for number, vehicle in enumerate(vehicles):
+        problem.add_vehicle(build_vehicle(number, vehicle, places, skills))
+    for number, parcel in enumerate(parcels):
+        problem.add_job(build_job(number, parcel, vehicles, places, skills, service_times))
+    set_matrices(problem, places, {vehicle.kind for vehicle in vehicles}, travel_times)
+    solution = run_solver(problem, time_limit=time_limit, exploration_level=exploration_level)
+    return read_plan(solution, vehicles, parcels)
+
+
+def run_solver(problem: vroom.Input, *, time_limit: float, exploration_level: int) -> Solution:
+    """VROOM's search with the dispatcher's settings (also used by the Li & Lim benchmark)."""
+    return problem.solve(
+        exploration_level=exploration_level,
+        nb_threads=NB_THREADS,
+        timeout=timedelta(seconds=time_limit),
+    )
+
+
+def skill_numbers(vehicles: Sequence[Vehicle]) -> dict[Hashable, int]:
+    """VROOM skills are integers: one per named skill, then one per courier (to pin parcels)."""
+    names = sorted({CARGO_SKILL}.union(*(vehicle.all_skills for vehicle in vehicles)))
+    numbers: dict[Hashable, int] = {name: number for number, name in enumerate(names)}
+    for number, vehicle in enumerate(vehicles):
+        numbers[("courier", vehicle.id)] = len(names) + number
+    return numbers
+
+
+def build_vehicle(
+    number: int, vehicle: Vehicle, places: Places, skills: dict[Hashable, int]
+) -> vroom.Vehicle:
+    end = None if vehicle.end is None else places.add(("at", vehicle.end), vehicle.end)
+    return vroom.Vehicle(
+        number,
+        start=places.add(("at", vehicle.start), vehicle.start),
+        end=end,
+        profile=vehicle.kind,
+        capacity=[vehicle.capacity_parcels, vehicle.capacity_litres],
+        skills={skills[name] for name in vehicle.all_skills} | {skills[("courier", vehicle.id)]},
+        time_window=vroom.TimeWindow(vehicle.shift_start, vehicle.shift_end),
+    )
+
+
+def build_job(
+    number: int,
+    parcel: Parcel,
+    vehicles: Sequence[Vehicle],
+    places: Places,
+    skills: dict[Hashable, int],
+    times: ServiceTimes,
+) -> vroom.Job | vroom.Shipment:
+    """Pickup id 2n and delivery id 2n+1 for the n-th parcel."""
+    if parcel.picked_up_by is not None:
+        return _carried_job(number, parcel, places, times, skills[("courier", parcel.picked_up_by)])
+    delivery = _delivery_step(number, parcel, places, times)
+    pickup = vroom.ShipmentStep(
+        2 * number,
+        places.add(_pickup_key(parcel), parcel.pickup),
+        default_setup=times.pickup_setup,
+        default_service=times.pickup_service,
+        time_windows=[vroom.TimeWindow(*window) for window in pickup_windows(parcel)],
+    )
+    required = {skills[CARGO_SKILL]} if parcel.bulky else set()
+    return vroom.Shipment(pickup, delivery, amount=_amount(parcel), skills=required)
+
+
+def _delivery_step(
+    number: int, parcel: Parcel, places: Places, times: ServiceTimes
+) -> vroom.ShipmentStep:
+    return vroom.ShipmentStep(
+        2 * number + 1,
+        places.add(("at", parcel.delivery), parcel.delivery),
+        default_setup=times.delivery_setup,
+        default_service=times.delivery_service,
+        time_windows=[vroom.TimeWindow(*parcel.delivery_window)],
+    )
+
+
+def _carried_job(
+    number: int, parcel: Parcel, places: Places, times: ServiceTimes, courier_skill: int
+) -> vroom.Job:
+    # A job's delivery amount is on board from the route start, as a carried parcel is.
+    return vroom.Job(
+        2 * number + 1,
+        places.add(("at", parcel.delivery), parcel.delivery),
+        default_setup=times.delivery_setup,
+        default_service=times.delivery_service,
+        delivery=_amount(parcel),
+        skills={courier_skill},
+        priority=CARRIED_PRIORITY,
+        time_windows=[vroom.TimeWindow(*parcel.delivery_window)],
+    )
+
+
+def _pickup_key(parcel: Parcel) -> Hashable:
+    return ("shop", parcel.pickup_group) if parcel.pickup_group else ("at", parcel.pickup)
+
+
+def _amount(parcel: Parcel) -> list[int]:
+    return [parcel.parcels, parcel.litres]
+
+
+def set_matrices(
+    problem: vroom.Input, places: Places, kinds: set[str], travel_times: TravelTimeProvider
+) -> None:
+    """One duration and distance matrix per vehicle kind, named after it as VROOM profile."""
+    for kind in sorted(kinds):
+        durations, distances = travel_times.matrix(places.locations, kind)
+        problem.set_durations_matrix(kind, durations)
+        problem.set_distances_matrix(kind, distances)
+
+
+def read_plan(
+    solution: Solution, vehicles: Sequence[Vehicle], parcels: Sequence[Parcel]
+) -> RoutePlan:
+    frame = solution.routes
+    routes = []
+    if len(frame):
+        for number, steps in frame.groupby("vehicle_id", sort=False):
+            routes.append(_route(vehicles[int(number)], steps, parcels))
+    planned = {stop.parcel_id for route in routes for stop in route.stops}
+    missing = [Unassigned(p.id, NO_FEASIBLE_ROUTE) for p in parcels if p.id not in planned]
+    return RoutePlan(routes=tuple(routes), unassigned=tuple(missing))
+
+
+def _route(vehicle: Vehicle, steps, parcels: Sequence[Parcel]) -> Route:
+    stops = tuple(
+        _stop(step, parcels[int(step.id) // 2])
+        for step in steps.itertuples()
+        if step.type in TASK_TYPES
+    )
+    last = steps.iloc[-1]
+    return Route(vehicle.id, stops, int(last["distance"]), int(last["duration"]))
+
+
+def _stop(step, parcel: Parcel) -> Stop:
+    is_pickup = step.type == "pickup"
+    service_start = int(step.arrival) + int(step.waiting_time)
+    return Stop(
+        kind="pickup" if is_pickup else "delivery",
+        parcel_id=parcel.id,
+        location=parcel.pickup if is_pickup else parcel.delivery,
+        arrival=int(step.arrival),
+        service_start=service_start,
+        departure=service_start + int(step.setup) + int(step.service),
+    )

@@ -1,0 +1,101 @@
+"""The shop's side of its order parts: list, detail, accept, reject, ready, hand over.
+
+Every query is scoped to the signed-in user's shop; another shop's part is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from shops.selectors import shop_of_user
+
+from . import fulfilments
+from .models import Fulfilment, FulfilmentStatus
+
+OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
+
+
+class ShopMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.shop = shop_of_user(user=request.user)
+            if self.shop is None:
+                raise PermissionDenied(_("This page is for shop staff."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def parts(self):
+        return (
+            Fulfilment.objects.filter(shop=self.shop)
+            .exclude(status=FulfilmentStatus.PENDING_PAYMENT)
+            .select_related("order", "slot")
+        )
+
+
+class PartListView(ShopMixin, ListView):
+    template_name = "logistics/shop_parts.html"
+    context_object_name = "parts"
+    paginate_by = 50
+
+    def get_queryset(self):
+        done = self.request.GET.get("show") == "done"
+        parts = self.parts()
+        parts = parts.exclude(status__in=OPEN) if done else parts.filter(status__in=OPEN)
+        return parts.order_by("-placed_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            shop=self.shop, show_done=self.request.GET.get("show") == "done", **kwargs
+        )
+
+
+class PartDetailView(ShopMixin, DetailView):
+    template_name = "logistics/shop_part.html"
+    context_object_name = "part"
+
+    def get_queryset(self):
+        return self.parts()
+
+    def get_context_data(self, **kwargs):
+        part = self.object
+        return super().get_context_data(
+            shop=self.shop,
+            lines=part.order.lines.filter(partner_id=self.shop.partner_id),
+            statuses=FulfilmentStatus,
+            **kwargs,
+        )
+
+
+class PartActionView(ShopMixin, View):
+    ACTIONS = {"accept", "reject", "ready", "hand-over"}
+
+    def post(self, request, pk, action):
+        part = get_object_or_404(self.parts(), pk=pk)
+        if action not in self.ACTIONS:
+            raise PermissionDenied
+        try:
+            self.perform(part, action, request.POST)
+        except fulfilments.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("shop:part", pk=part.pk)
+
+    def perform(self, part, action, data) -> None:
+        ids = {"fulfilment_id": part.pk, "shop_id": self.shop.pk}
+        if action == "accept":
+            fulfilments.accept_part(**ids)
+            messages.success(self.request, _("Accepted. Prepare the goods, then mark it ready."))
+        elif action == "reject":
+            reason = (data.get("reason") or "").strip()[:300]
+            if not reason:
+                raise fulfilments.TransitionRefused(_("Say why you cannot supply this part."))
+            fulfilments.reject_part(**ids, reason=reason)
+            messages.success(self.request, _("Rejected; the consumer is refunded for this part."))
+        elif action == "ready":
+            fulfilments.mark_ready(**ids)
+            messages.success(self.request, _("Marked ready."))
+        else:
+            fulfilments.hand_over(**ids, code=data.get("code", ""))
+            messages.success(self.request, _("Handed over."))

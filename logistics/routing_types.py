@@ -66,7 +66,7 @@ class Parcel:
     def __post_init__(self) -> None:
         windows = tuple((int(start), int(end)) for start, end in self.pickup_windows)
         object.__setattr__(self, "pickup_windows", windows)
-        object.__setattr__(self, "delivery_window", tuple(self.delivery_window))
+        object.__setattr__(self, "delivery_window", tuple(int(t) for t in self.delivery_window))
         if any(start > end for start, end in (*windows, self.delivery_window)):
             raise ValueError(f"parcel {self.id!r}: a time window ends before it starts")
         if self.parcels < 0 or self.litres < 0:

@@ -65,7 +65,7 @@ def solve(
     for number, vehicle in enumerate(vehicles):
         problem.add_vehicle(build_vehicle(number, vehicle, places, skills))
     for number, parcel in enumerate(parcels):
-        problem.add_job(build_job(number, parcel, vehicles, places, skills, service_times))
+        problem.add_job(build_job(number, parcel, places, skills, service_times))
     set_matrices(problem, places, {vehicle.kind for vehicle in vehicles}, travel_times)
     solution = run_solver(problem, time_limit=time_limit, exploration_level=exploration_level)
     return read_plan(solution, vehicles, parcels)
@@ -107,7 +107,6 @@ def build_vehicle(
 def build_job(
     number: int,
     parcel: Parcel,
-    vehicles: Sequence[Vehicle],
     places: Places,
     skills: dict[Hashable, int],
     times: ServiceTimes,

@@ -18,8 +18,9 @@ def gs1_check_digit(body: str) -> int:
     """
     if not (body.isascii() and body.isdigit()):
         raise ValueError(f"a GTIN body is digits only, got {body!r}")
-    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(body[::-1]))
-    return (10 - total % 10) % 10
+    weighted_three = sum(map(int, body[-1::-2]))  # the last digit of the body, every other one
+    weighted_one = sum(map(int, body[-2::-2]))
+    return (10 - (3 * weighted_three + weighted_one) % 10) % 10
 
 
 def is_valid_gtin(code: str) -> bool:
@@ -47,7 +48,7 @@ def parse_ean(cell: Cell) -> str | None:
         # not change a GTIN or its check digit.
         digits = digits.zfill(12)
     if len(digits) not in GTIN_LENGTHS:
-        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+        raise _not_an_ean(cell)
     if not is_valid_gtin(digits):
         raise BadValue(f"EAN '{shown(cell)}' has a wrong check digit")
     return digits
@@ -57,7 +58,7 @@ def _ean_number_digits(cell: int | float) -> str:
     if isinstance(cell, float) and not (math.isfinite(cell) and cell.is_integer()):
         raise _not_an_ean(cell)
     if cell < 0 or cell >= 10**14:
-        raise BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+        raise _not_an_ean(cell)
     return str(int(cell))
 
 
@@ -88,4 +89,4 @@ def _ean_text_digits(cell: str) -> str:
 
 
 def _not_an_ean(cell: Cell) -> BadValue:
-    return BadValue(f"EAN must be 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+    return BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")

@@ -28,10 +28,10 @@ T = TypeVar("T")
 
 
 def parse_stock_file(*, content: bytes, filename: str) -> ParsedFeed:
-    if not content.strip():
-        raise FeedError("The file is empty.")
     if len(content) > MAX_FILE_BYTES:
         raise FeedError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if not content.strip():
+        raise FeedError("The file is empty.")
     table = read_table(content=content, filename=filename)
     if not table.rows:
         raise FeedError("The file is empty.")
@@ -144,7 +144,7 @@ def _check_identity(
     row: _Row, sku: str | None, ean: str | None, first_seen: dict[tuple[str, str], int]
 ) -> None:
     """Every row needs a sku or an ean, and must not name a product an earlier row named."""
-    if row.failed & {"sku", "ean"}:
+    if "sku" in row.failed or (sku is None and "ean" in row.failed):
         return  # the identifying cell already has its own error
     if sku is None and ean is None:
         row.error("sku" if "sku" in row.header.indices else "ean", "", "row has no sku and no ean")

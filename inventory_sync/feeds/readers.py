@@ -68,7 +68,10 @@ def read_csv(*, content: bytes) -> Table:
                 rows.append((number, cells))
                 _check_row_count(rows)
     except csv.Error as exc:
-        raise FeedError(f"The CSV file cannot be read at row {number + 1}: {exc}.") from exc
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit()} characters"
+        raise FeedError(f"The CSV file cannot be read at row {number + 1}: {reason}.") from exc
     return Table(rows=rows, encoding=encoding, delimiter=delimiter)
 
 

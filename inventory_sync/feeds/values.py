@@ -192,6 +192,8 @@ def _read_price_text(raw: str) -> _PriceText | None:
 
 def _strip_currency_and_sign(raw: str) -> tuple[str, bool]:
     text = raw.translate(_SPACES).strip()
+    if text[:1].isdigit() and text[-1:].isdigit():  # the usual case: nothing around the amount
+        return text, False
     negative = False
     for _ in range(2):  # "€ -12,95" and "-€ 12,95" both occur
         text = _strip_currency(text)

@@ -167,7 +167,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Must exceed the longest task's time limit, or Redis hands an unacked task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
-CELERY_TASK_DEFAULT_QUEUE = "stadsmarkt"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="stadsmarkt")
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
 

@@ -1,3 +1,6 @@
 """Imports each benchmark module so that it registers itself. Add new modules here."""
 
-from benchmarks import dispatcher  # noqa: F401
+from benchmarks import (
+    checkout_contention,  # noqa: F401
+    dispatcher,  # noqa: F401
+)

@@ -18,7 +18,10 @@ Window = tuple[int, int]
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A courier on shift with their vehicle; `end=None` means the route ends at the last stop."""
+    """A courier on shift with their vehicle; `end=None` means the route ends at the last stop.
+
+    Cargo bikes and vans have the cargo skill (bulky parcels) whether `skills` says so or not.
+    """
 
     id: Hashable
     kind: str
@@ -47,8 +50,9 @@ class Parcel:
     """One parcel from a shop to a consumer.
 
     `picked_up_by` is the courier already carrying it: only its delivery is planned, on that
-    courier. Parcels with the same `pickup_group` (e.g. the shop id) are picked up at one stop.
-    An empty `pickup_windows` means the shop is closed all day.
+    courier. Parcels with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
+    are picked up at one stop. An empty `pickup_windows` means the shop is closed all day.
+    Windows bound the start of service (after any wait, before setup), ends included.
     """
 
     id: Hashable
@@ -85,8 +89,12 @@ class ServiceTimes:
 
 @dataclass(frozen=True)
 class Stop:
-    """`arrival` at the stop, `service_start` after any wait (this is what the window constrains),
-    `departure` after setup and service."""
+    """One parcel picked up or delivered.
+
+    `arrival` at the stop, `service_start` after any wait (what the windows bound), `departure`
+    after setup and service. Parcels handled at one place in a row are consecutive stops with
+    the same location, where only the first pays the setup time.
+    """
 
     kind: Literal["pickup", "delivery"]
     parcel_id: Hashable

@@ -23,12 +23,13 @@ class BasketGroup:
     pickup_today_from: time | None
 
 
-def shops_for_partners(partner_ids: set[int]) -> dict[int, Shop]:
+def shops_for_partners(partner_ids: set[int], *, with_hours: bool) -> dict[int, Shop]:
     shops = Shop.objects.filter(partner_id__in=partner_ids).select_related("partner")
-    shops = shops.prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        "opening_exceptions",
-    )
+    if with_hours:
+        shops = shops.prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            "opening_exceptions",
+        )
     return {shop.partner_id: shop for shop in shops}
 
 
@@ -40,30 +41,43 @@ def line_in_stock(line, shop: Shop) -> bool:
     return available >= line.quantity
 
 
-def basket_groups(basket, *, now: datetime | None = None) -> list[BasketGroup]:
-    """Groups the basket's lines by shop, in the order the shops first appear."""
+def basket_groups(
+    basket, *, now: datetime | None = None, with_hours: bool = True
+) -> list[BasketGroup]:
+    """Groups the basket's lines by shop, in the order the shops first appear.
+
+    Placing an order needs only shops and subtotals: `with_hours=False` skips the opening
+    hours and the pickup-today estimate, which cost most of the queries.
+    """
     now = timezone.localtime(now or timezone.now())
     lines = list(basket.all_lines())
-    shops = shops_for_partners({line.stockrecord.partner_id for line in lines})
-    preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
+    shops = shops_for_partners(
+        {line.stockrecord.partner_id for line in lines}, with_hours=with_hours
+    )
     grouped: dict[int, list] = {}
     for line in lines:
         grouped.setdefault(line.stockrecord.partner_id, []).append(line)
-    groups = []
-    for partner_id, shop_lines in grouped.items():
-        shop = shops[partner_id]
+    return [
+        group_of(shops[partner_id], shop_lines, now, with_hours)
+        for partner_id, shop_lines in grouped.items()
+    ]
+
+
+def group_of(shop: Shop, lines: list, now: datetime, with_hours: bool) -> BasketGroup:
+    subtotal = sum((line.line_price_incl_tax for line in lines), Decimal("0.00"))
+    in_stock = all(line_in_stock(line, shop) for line in lines)
+    group = BasketGroup(
+        shop=shop,
+        lines=lines,
+        subtotal=subtotal,
+        periods_today=(),
+        all_in_stock=in_stock,
+        pickup_today_from=None,
+    )
+    if with_hours:
         schedule = schedule_for(shop)
-        in_stock = all(line_in_stock(line, shop) for line in shop_lines)
-        groups.append(
-            BasketGroup(
-                shop=shop,
-                lines=shop_lines,
-                subtotal=sum((line.line_price_incl_tax for line in shop_lines), Decimal("0.00")),
-                periods_today=schedule.periods_on(now.date()),
-                all_in_stock=in_stock,
-                pickup_today_from=(
-                    schedule.earliest_pickup_today(now, preparation) if in_stock else None
-                ),
-            )
-        )
-    return groups
+        preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
+        group.periods_today = schedule.periods_on(now.date())
+        if in_stock:
+            group.pickup_today_from = schedule.earliest_pickup_today(now, preparation)
+    return group

@@ -9,7 +9,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
+from inventory_sync.selectors import available_units
 from inventory_sync.services import (
+    OutOfStock,
     StockRequest,
     close_reservations,
     confirm_reservations,
@@ -29,6 +31,7 @@ from .order_creation import (
     PerShopDelivery,
     create_order,
 )
+from .tasks import record_order_analytics
 
 Order = get_model("order", "Order")
 
@@ -59,30 +62,58 @@ def place_order(
     starts after the commit.
     """
     now = now or timezone.now()
+    requests = stock_requests(basket)
+    refuse_if_short(requests)
     rules = DeliverySettings.current()
-    groups = basket_groups(basket, now=now)
+    groups = basket_groups(basket, now=now, with_hours=False)
     check_choices(groups, choices, address)
+    fees = delivery_fees(groups, choices, rules)
     with transaction.atomic():
-        take_stock(requests=stock_requests(basket))
-        fees = {g.shop.partner_id: Decimal("0.00") for g in groups}
-        for group in groups:
-            choice = choices[group.shop.partner_id]
-            if choice.method == FulfilmentMethod.DELIVERY:
-                delivery.book_slot(slot_id=choice.slot_id, now=now)
-                fees[group.shop.partner_id] = delivery.delivery_fee(
-                    subtotal=group.subtotal, rules=rules
-                )
+        # Stock first: a buyer who loses the race fails before doing any other work.
+        take_stock(requests=requests)
+        # One place per delivered part, slots in id order like the stock rows.
+        for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
+            delivery.book_slot(slot_id=slot_id, now=now)
         order = create_order(
             basket=basket,
             user=user,
             shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
         )
         create_fulfilments(order, groups, choices, fees, address)
-        expires_at = now + timedelta(minutes=rules.reservation_minutes)
-        record_reservations(lines=order.lines.all(), expires_at=expires_at)
+        record_reservations(
+            lines=order.lines.all(),
+            expires_at=now + timedelta(minutes=rules.reservation_minutes),
+        )
         create_payment(order=order)
         basket.freeze()
+        record_order_analytics.delay(order.pk)
     return order
+
+
+def refuse_if_short(requests: list[StockRequest]) -> None:
+    """A cheap unlocked look first: a clearly sold-out line fails before any work is done.
+    The guarded update in take_stock stays the authority."""
+    for request in requests:
+        available = available_units(stockrecord_id=request.stockrecord_id)
+        if available < request.quantity:
+            raise OutOfStock(
+                stockrecord_id=request.stockrecord_id,
+                title=request.title,
+                requested=request.quantity,
+                available=available,
+            )
+
+
+def delivery_fees(groups, choices, rules) -> dict[int, Decimal]:
+    fees = {}
+    for group in groups:
+        is_delivery = choices[group.shop.partner_id].method == FulfilmentMethod.DELIVERY
+        fees[group.shop.partner_id] = (
+            delivery.delivery_fee(subtotal=group.subtotal, rules=rules)
+            if is_delivery
+            else Decimal("0.00")
+        )
+    return fees
 
 
 def check_choices(groups, choices, address) -> None:

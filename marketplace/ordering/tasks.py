@@ -23,3 +23,13 @@ def send_part_email(self, fulfilment_id: int, kind: str) -> None:
 def expire_unpaid_orders() -> int:
     """Beat: gives back the stock of orders not paid within the reservation time."""
     return services.expire_unpaid_orders()
+
+
+@shared_task
+def record_order_analytics(order_id: int) -> None:
+    """Oscar's purchase counters, updated after the order commits (see apps.py)."""
+    from oscar.apps.analytics.receivers import receive_order_placed
+    from oscar.core.loading import get_model
+
+    order = get_model("order", "Order").objects.select_related("user").get(pk=order_id)
+    receive_order_placed(sender=None, order=order, user=order.user)

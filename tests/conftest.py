@@ -40,6 +40,10 @@ def demo_city(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def client(client):
-    """Django's test client, sending a Host header that ALLOWED_HOSTS accepts."""
+    """Django's test client, sending a Host header that ALLOWED_HOSTS accepts.
+
+    It asks for English so tests can read messages; Dutch is tested on purpose.
+    """
     client.defaults["HTTP_HOST"] = "127.0.0.1"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client

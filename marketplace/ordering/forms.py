@@ -32,7 +32,7 @@ class CheckoutForm(forms.Form):
             self.fields[f"method_{key}"] = forms.ChoiceField(
                 label=group.shop.name,
                 choices=FulfilmentMethod.choices,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=FulfilmentMethod.COLLECT,
             )
             self.fields[f"slot_{key}"] = SlotChoiceField(

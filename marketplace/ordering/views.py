@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
+from inventory_sync.selectors import available_units
 from inventory_sync.services import OutOfStock
 from logistics.models import DeliverySettings, FulfilmentStatus
 from marketplace.payments.gateway import get_gateway
@@ -45,6 +47,21 @@ class AddOfferView(View):
             quantity = max(1, min(int(request.POST.get("quantity", 1)), 99))
         except ValueError:
             quantity = 1
+        in_basket = sum(
+            line.quantity for line in request.basket.all_lines() if line.stockrecord_id == record.pk
+        )
+        available = available_units(stockrecord_id=record.pk)
+        if in_basket + quantity > available:
+            messages.error(
+                request,
+                _("%(shop)s has %(available)s of %(product)s available online.")
+                % {
+                    "shop": record.partner.name,
+                    "available": available,
+                    "product": record.product.get_title(),
+                },
+            )
+            return redirect(request.POST.get("next") or record.product.get_absolute_url())
         add_offer_to_basket(request.basket, record, quantity)
         messages.success(
             request,
@@ -85,8 +102,11 @@ class CheckoutView(LoginRequiredMixin, FormView):
             return redirect("basket:summary")
         return super().dispatch(request, *args, **kwargs)
 
+    @cached_property
+    def groups(self):
+        return basket_groups(self.request.basket)
+
     def get_form_kwargs(self):
-        self.groups = basket_groups(self.request.basket)
         return {**super().get_form_kwargs(), "groups": self.groups}
 
     def get_context_data(self, **kwargs):

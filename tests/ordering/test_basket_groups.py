@@ -49,3 +49,16 @@ def test_safety_buffer_counts_against_stock():
     novel = make_offer(books, on_hand=3)
     [group] = basket_groups(make_basket(UserFactory(), (novel, 2)), now=timezone.now())
     assert group.all_in_stock is False
+
+
+def test_a_line_is_priced_by_its_own_shop_when_shops_share_a_product():
+    cheap, dear = ShopFactory(), ShopFactory()
+    dear_offer = make_offer(dear, price="9.00", on_hand=1)
+    cheap_offer = make_offer(cheap, price="8.55", on_hand=0)
+    cheap_offer.product = dear_offer.product
+    cheap_offer.save()
+    basket = make_basket(UserFactory(), (cheap_offer, 1))
+    [line] = basket.all_lines()
+    assert line.unit_price_incl_tax == Decimal("8.55")
+    assert line.get_warning() is None
+    assert line.purchase_info.availability.is_available_to_buy is False, "that shop has none"

@@ -38,7 +38,13 @@ class VatIncludedPrice:
 class MarketplaceStrategy(
     strategy.UseFirstStockRecord, strategy.StockRequired, VatIncludedPrice, strategy.Structured
 ):
-    pass
+    def fetch_for_line(self, line, stockrecord=None):
+        """A basket line is one shop's offer: price and stock come from that shop's record.
+
+        Oscar's default looks up the product's first record, which is another shop's
+        whenever several shops sell the same product.
+        """
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
 
 
 class Selector:

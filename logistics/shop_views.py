@@ -6,6 +6,7 @@ Every query is scoped to the signed-in user's shop; another shop's part is a 404
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -72,10 +73,13 @@ class PartDetailView(ShopMixin, DetailView):
 class PartActionView(ShopMixin, View):
     ACTIONS = {"accept", "reject", "ready", "hand-over"}
 
+    def get(self, request, pk, action):
+        raise Http404  # actions are POSTs; a GET learns nothing, not even that the part exists
+
     def post(self, request, pk, action):
         part = get_object_or_404(self.parts(), pk=pk)
         if action not in self.ACTIONS:
-            raise PermissionDenied
+            raise Http404
         try:
             self.perform(part, action, request.POST)
         except fulfilments.TransitionRefused as refused:

@@ -10,7 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("shops/", include("shops.urls")),
-    path("shop/", include("logistics.shop_urls")),
+    path("shop/", include("shops.dashboard_urls")),
     path("", include("marketplace.ordering.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

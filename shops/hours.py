@@ -30,6 +30,25 @@ class Schedule:
                 return closes
         return None
 
+    def regular_periods(self, weekday: int) -> tuple[tuple[time, time], ...]:
+        """The usual periods of a weekday (0 is Monday), exceptions left out: the weekly table."""
+        return tuple(sorted((o, c) for w, o, c in self.weekly if w == weekday))
+
+    def next_opening(self, moment: datetime, horizon_days: int = 31) -> datetime | None:
+        """When the next opening period starts after `moment`, exceptions included.
+
+        Only starts strictly after `moment` count, so while a shop is open this is the opening
+        after the current period. The result keeps `moment`'s tzinfo: it is wall-clock time,
+        which a ZoneInfo resolves correctly on DST change days. None when the shop does not
+        open within `horizon_days` (a shop closed for the season).
+        """
+        for offset in range(horizon_days + 1):
+            day = moment.date() + timedelta(days=offset)
+            for opens, _closes in sorted(self.periods_on(day)):
+                if offset or opens > moment.time():
+                    return datetime.combine(day, opens, tzinfo=moment.tzinfo)
+        return None
+
     def earliest_pickup_today(self, now: datetime, preparation: timedelta) -> time | None:
         """The first quarter hour today, at least `preparation` from now, inside opening hours."""
         ready = round_up_to_quarter(now + preparation)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -177,3 +178,36 @@ class OpeningHoursException(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.reason or _('exception')}"
+
+
+class ShopApplication(models.Model):
+    """Who applied for a shop and what centre management decided.
+
+    The contact person is kept apart from the shop's public profile: their e-mail is where
+    the decision goes and becomes the owner's sign-in once the shop is approved.
+    """
+
+    shop = models.OneToOneField(
+        Shop, on_delete=models.CASCADE, related_name="application", verbose_name=_("shop")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail"))
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_message = models.TextField(_("decision message"), blank=True)
+
+    class Meta:
+        verbose_name = _("shop application")
+        verbose_name_plural = _("shop applications")
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self):
+        return f"{self.shop}: {self.contact_name}"

@@ -1,15 +1,29 @@
 """Reads of shops for the public storefront (only active shops are public)."""
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 from oscar.core.loading import get_model
 
-from .models import Shop, ShopStatus
+from .models import OpeningHoursException, Shop, ShopStatus
 
 StockRecord = get_model("partner", "StockRecord")
 
 
 def shops_for_storefront() -> QuerySet[Shop]:
     return Shop.objects.filter(status=ShopStatus.ACTIVE).select_related("partner")
+
+
+def shops_with_hours(*, first_day: date, last_day: date) -> QuerySet[Shop]:
+    """Active shops with weekly hours and the exceptions from first_day to last_day prefetched.
+
+    Exceptions are limited to the window a page shows, because past holidays pile up over the
+    years; three queries in all, however many shops.
+    """
+    exceptions = OpeningHoursException.objects.filter(date__gte=first_day, date__lte=last_day)
+    return shops_for_storefront().prefetch_related(
+        "opening_hours", Prefetch("opening_exceptions", queryset=exceptions)
+    )
 
 
 def offers_for_shop(*, shop: Shop) -> QuerySet:

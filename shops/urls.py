@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import onboarding_views, views
 
 app_name = "shops"
 urlpatterns = [
     path("", views.ShopListView.as_view(), name="list"),
+    # Fixed paths before the shop slug, which would otherwise swallow them.
+    path("apply/", onboarding_views.ApplyView.as_view(), name="apply"),
+    path("apply/thanks/", onboarding_views.ApplyDoneView.as_view(), name="apply-done"),
+    path(
+        "payouts/<slug:slug>/offline/",
+        onboarding_views.OfflinePayoutView.as_view(),
+        name="payout-offline",
+    ),
     path("<slug:slug>/", views.ShopDetailView.as_view(), name="detail"),
 ]

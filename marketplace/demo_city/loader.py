@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
@@ -174,7 +173,6 @@ class CityLoader:
             batch_size=BATCH,
             ignore_conflicts=True,
         )
-        self.grant_dashboard_access(owners)
         OpeningHours.objects.bulk_create(
             [
                 OpeningHours(shop_id=shop_id, weekday=day, opens=opens, closes=closes)
@@ -211,20 +209,6 @@ class CityLoader:
             email=spec.owner_email,
             pickup_instructions=spec.pickup_instructions,
             description=f"{spec.name}: een zelfstandige winkel in de binnenstad.",
-        )
-
-    def grant_dashboard_access(self, owner_emails: list[str]) -> None:
-        permission = Permission.objects.get(
-            codename="dashboard_access", content_type__app_label="partner"
-        )
-        Grant = User.user_permissions.through
-        Grant.objects.bulk_create(
-            [
-                Grant(user_id=self.user_ids[email], permission_id=permission.id)
-                for email in owner_emails
-            ],
-            batch_size=BATCH,
-            ignore_conflicts=True,
         )
 
     # --- catalogue ------------------------------------------------------------------

@@ -20,6 +20,13 @@ class PaymentGateway(Protocol):
     def refund(self, *, payment, amount, idempotency_key: str) -> str:
         """Refunds `amount` of `payment`; returns the gateway's reference. Idempotent by key."""
 
+    def payout_onboarding_link(self, *, shop) -> str:
+        """Returns the URL where the shop's owner sets up payouts (bank account, identity).
+
+        Stripe's account links expire within minutes, so a Stripe gateway should return a
+        URL of our own site that creates a fresh link when the owner opens it.
+        """
+
 
 class OfflineGateway:
     """Pretends to be a hosted payment page on our own site: nothing leaves the machine."""
@@ -31,6 +38,9 @@ class OfflineGateway:
 
     def refund(self, *, payment, amount, idempotency_key: str) -> str:
         return f"offline-refund-{idempotency_key}"
+
+    def payout_onboarding_link(self, *, shop) -> str:
+        return reverse("shops:payout-offline", kwargs={"slug": shop.slug})
 
 
 GATEWAYS = {"offline": OfflineGateway}

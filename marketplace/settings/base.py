@@ -236,3 +236,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("RESERVATION_EXPIRY_CHECK_SECONDS", default=60.0),
     },
 }
+
+# Map tiles: empty means no tile server (maps still show markers and lines).
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")

@@ -20,8 +20,8 @@ DEMO_LOGINS = {
 }
 WHERE_TO_GO = {
     "consumer": "/",
-    "shop owner 1": "/dashboard/",
-    "shop owner 2": "/dashboard/",
+    "shop owner 1": "/shop/",
+    "shop owner 2": "/shop/",
     "courier": "/",
     "management": "/dashboard/",
 }

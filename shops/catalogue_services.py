@@ -1,0 +1,86 @@
+"""A shop's own products and offers. A product shared with other shops (same EAN) keeps its
+details; a shop changes only its own offer (price, VAT, stock, SKU) of it."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from inventory_sync.services import set_on_hand
+
+from .models import Shop
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductCategory = get_model("catalogue", "ProductCategory")
+StockRecord = get_model("partner", "StockRecord")
+
+
+class OfferRefused(Exception):
+    def __init__(self, message: str, *, field: str = "__all__"):
+        super().__init__(message)
+        self.field = field
+
+
+def sole_seller(record) -> bool:
+    return (
+        not StockRecord.objects.filter(product_id=record.product_id).exclude(pk=record.pk).exists()
+    )
+
+
+def add_offer(
+    *,
+    shop: Shop,
+    ean: str,
+    title: str,
+    description: str,
+    category,
+    price: Decimal,
+    vat_rate: Decimal,
+    on_hand: int,
+    sku: str,
+):
+    """Sells a product: the existing one with this EAN, or a new one. Idempotent per EAN."""
+    with transaction.atomic():
+        product = Product.objects.filter(upc=ean).first()
+        if product is None:
+            product = Product.objects.create(
+                upc=ean,
+                title=title,
+                description=description,
+                product_class=ProductClass.objects.get_or_create(
+                    name=category.get_ancestors_and_self()[0].name,
+                    defaults={"track_stock": True},
+                )[0],
+            )
+            ProductCategory.objects.create(product=product, category=category)
+        elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
+            raise OfferRefused(
+                f"You already sell EAN {ean} ({product.get_title()}); edit that offer instead.",
+                field="ean",
+            )
+        if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
+            raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
+        return StockRecord.objects.create(
+            product=product,
+            partner_id=shop.partner_id,
+            partner_sku=sku,
+            price=price,
+            vat_rate=vat_rate,
+            num_in_stock=on_hand,
+            num_allocated=0,
+        )
+
+
+def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_changes: dict) -> None:
+    """Changes the shop's own offer; product details only when no other shop sells it."""
+    with transaction.atomic():
+        record = StockRecord.objects.select_for_update().get(
+            pk=stockrecord_id, partner_id=shop.partner_id
+        )
+        on_hand = changes.pop("num_in_stock", None)
+        StockRecord.objects.filter(pk=record.pk).update(**changes)
+        if on_hand is not None and on_hand != record.num_in_stock:
+            set_on_hand(stockrecord_id=record.pk, quantity=on_hand)
+        if product_changes and sole_seller(record):
+            Product.objects.filter(pk=record.product_id).update(**product_changes)

@@ -1,0 +1,132 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from marketplace.demo_city.ean import is_valid_ean13
+
+from .models import OpeningHoursException, Shop
+
+Category = get_model("catalogue", "Category")
+VAT_RATES = [("21.00", "21%"), ("9.00", "9%"), ("0.00", "0%")]
+
+
+def clean_ean13(value: str) -> str:
+    code = (value or "").strip().replace(" ", "")
+    if not is_valid_ean13(code):
+        raise forms.ValidationError(
+            _("“%(code)s” is not a valid EAN-13: 13 digits with a correct check digit."),
+            params={"code": value},
+        )
+    return code
+
+
+class OfferForm(forms.Form):
+    price = forms.DecimalField(
+        label=_("Price incl. VAT (€)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    vat_rate = forms.TypedChoiceField(label=_("VAT rate"), choices=VAT_RATES, coerce=Decimal)
+    num_in_stock = forms.IntegerField(label=_("On hand"), min_value=0, max_value=1_000_000)
+    partner_sku = forms.CharField(label=_("SKU"), max_length=128)
+
+
+class ProductDetailsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+
+class NewProductForm(OfferForm, ProductDetailsForm):
+    ean = forms.CharField(label=_("EAN-13"), max_length=20)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(depth=2)
+    )
+
+    field_order = ["ean", "title", "category", "description", "price", "vat_rate"]
+
+    def clean_ean(self):
+        return clean_ean13(self.cleaned_data["ean"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Shop
+        fields = [
+            "description",
+            "pickup_instructions",
+            "phone",
+            "email",
+            "website",
+            "street",
+            "postcode",
+            "city",
+            "latitude",
+            "longitude",
+            "safety_buffer",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DayHoursForm(forms.Form):
+    """One weekday: closed, or open in one period, or two around a lunch break."""
+
+    open = forms.BooleanField(label=_("Open"), required=False)
+    opens = forms.TimeField(label=_("Opens"), required=False)
+    closes = forms.TimeField(label=_("Closes"), required=False)
+    opens_again = forms.TimeField(label=_("Opens again"), required=False)
+    closes_again = forms.TimeField(label=_("Closes again"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("open"):
+            return data
+        if not data.get("opens") or not data.get("closes"):
+            raise forms.ValidationError(_("Give opening and closing times for an open day."))
+        if data["opens"] >= data["closes"]:
+            raise forms.ValidationError(_("Closing time must be after opening time."))
+        again = data.get("opens_again"), data.get("closes_again")
+        if any(again):
+            if not all(again) or not data["closes"] < again[0] < again[1]:
+                raise forms.ValidationError(
+                    _("The second period must start after the first ends, and end after it starts.")
+                )
+        return data
+
+    def periods(self) -> list[tuple]:
+        data = self.cleaned_data
+        if not data.get("open"):
+            return []
+        periods = [(data["opens"], data["closes"])]
+        if data.get("opens_again"):
+            periods.append((data["opens_again"], data["closes_again"]))
+        return periods
+
+
+DayHoursFormSet = forms.formset_factory(DayHoursForm, extra=0, min_num=7, max_num=7)
+
+
+class ExceptionForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHoursException
+        fields = ["date", "closed", "opens", "closes", "reason"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def has_changed(self):
+        # A blank extra row (no date) is left alone, whatever its pre-ticked "closed" box says.
+        if self.instance.pk is None and not self.data.get(self.add_prefix("date")):
+            return False
+        return super().has_changed()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("closed"):
+            opens, closes = data.get("opens"), data.get("closes")
+            if not opens or not closes or opens >= closes:
+                raise forms.ValidationError(
+                    _("An open exception needs an opening time before its closing time.")
+                )
+        return data

@@ -1,0 +1,19 @@
+"""The shop's own area; shop staff only, everything scoped to their shop."""
+
+from django.urls import path
+
+from logistics import shop_views
+
+from . import dashboard_views
+
+app_name = "shop"
+urlpatterns = [
+    path("", dashboard_views.HomeView.as_view(), name="home"),
+    path("products/", dashboard_views.OfferListView.as_view(), name="offers"),
+    path("products/new/", dashboard_views.OfferCreateView.as_view(), name="offer-new"),
+    path("products/<int:pk>/", dashboard_views.OfferEditView.as_view(), name="offer"),
+    path("profile/", dashboard_views.ProfileView.as_view(), name="profile"),
+    path("orders/", shop_views.PartListView.as_view(), name="parts"),
+    path("orders/<int:pk>/", shop_views.PartDetailView.as_view(), name="part"),
+    path("orders/<int:pk>/<slug:action>/", shop_views.PartActionView.as_view(), name="part-action"),
+]

@@ -1,0 +1,185 @@
+"""A shop keeps its products, stock, profile and hours in /shop/, and only its own."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from oscar.core.loading import get_model
+from oscar.test.factories import CategoryFactory
+
+from shops.models import OpeningHours, OpeningHoursException
+from tests.factories import ShopFactory, make_offer, make_owner
+
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def books():
+    shop = ShopFactory()
+    return shop, make_owner(shop), make_offer(shop, price="19.95", on_hand=4, title="Roman")
+
+
+@pytest.fixture
+def category():
+    root = Category.add_root(name="Boeken")
+    return root.add_child(name="Romans")
+
+
+def test_lists_only_its_own_offers(books):
+    shop, owner, novel = books
+    other = make_offer(ShopFactory(), title="Andermans boek")
+    page = client_for(owner).get("/shop/products/")
+    assert [offer.pk for offer in page.context["offers"]] == [novel.pk]
+    assert "Andermans boek" not in page.content.decode()
+    assert client_for(owner).get(f"/shop/products/{other.pk}/").status_code == 404
+
+
+def test_edits_price_vat_and_stock_of_its_offer(books):
+    shop, owner, novel = books
+    response = client_for(owner).post(
+        f"/shop/products/{novel.pk}/",
+        {
+            "price": "17.50",
+            "vat_rate": "9.00",
+            "num_in_stock": "7",
+            "partner_sku": "R-1",
+            "product-title": "Roman (pocket)",
+            "product-description": "",
+        },
+    )
+    assert response.status_code == 302
+    novel.refresh_from_db()
+    assert (novel.price, novel.vat_rate, novel.num_in_stock, novel.partner_sku) == (
+        Decimal("17.50"),
+        Decimal("9.00"),
+        7,
+        "R-1",
+    )
+    assert Product.objects.get(pk=novel.product_id).title == "Roman (pocket)"
+
+
+def test_a_shared_products_details_stay_put_and_bad_input_changes_nothing(books):
+    shop, owner, novel = books
+    rival = make_offer(ShopFactory(), title="x")
+    rival.product = novel.product
+    rival.save()
+    client = client_for(owner)
+    form = {"price": "18.00", "vat_rate": "9.00", "num_in_stock": "3", "partner_sku": "R-2"}
+    client.post(f"/shop/products/{novel.pk}/", {**form, "product-title": "Hijacked"})
+    assert Product.objects.get(pk=novel.product_id).title == "Roman"
+    response = client.post(f"/shop/products/{novel.pk}/", {**form, "price": "-1"})
+    assert response.status_code == 200
+    assert "price" in response.context["form"].errors
+    novel.refresh_from_db()
+    assert novel.price == Decimal("18.00")
+
+
+def test_adds_a_product_with_a_valid_ean_or_joins_the_existing_one(books, category):
+    shop, owner, novel = books
+    client = client_for(owner)
+    form = {
+        "ean": "9789012345675",
+        "title": "Nieuw boek",
+        "category": str(category.pk),
+        "description": "",
+        "price": "12.50",
+        "vat_rate": "9.00",
+        "num_in_stock": "5",
+        "partner_sku": "NB-1",
+    }
+    bad = client.post("/shop/products/new/", {**form, "ean": "9789012345670"})
+    assert "not a valid EAN-13" in bad.content.decode()
+    assert not Product.objects.filter(upc__startswith="97890123456").exists()
+    created = client.post("/shop/products/new/", form)
+    assert created.status_code == 302, created.context["form"].errors
+    product = Product.objects.get(upc="9789012345675")
+    assert list(product.categories.all()) == [category]
+    assert StockRecord.objects.get(product=product).partner_id == shop.partner_id
+
+    other_shop = ShopFactory()
+    other_owner = make_owner(other_shop)
+    client_for(other_owner).post(
+        "/shop/products/new/", {**form, "title": "Ander", "partner_sku": "X"}
+    )
+    assert Product.objects.filter(upc="9789012345675").count() == 1
+    assert product.stockrecords.count() == 2
+    assert Product.objects.get(pk=product.pk).title == "Nieuw boek"
+    again = client.post("/shop/products/new/", {**form, "partner_sku": "NB-2"})
+    assert "You already sell EAN 9789012345675" in again.content.decode()
+
+
+def test_profile_hours_and_exceptions_save_together_or_not_at_all(books):
+    shop, owner, novel = books
+    client = client_for(owner)
+    form = profile_form(shop)
+    form.update({"hours-2-opens_again": "13:00", "hours-2-closes_again": "17:30"})
+    form.update({"hours-2-closes": "12:00"})
+    form.update(
+        {
+            "exceptions-0-date": "2026-12-31",
+            "exceptions-0-closed": "on",
+            "exceptions-0-reason": "Oud",
+        }
+    )
+    saved = client.post("/shop/profile/", form)
+    assert saved.status_code == 302, [
+        (f.errors, f.non_field_errors()) for f in saved.context["hours"].forms
+    ][-1:] + [saved.context["profile"].errors, saved.context["exceptions"].errors]
+    wednesday = OpeningHours.objects.filter(shop=shop, weekday=2).order_by("opens")
+    assert [(p.opens.hour, p.closes.hour) for p in wednesday] == [(9, 12), (13, 17)]
+    assert not OpeningHours.objects.filter(shop=shop, weekday=6).exists()
+    assert OpeningHoursException.objects.get(shop=shop).reason == "Oud"
+
+    before = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens", "closes"))
+    broken = {**profile_form(shop), "hours-0-closes": "08:00", "profile-safety_buffer": "2"}
+    response = client.post("/shop/profile/", broken)
+    assert response.status_code == 200
+    assert "Closing time must be after opening time." in response.content.decode()
+    after = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens", "closes"))
+    assert after == before
+    shop.refresh_from_db()
+    assert shop.safety_buffer == 0
+
+
+def profile_form(shop) -> dict:
+    form = {
+        "profile-description": "",
+        "profile-pickup_instructions": "Bel aan",
+        "profile-phone": "",
+        "profile-email": "",
+        "profile-website": "",
+        "profile-street": shop.street,
+        "profile-postcode": shop.postcode,
+        "profile-city": shop.city,
+        "profile-latitude": "52.255100",
+        "profile-longitude": "6.159900",
+        "profile-safety_buffer": "0",
+        "hours-TOTAL_FORMS": "7",
+        "hours-INITIAL_FORMS": "7",
+        "hours-MIN_NUM_FORMS": "7",
+        "hours-MAX_NUM_FORMS": "7",
+        "exceptions-TOTAL_FORMS": "2",
+        "exceptions-INITIAL_FORMS": "0",
+        "exceptions-MIN_NUM_FORMS": "0",
+        "exceptions-MAX_NUM_FORMS": "1000",
+    }
+    for day in range(6):
+        form.update({f"hours-{day}-open": "on", f"hours-{day}-opens": "09:00"})
+        form[f"hours-{day}-closes"] = "18:00"
+    return form
+
+
+def test_consumers_are_refused_the_shop_area():
+    from tests.factories import UserFactory
+
+    assert client_for(UserFactory()).get("/shop/products/").status_code == 403

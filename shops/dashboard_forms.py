@@ -89,11 +89,10 @@ class DayHoursForm(forms.Form):
         if data["opens"] >= data["closes"]:
             raise forms.ValidationError(_("Closing time must be after opening time."))
         again = data.get("opens_again"), data.get("closes_again")
-        if any(again):
-            if not all(again) or not data["closes"] < again[0] < again[1]:
-                raise forms.ValidationError(
-                    _("The second period must start after the first ends, and end after it starts.")
-                )
+        if any(again) and (not all(again) or not data["closes"] < again[0] < again[1]):
+            raise forms.ValidationError(
+                _("The second period must start after the first ends, and end after it starts.")
+            )
         return data
 
     def periods(self) -> list[tuple]:

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from oscar.core.loading import get_model
-from oscar.test.factories import CategoryFactory
 
 from shops.models import OpeningHours, OpeningHoursException
 from tests.factories import ShopFactory, make_offer, make_owner

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("shops/", include("shops.urls")),
     path("shop/", include("shops.dashboard_urls")),
+    path("management/shops/", include("shops.management_urls")),
     path("", include("marketplace.ordering.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

@@ -14,6 +14,7 @@ Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
+ProductImage = get_model("catalogue", "ProductImage")
 
 
 class OfferRefused(Exception):
@@ -39,6 +40,8 @@ def add_offer(
     vat_rate: Decimal,
     on_hand: int,
     sku: str,
+    image=None,
+    image_alt: str = "",
 ):
     """Sells a product: the existing one with this EAN, or a new one. Idempotent per EAN."""
     with transaction.atomic():
@@ -54,6 +57,8 @@ def add_offer(
                 )[0],
             )
             ProductCategory.objects.create(product=product, category=category)
+            if image:
+                add_photo(product=product, image=image, alt=image_alt)
         elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
             raise OfferRefused(
                 f"You already sell EAN {ean} ({product.get_title()}); edit that offer instead.",
@@ -72,6 +77,16 @@ def add_offer(
         )
 
 
+def add_photo(*, product, image, alt: str) -> None:
+    """Appends a photo to the product (Oscar shows the lowest display order first)."""
+    ProductImage.objects.create(
+        product=product,
+        original=image,
+        caption=alt,
+        display_order=ProductImage.objects.filter(product=product).count(),
+    )
+
+
 def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_changes: dict) -> None:
     """Changes the shop's own offer; product details only when no other shop sells it."""
     with transaction.atomic():
@@ -83,4 +98,7 @@ def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_chan
         if on_hand is not None and on_hand != record.num_in_stock:
             set_on_hand(stockrecord_id=record.pk, quantity=on_hand)
         if product_changes and sole_seller(record):
+            image, alt = product_changes.pop("image", None), product_changes.pop("image_alt", "")
             Product.objects.filter(pk=record.product_id).update(**product_changes)
+            if image:
+                add_photo(product=record.product, image=image, alt=alt)

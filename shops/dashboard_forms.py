@@ -38,6 +38,16 @@ class OfferForm(forms.Form):
 class ProductDetailsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    image = forms.ImageField(label=_("Photo"), required=False)
+    image_alt = forms.CharField(
+        label=_("What the photo shows (for screen readers)"), max_length=200, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not data.get("image_alt"):
+            self.add_error("image_alt", _("Describe the photo in a few words."))
+        return data
 
 
 class NewProductForm(OfferForm, ProductDetailsForm):

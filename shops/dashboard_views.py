@@ -106,7 +106,7 @@ class OfferEditView(ShopMixin, FormView):
     def post(self, request, *args, **kwargs):
         record = self.get_record()
         form = self.get_form()
-        details = ProductDetailsForm(request.POST, prefix="product")
+        details = ProductDetailsForm(request.POST, request.FILES, prefix="product")
         shared = not catalogue_services.sole_seller(record)
         if not form.is_valid() or (not shared and not details.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, details=details))
@@ -140,6 +140,8 @@ class OfferCreateView(ShopMixin, FormView):
                 vat_rate=data["vat_rate"],
                 on_hand=data["num_in_stock"],
                 sku=data["partner_sku"],
+                image=data.get("image"),
+                image_alt=data.get("image_alt", ""),
             )
         except catalogue_services.OfferRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))

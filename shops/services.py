@@ -12,7 +12,6 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -147,7 +146,6 @@ def approve_shop(*, shop_id: int, decided_by, message: str = "") -> bool:
         application = record_decision(shop_id, decided_by=decided_by, message=message)
         owner = owner_account(email=application.contact_email, name=application.contact_name)
         Shop.objects.get(pk=shop_id).partner.users.add(owner)
-        grant_dashboard_access(owner)
         send_shop_approved_email.delay(shop_id, owner.pk)
     return True
 
@@ -171,13 +169,6 @@ def owner_account(*, email: str, name: str):
     user.set_unusable_password()
     user.save()
     return user
-
-
-def grant_dashboard_access(user) -> None:
-    permission = Permission.objects.get(
-        codename="dashboard_access", content_type__app_label="partner"
-    )
-    user.user_permissions.add(permission)
 
 
 def reject_shop(*, shop_id: int, decided_by, message: str) -> bool:

@@ -182,3 +182,40 @@ def test_consumers_are_refused_the_shop_area():
     from tests.factories import UserFactory
 
     assert client_for(UserFactory()).get("/shop/products/").status_code == 403
+
+
+def png_upload(name="foto.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (139, 30, 63)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_a_new_product_gets_its_photo_and_a_non_image_is_refused(books, category):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    shop, owner, novel = books
+    client = client_for(owner)
+    form = {
+        "ean": "8712345678906",
+        "title": "Vaas",
+        "category": str(category.pk),
+        "description": "",
+        "price": "25.00",
+        "vat_rate": "21.00",
+        "num_in_stock": "2",
+        "partner_sku": "V-1",
+        "image_alt": "Een blauwe vaas",
+    }
+    fake = SimpleUploadedFile("vaas.png", b"not an image", content_type="image/png")
+    refused = client.post("/shop/products/new/", {**form, "image": fake})
+    assert "image" in refused.context["form"].errors
+    assert not Product.objects.filter(upc="8712345678906").exists()
+    assert client.post("/shop/products/new/", {**form, "image": png_upload()}).status_code == 302
+    [photo] = Product.objects.get(upc="8712345678906").images.all()
+    assert photo.caption == "Een blauwe vaas"
+    assert photo.original.width == 40

@@ -63,6 +63,8 @@ class NewProductForm(OfferForm, ProductDetailsForm):
 
 
 class ProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Shop
         fields = [

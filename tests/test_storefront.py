@@ -94,3 +94,9 @@ def test_pages_speak_dutch_by_default_and_english_on_request(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/shops/"})
     english = client.get("/shops/").content.decode()
     assert "The shops of Deventer" in english
+
+
+def test_pages_load_nothing_from_other_sites(client):
+    for url in ["/catalogue/", "/shops/", "/basket/"]:
+        body = client.get(url).content.decode()
+        assert "googleapis" not in body and "cdn" not in body.lower(), url

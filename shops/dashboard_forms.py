@@ -141,3 +141,8 @@ class ExceptionForm(forms.ModelForm):
                     _("An open exception needs an opening time before its closing time.")
                 )
         return data
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Photo of the shop"))
+    alt = forms.CharField(label=_("What the photo shows (for screen readers)"), max_length=200)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("products/new/", dashboard_views.OfferCreateView.as_view(), name="offer-new"),
     path("products/<int:pk>/", dashboard_views.OfferEditView.as_view(), name="offer"),
     path("profile/", dashboard_views.ProfileView.as_view(), name="profile"),
+    path("profile/photos/", dashboard_views.PhotoView.as_view(), name="photos"),
     path("orders/", shop_views.PartListView.as_view(), name="parts"),
     path("orders/<int:pk>/", shop_views.PartDetailView.as_view(), name="part"),
     path("orders/<int:pk>/<slug:action>/", shop_views.PartActionView.as_view(), name="part-action"),

@@ -7,8 +7,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from oscar.core.loading import get_model
 
@@ -21,10 +23,12 @@ from .dashboard_forms import (
     ExceptionForm,
     NewProductForm,
     OfferForm,
+    PhotoForm,
     ProductDetailsForm,
     ProfileForm,
 )
-from .models import OpeningHours, OpeningHoursException, Shop, Weekday
+from .models import OpeningHours, OpeningHoursException, Shop, ShopPhoto, Weekday
+from .views import map_config
 
 StockRecord = get_model("partner", "StockRecord")
 ExceptionFormSet = inlineformset_factory(
@@ -150,6 +154,37 @@ class OfferCreateView(ShopMixin, FormView):
         return redirect("shop:offers")
 
 
+def int_or_404(value: str) -> int:
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+class PhotoView(ShopMixin, View):
+    """Adds (POST image + alt) or removes (POST delete=<id>) a photo of the user's own shop."""
+
+    def post(self, request):
+        if "delete" in request.POST:
+            photo = get_object_or_404(
+                ShopPhoto, shop=self.shop, pk=int_or_404(request.POST["delete"])
+            )
+            photo.delete()
+            messages.success(request, _("Photo removed."))
+            return redirect("shop:profile")
+        form = PhotoForm(request.POST, request.FILES)
+        if not form.is_valid():
+            view = ProfileView(request=request, shop=self.shop, kwargs={})
+            return view.render_to_response(view.get_context_data(photo_form=form), status=400)
+        ShopPhoto.objects.create(
+            shop=self.shop,
+            image=form.cleaned_data["image"],
+            alt=form.cleaned_data["alt"],
+            display_order=self.shop.photos.count(),
+        )
+        messages.success(request, _("Photo added."))
+        return redirect("shop:profile")
+
+
 class ProfileView(ShopMixin, TemplateView):
     """Profile, weekly hours and exceptions, saved together or not at all."""
 
@@ -181,7 +216,15 @@ class ProfileView(ShopMixin, TemplateView):
         profile, hours, exceptions = kwargs.pop("forms", None) or self.forms()
         days = list(zip(Weekday.labels, hours.forms, strict=True))
         return super().get_context_data(
-            shop=self.shop, profile=profile, hours=hours, days=days, exceptions=exceptions, **kwargs
+            shop=self.shop,
+            profile=profile,
+            hours=hours,
+            days=days,
+            exceptions=exceptions,
+            photo_form=kwargs.pop("photo_form", None) or PhotoForm(),
+            photos=self.shop.photos.all(),
+            map_config=map_config(),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):

@@ -211,3 +211,21 @@ class ShopApplication(models.Model):
 
     def __str__(self):
         return f"{self.shop}: {self.contact_name}"
+
+
+class ShopPhoto(models.Model):
+    """A photo of the shop for its public page; the alt text is required for screen readers."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="shops/%Y/%m/")
+    alt = models.CharField(_("what the photo shows"), max_length=200)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["display_order", "id"]
+        verbose_name = _("shop photo")
+        verbose_name_plural = _("shop photos")
+
+    def __str__(self):
+        return self.alt

@@ -1,5 +1,11 @@
+import os
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +55,196 @@ class Reservation(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.stockrecord_id} ({self.state})"
+
+
+# --- POS connections, stock feeds and their log (issue 6) ---
+
+
+def mask_secret(value: str) -> str:
+    """Only the last four characters: enough to tell two secrets apart, useless to an onlooker."""
+    if not value:
+        return ""
+    return "••••" + value[-4:]
+
+
+class PosKind(models.TextChoices):
+    FILE = "file", _("File upload (CSV or XLSX)")
+    PUSH = "push", _("Push API")
+    SHOPIFY = "shopify", _("Shopify")
+    SQUARE = "square", _("Square")
+    LIGHTSPEED = "lightspeed", _("Lightspeed")
+
+
+class ConnectionStatus(models.TextChoices):
+    NEW = "new", _("Not synced yet")
+    OK = "ok", _("Working")
+    FAILING = "failing", _("Failing")
+
+
+class PosConnection(models.Model):
+    """Where a shop's on-hand counts come from, with the secrets to talk to it.
+
+    `secrets` and `signing_secret` are needed in clear to call the POS or check signatures;
+    pages show them only through `mask_secret`. The push token is ours to check, so only its
+    SHA-256 is stored: a leaked database does not leak working tokens.
+    """
+
+    shop = models.OneToOneField(
+        "shops.Shop", on_delete=models.CASCADE, related_name="pos_connection"
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=PosKind.choices, default=PosKind.FILE)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    secrets = models.JSONField(_("secrets"), default=dict, blank=True)
+    push_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    push_token_last4 = models.CharField(max_length=4, blank=True)
+    signing_secret = models.CharField(_("signing secret"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.NEW
+    )
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    last_full_sync_at = models.DateTimeField(_("last full sync"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("POS connection")
+        verbose_name_plural = _("POS connections")
+
+    def __str__(self):
+        return f"{self.shop_id}: {self.kind}"
+
+    @property
+    def last_synced_at(self):
+        """The newest sign of life from the POS; staleness is judged from it."""
+        moments = [m for m in (self.last_event_at, self.last_full_sync_at) if m]
+        return max(moments) if moments else None
+
+    @property
+    def masked_signing_secret(self) -> str:
+        return mask_secret(self.signing_secret)
+
+    @property
+    def masked_push_token(self) -> str:
+        return "••••" + self.push_token_last4 if self.push_token_last4 else ""
+
+    @property
+    def masked_secrets(self) -> dict[str, str]:
+        return {name: mask_secret(str(value)) for name, value in self.secrets.items()}
+
+
+class SyncKind(models.TextChoices):
+    FEED = "feed", _("File feed")
+    PUSH = "push", _("Push API")
+    WEBHOOK = "webhook", _("Webhook")
+    POLL = "poll", _("Poll")
+
+
+class SyncOutcome(models.TextChoices):
+    RUNNING = "running", _("Running")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected, nothing applied")
+    CONFLICT = "conflict", _("Conflict, nothing applied")
+    FAILED = "failed", _("Failed, nothing applied")
+
+
+class SyncLog(models.Model):
+    """One sync run as the shop owner reads it: counts, outcome and the per-row problems.
+
+    report = {"problems": [{"row", "column", "value", "message"}], "problems_total": n}.
+    """
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="sync_logs")
+    connection = models.ForeignKey(
+        PosConnection, on_delete=models.SET_NULL, null=True, blank=True, related_name="logs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SyncKind.choices)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_applied = models.PositiveIntegerField(_("changed"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
+    rows_failed = models.PositiveIntegerField(_("with errors"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=SyncOutcome.choices, default=SyncOutcome.RUNNING
+    )
+    message = models.TextField(_("message"), blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sync log")
+        verbose_name_plural = _("sync logs")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["shop", "-started_at"], name="synclog_shop_started_idx")]
+
+    def __str__(self):
+        return f"{self.shop_id} {self.kind} {self.outcome}"
+
+
+class UploadStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATED = "validated", _("Checked")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected, nothing applied")
+
+
+def stock_feed_path(upload, filename: str) -> str:
+    # A random name: the original file name is kept in the row, never in a guessable path.
+    extension = os.path.splitext(filename)[1].lower()[:6]
+    return f"stock-feeds/{upload.shop_id}/{uuid.uuid4().hex}{extension}"
+
+
+class StockFeedUpload(models.Model):
+    """A stock file a shop uploaded: checked on upload, applied on the owner's say-so.
+
+    `summary` holds the preview (detected format, first rows, per-row problems); applying
+    parses the stored file again rather than trusting it.
+    """
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="stock_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file = models.FileField(_("file"), upload_to=stock_feed_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.UPLOADED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    sync_log = models.OneToOneField(
+        SyncLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock feed upload")
+        verbose_name_plural = _("stock feed uploads")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class PushRequest(models.Model):
+    """An idempotency key of the push API with the answer it got; a replay gets that answer."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="push_requests")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)  # 0: claimed, not answered yet
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "key"], name="push_request_key_per_shop")
+        ]
+
+    def __str__(self):
+        return f"{self.shop_id}: {self.key}"

@@ -15,7 +15,8 @@ from marketplace.ordering.codes import codes_match
 from marketplace.ordering.delivery import release_slot
 from marketplace.payments.services import request_refund
 
-from .models import Fulfilment, FulfilmentMethod, FulfilmentStatus
+from . import route_progress
+from .models import Fulfilment, FulfilmentMethod, FulfilmentStatus, StopKind, StopStatus
 
 S = FulfilmentStatus
 MAX_CODE_ATTEMPTS = 10
@@ -109,16 +110,37 @@ def mark_ready(*, fulfilment_id: int, shop_id: int) -> Fulfilment:
 def hand_over(*, fulfilment_id: int, shop_id: int, code: str) -> Fulfilment:
     """The goods leave the shop: to the consumer (collect) or the courier (delivery), and
     only on the part's pickup code. Consumes the reservations."""
-    from marketplace.ordering.tasks import send_part_email
-
     part = Fulfilment.objects.filter(pk=fulfilment_id, shop_id=shop_id).first()
     if part is None:
         raise TransitionRefused(_("No such order part."))
-    check_code(part, code, part.pickup_code)
     target = S.COLLECTED if part.method == FulfilmentMethod.COLLECT else S.HANDED_OVER
+    # The shop may type the courier's code itself: the courier's pickup stop is done then too.
+    stop = route_progress.pending_pickup(fulfilment_id=part.pk) if target == S.HANDED_OVER else None
+    return release_goods(part, code, shop_id=shop_id, target=target, stop=stop)
+
+
+def pick_up(*, fulfilment_id: int, courier_id: int, code: str) -> Fulfilment:
+    """The courier takes a delivery part at the shop on the shop's pickup code, from a pending
+    pickup stop of their own route. Consumes the reservations, as the shop's hand_over does."""
+    stop = route_progress.pending_pickup(fulfilment_id=fulfilment_id, courier_id=courier_id)
+    part = Fulfilment.objects.filter(pk=fulfilment_id, method=FulfilmentMethod.DELIVERY).first()
+    if stop is None or part is None:
+        raise TransitionRefused(_("This part is not on your route to pick up."))
+    return release_goods(part, code, shop_id=None, target=S.HANDED_OVER, stop=stop)
+
+
+def release_goods(
+    part: Fulfilment, code: str, *, shop_id: int | None, target: str, stop=None
+) -> Fulfilment:
+    """hand_over and pick_up: the code, the step, the consumed stock and the e-mail as one."""
+    from marketplace.ordering.tasks import send_part_email
+
+    check_code(part, code, part.pickup_code)
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=target)
+        part = move(fulfilment_id=part.pk, shop_id=shop_id, to=target)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.CONSUMED)
+        if stop is not None and not route_progress.close_stops([stop.pk], status=StopStatus.DONE):
+            raise TransitionRefused(_("This stop was closed meanwhile; reload the route."))
         send_part_email.delay(part.pk, "collected" if target == S.COLLECTED else "handed_over")
     return part
 
@@ -131,6 +153,12 @@ def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.DELIVERED)
+        delivery_stops = route_progress.pending_stops(fulfilment_id=part.pk).filter(
+            kind=StopKind.DELIVERY
+        )
+        route_progress.close_stops(
+            delivery_stops.values_list("pk", flat=True), status=StopStatus.DONE
+        )
         send_part_email.delay(part.pk, "delivered")
     return part
 
@@ -143,3 +171,25 @@ def check_code(part: Fulfilment, given: str, expected: str) -> None:
             failed_code_attempts=F("failed_code_attempts") + 1
         )
         raise TransitionRefused(_("That code is not right for this order part."))
+
+
+def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilment:
+    """The courier cannot pick up or deliver: the part's pending stops on their route fail.
+
+    The part keeps its state (ready at the shop, or handed over and still with the courier),
+    so nothing is refunded here; the consumer and the shop are told, and centre management
+    decides what happens next. A failed part is not planned again that day.
+    """
+    from .tasks import send_failure_emails
+
+    reason = reason.strip()[:300]
+    if not reason:
+        raise TransitionRefused(_("Say why the stop failed."))
+    with transaction.atomic():
+        stops = route_progress.pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
+        stop_ids = list(stops.select_for_update().values_list("pk", flat=True))
+        if not stop_ids:
+            raise TransitionRefused(_("This part has no open stop on your route."))
+        route_progress.close_stops(stop_ids, status=StopStatus.FAILED, reason=reason)
+        send_failure_emails.delay(fulfilment_id, reason)
+    return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)

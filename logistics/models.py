@@ -241,3 +241,99 @@ class Fulfilment(models.Model):
 
     def lines(self):
         return self.order.lines.filter(partner_id=self.shop.partner_id)
+
+
+class RouteStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Route(models.Model):
+    """One courier's stops of one day, as the dispatcher last planned them (logistics.dispatch)."""
+
+    courier = models.ForeignKey(Courier, on_delete=models.PROTECT, related_name="routes")
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=RouteStatus.choices, default=RouteStatus.PLANNED
+    )
+    planned_at = models.DateTimeField(_("planned at"))
+    distance_metres = models.PositiveIntegerField(_("distance (m)"), default=0)
+    duration_seconds = models.PositiveIntegerField(_("riding time (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        ordering = ["date", "courier_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["courier", "date"], name="one_route_per_courier_day")
+        ]
+
+    def __str__(self):
+        return f"{self.courier} {self.date}"
+
+
+class StopKind(models.TextChoices):
+    PICKUP = "pickup", _("Pick up")
+    DELIVERY = "delivery", _("Deliver")
+    HUB = "hub", _("Hub")
+
+
+class StopStatus(models.TextChoices):
+    PENDING = "pending", _("To do")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RouteStop(models.Model):
+    """A pickup at a shop or a delivery at a door. Re-planning replaces only pending stops."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=10, choices=StopKind.choices)
+    # Empty only for a hub stop, which carries no parcel of its own.
+    fulfilment = models.ForeignKey(
+        Fulfilment, on_delete=models.CASCADE, null=True, blank=True, related_name="stops"
+    )
+    eta = models.DateTimeField(_("expected at"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=StopStatus.choices, default=StopStatus.PENDING
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("route stop")
+        verbose_name_plural = _("route stops")
+        ordering = ["route_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["route", "sequence"], name="one_stop_per_sequence")
+        ]
+        indexes = [models.Index(fields=["fulfilment", "status"], name="stop_part_status_idx")]
+
+    def __str__(self):
+        return f"{self.route} #{self.sequence} {self.kind}"
+
+
+class UnplannedPart(models.Model):
+    """A delivery part the last planning run of its day could not put on a route, and why.
+
+    A table rather than a field on Fulfilment: the rows belong to one planning run and are
+    replaced as a whole by the next, without touching the part itself.
+    """
+
+    fulfilment = models.OneToOneField(
+        Fulfilment, on_delete=models.CASCADE, related_name="unplanned"
+    )
+    date = models.DateField(_("date"), db_index=True)
+    # The routing layer's reason text (logistics.routing_checks); translated when shown.
+    reason = models.CharField(_("reason"), max_length=200)
+    noted_at = models.DateTimeField(_("noted at"))
+
+    class Meta:
+        verbose_name = _("unplanned part")
+        verbose_name_plural = _("unplanned parts")
+        ordering = ["date", "fulfilment_id"]
+
+    def __str__(self):
+        return f"{self.fulfilment_id}: {self.reason}"

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from oscar.apps.order.signals import order_placed
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.shipping.methods import Base as ShippingMethod
 from oscar.core import prices
@@ -10,6 +12,8 @@ from oscar.core.loading import get_model
 from marketplace.oscar_apps.partner.strategy import split_vat
 
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+LinePrice = get_model("order", "LinePrice")
 
 STATUS_PENDING_PAYMENT = "Pending payment"
 STATUS_PAID = "Paid"
@@ -43,7 +47,7 @@ def order_number_for(basket) -> str:
     return base if earlier == 0 else f"{base}-{earlier + 1}"
 
 
-def create_order(*, basket, user, shipping: PerShopDelivery):
+def create_order(*, basket, user, shipping: PerShopDelivery, number: str | None = None):
     charge = shipping.calculate(basket)
     total = prices.Price(
         currency="EUR",
@@ -56,6 +60,81 @@ def create_order(*, basket, user, shipping: PerShopDelivery):
         shipping_method=shipping,
         shipping_charge=charge,
         user=user,
-        order_number=order_number_for(basket),
+        order_number=number or order_number_for(basket),
         status=STATUS_PENDING_PAYMENT,
+    )
+
+
+def needs_oscar_creator(basket, lines) -> bool:
+    """Offers, vouchers and product options need Oscar's full order creation (it records
+    discounts and line attributes); a plain basket is written in a handful of bulk inserts."""
+    return bool(
+        basket.offer_applications
+        or basket.vouchers.exists()
+        or any(line.attributes.all() for line in lines)
+    )
+
+
+def write_order(*, basket, user, shipping: PerShopDelivery, number: str):
+    """Order, lines and line prices as Oscar's creator writes them, in three inserts.
+
+    Called while the order transaction holds the stock rows, so it does as little as it
+    can; the order_placed signal still fires for listeners.
+    """
+    lines = list(basket.all_lines())
+    if needs_oscar_creator(basket, lines):
+        return create_order(basket=basket, user=user, shipping=shipping, number=number)
+    charge = shipping.calculate(basket)
+    order = Order.objects.create(
+        basket=basket,
+        number=number,
+        site_id=settings.SITE_ID,
+        user=user,
+        currency="EUR",
+        total_incl_tax=basket.total_incl_tax + charge.incl_tax,
+        total_excl_tax=basket.total_excl_tax + charge.excl_tax,
+        shipping_incl_tax=charge.incl_tax,
+        shipping_excl_tax=charge.excl_tax,
+        shipping_method=shipping.name,
+        shipping_code=shipping.code,
+        status=STATUS_PENDING_PAYMENT,
+    )
+    order_lines = Line.objects.bulk_create([line_row(order, line) for line in lines])
+    LinePrice.objects.bulk_create(
+        [
+            LinePrice(
+                order=order,
+                line=order_line,
+                quantity=line.quantity,
+                price_incl_tax=line.unit_price_incl_tax,
+                price_excl_tax=line.unit_price_excl_tax,
+                tax_code=line.tax_code,
+            )
+            for order_line, line in zip(order_lines, lines, strict=True)
+        ]
+    )
+    order_placed.send(sender=MarketplaceOrderCreator, order=order, user=user)
+    return order
+
+
+def line_row(order, line):
+    record = line.stockrecord
+    return Line(
+        order=order,
+        partner_id=record.partner_id,
+        partner_name=record.partner.name,
+        partner_sku=record.partner_sku,
+        stockrecord=record,
+        product=line.product,
+        title=line.product.get_title(),
+        upc=line.product.upc,
+        quantity=line.quantity,
+        line_price_excl_tax=line.line_price_excl_tax_incl_discounts,
+        line_price_incl_tax=line.line_price_incl_tax_incl_discounts,
+        line_price_before_discounts_excl_tax=line.line_price_excl_tax,
+        line_price_before_discounts_incl_tax=line.line_price_incl_tax,
+        unit_price_incl_tax=line.unit_price_incl_tax,
+        unit_price_excl_tax=line.unit_price_excl_tax,
+        tax_code=line.tax_code,
+        num_allocated=line.quantity,
     )

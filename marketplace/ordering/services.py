@@ -29,7 +29,8 @@ from .order_creation import (
     STATUS_CANCELLED,
     STATUS_PAID,
     PerShopDelivery,
-    create_order,
+    order_number_for,
+    write_order,
 )
 from .tasks import record_order_analytics
 
@@ -68,16 +69,18 @@ def place_order(
     groups = basket_groups(basket, now=now, with_hours=False)
     check_choices(groups, choices, address)
     fees = delivery_fees(groups, choices, rules)
+    number = order_number_for(basket)
     with transaction.atomic():
         # Stock first: a buyer who loses the race fails before doing any other work.
         take_stock(requests=requests)
         # One place per delivered part, slots in id order like the stock rows.
         for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
             delivery.book_slot(slot_id=slot_id, now=now)
-        order = create_order(
+        order = write_order(
             basket=basket,
             user=user,
             shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
+            number=number,
         )
         create_fulfilments(order, groups, choices, fees, address)
         record_reservations(

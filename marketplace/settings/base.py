@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.ordering.tasks.expire_unpaid_orders",
         "schedule": env.float("RESERVATION_EXPIRY_CHECK_SECONDS", default=60.0),
     },
+    "plan-routes": {
+        "task": "logistics.tasks.plan_routes_task",
+        "schedule": env.float("ROUTE_PLANNING_SECONDS", default=300.0),
+    },
 }
 
 # Map tiles: empty means no tile server (maps still show markers and lines).

@@ -24,18 +24,24 @@ def field_for(form, prefix: str, group):
 
 @register.simple_tag
 def offers_for_product(product) -> list:
-    """Every active shop that sells the product, cheapest first, with units available online."""
+    """Every active shop that sells the product, cheapest first, with units available online.
+
+    `stale`: the shop's POS feed is older than its limit, so no count is shown.
+    """
+    from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from inventory_sync.selectors import available_from
+    from inventory_sync.selectors import available_from, stock_is_stale
 
     StockRecord = get_model("partner", "StockRecord")
     records = (
         StockRecord.objects.filter(product=product, partner__shop__status="active")
-        .select_related("partner__shop")
+        .select_related("partner__shop__pos_connection")
         .order_by("price", "id")
     )
+    now = timezone.now()
     for record in records:
+        record.stale = stock_is_stale(record.partner.shop, now)
         record.available = available_from(
             on_hand=record.num_in_stock,
             reserved=record.num_allocated,

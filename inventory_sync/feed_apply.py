@@ -1,0 +1,210 @@
+"""Applying a shop's stock file: match rows to its stock records, then all rows or none.
+
+A file with any row error or any unmatched row changes nothing: a half-applied count is
+worse than yesterday's count, because nobody can tell which half is true.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from .connections import connection_of, record_success
+from .feeds import FeedError, FeedRow, ParsedFeed, parse_stock_file
+from .models import StockFeedUpload, SyncKind, SyncLog, SyncOutcome, UploadStatus
+from .stock_writes import StockWrite, write_stock
+
+logger = logging.getLogger(__name__)
+StockRecord = get_model("partner", "StockRecord")
+
+# Above this many rows the owner's request only queues the work; a Celery task applies it.
+INLINE_MAX_ROWS = 2_000
+PREVIEW_ROWS = 20
+REPORTED_PROBLEMS = 500  # a report longer than this helps nobody; the total is still given
+UNMATCHED = "no product of this shop has this SKU or EAN"
+
+
+def gtin_key(code: str | None) -> str | None:
+    """EAN-8/UPC-A/EAN-13 of one product compare equal once padded to GTIN-14."""
+    code = (code or "").strip()
+    return code.zfill(14) if code.isdigit() else None
+
+
+@dataclass
+class Matching:
+    writes: list[StockWrite]
+    problems: list[dict]  # unmatched rows and rows naming a product another row named
+    unmatched: int
+
+
+def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str]) -> Matching:
+    """By SKU first, then by EAN (the product's upc); one read of the shop's records."""
+    by_sku, by_ean = {}, {}
+    records = StockRecord.objects.filter(partner_id=partner_id).values_list(
+        "pk", "partner_sku", "product__upc"
+    )
+    for pk, sku, upc in records:
+        by_sku.setdefault(sku, pk)
+        if key := gtin_key(upc):
+            by_ean.setdefault(key, pk)
+    writes, problems, unmatched, row_of_record = [], [], 0, {}
+    for row in rows:
+        pk = by_sku.get(row.sku) if row.sku else None
+        if pk is None and row.ean:
+            pk = by_ean.get(gtin_key(row.ean))
+        column = columns.get("sku") if row.sku else columns.get("ean", "")
+        if pk is None:
+            unmatched += 1
+            problems.append(_problem(row.row_number, column, row.sku or row.ean, UNMATCHED))
+        elif pk in row_of_record:
+            earlier = row_of_record[pk]
+            message = f"names the same product as row {earlier}"
+            problems.append(_problem(row.row_number, column, row.sku or row.ean, message))
+        else:
+            row_of_record[pk] = row.row_number
+            writes.append(StockWrite(pk, row.quantity, row.price))
+    return Matching(writes, problems, unmatched)
+
+
+def _problem(row: int, column: str | None, value: str | None, message: str) -> dict:
+    return {"row": row, "column": column or "", "value": value or "", "message": message}
+
+
+def summarise(*, partner_id: int, parsed: ParsedFeed) -> dict:
+    return check(partner_id=partner_id, parsed=parsed)[0]
+
+
+def check(*, partner_id: int, parsed: ParsedFeed) -> tuple[dict, Matching]:
+    """The preview of an upload, JSON-ready (format found, first rows, every problem), and
+    the matched writes."""
+    matching = match_rows(partner_id=partner_id, rows=parsed.rows, columns=parsed.columns)
+    problems = sorted(
+        [_problem(e.row_number, e.column, e.value, e.message) for e in parsed.errors]
+        + matching.problems,
+        key=lambda problem: problem["row"],
+    )
+    failed_rows = len({error.row_number for error in parsed.errors})
+    summary = {
+        "encoding": parsed.encoding,
+        "delimiter": parsed.delimiter,
+        "decimal_comma": parsed.decimal_comma,
+        "columns": parsed.columns,
+        "rows_total": len(parsed.rows) + failed_rows,
+        "rows_valid": len(parsed.rows),
+        "rows_failed": failed_rows,
+        "rows_unmatched": matching.unmatched,
+        "preview": [
+            {
+                "row": row.row_number,
+                "sku": row.sku or "",
+                "ean": row.ean or "",
+                "quantity": row.quantity,
+                "price": "" if row.price is None else str(row.price),
+                "title": row.title or "",
+            }
+            for row in parsed.rows[:PREVIEW_ROWS]
+        ],
+        "problems": problems[:REPORTED_PROBLEMS],
+        "problems_total": len(problems),
+    }
+    return summary, matching
+
+
+def is_large(upload: StockFeedUpload) -> bool:
+    return upload.summary.get("rows_total", 0) > INLINE_MAX_ROWS
+
+
+def set_progress(upload_id: int, percent: int) -> None:
+    StockFeedUpload.objects.filter(pk=upload_id).update(progress=percent)
+
+
+def apply_upload(
+    upload_id: int, *, on_progress: Callable[[int, int], None] | None = None
+) -> SyncLog | None:
+    """Parses the stored file again, matches, and applies it whole or rejects it whole.
+
+    Safe to run twice (a re-delivered task): the upload row is locked and its status checked
+    in the transaction that writes, so only one run applies. Progress is written outside
+    that transaction, where a polling page can see it.
+    """
+    upload = StockFeedUpload.objects.select_related("shop").get(pk=upload_id)
+    if upload.status not in (UploadStatus.VALIDATED, UploadStatus.APPLYING):
+        return upload.sync_log
+    shop = upload.shop
+    on_progress = on_progress or set_progress
+    on_progress(upload_id, 10)
+    with upload.file.open("rb") as handle:
+        content = handle.read()
+    try:
+        parsed = parse_stock_file(content=content, filename=upload.original_name)
+    except FeedError as error:
+        parsed, file_problem = None, error.message
+    on_progress(upload_id, 40)
+    if parsed is not None:
+        summary, matching = check(partner_id=shop.partner_id, parsed=parsed)
+    on_progress(upload_id, 60)
+    with transaction.atomic():
+        locked = StockFeedUpload.objects.select_for_update().get(pk=upload_id)
+        if locked.status not in (UploadStatus.VALIDATED, UploadStatus.APPLYING):
+            return locked.sync_log
+        connection = connection_of(shop)
+        log = SyncLog(
+            shop=shop, connection=connection, kind=SyncKind.FEED, source=locked.original_name
+        )
+        if parsed is None:
+            _reject(log, message=file_problem, summary={"problems": [], "problems_total": 0})
+        elif summary["problems_total"]:
+            _reject(log, message=_rejection_message(summary), summary=summary)
+        else:
+            changed = write_stock(partner_id=shop.partner_id, writes=matching.writes)
+            log.outcome = SyncOutcome.APPLIED
+            log.rows_total = summary["rows_total"]
+            log.rows_applied = changed
+            log.rows_unchanged = len(matching.writes) - changed
+            log.message = "Applied: every row matched a product."
+            record_success(connection, full_sync=True)
+        log.finished_at = timezone.now()
+        log.save()
+        locked.sync_log = log
+        locked.status = (
+            UploadStatus.APPLIED if log.outcome == SyncOutcome.APPLIED else UploadStatus.REJECTED
+        )
+        locked.progress = 100
+        locked.save(update_fields=["sync_log", "status", "progress"])
+    return log
+
+
+def _reject(log: SyncLog, *, message: str, summary: dict) -> None:
+    log.outcome = SyncOutcome.REJECTED
+    log.message = message
+    log.rows_total = summary.get("rows_total", 0)
+    log.rows_failed = summary.get("rows_failed", 0)
+    log.rows_unmatched = summary.get("rows_unmatched", 0)
+    log.report = {"problems": summary["problems"], "problems_total": summary["problems_total"]}
+
+
+def _rejection_message(summary: dict) -> str:
+    return (
+        f"Nothing was applied: {summary['rows_failed']} row(s) with errors and "
+        f"{summary['rows_unmatched']} unmatched row(s). A feed is applied whole or not at all."
+    )
+
+
+def mark_failed(upload_id: int, error: Exception) -> None:
+    """An unexpected error in the task: the upload says so instead of spinning forever."""
+    logger.exception("stock feed upload %s failed", upload_id)
+    upload = StockFeedUpload.objects.select_related("shop").get(pk=upload_id)
+    log = SyncLog.objects.create(
+        shop=upload.shop,
+        kind=SyncKind.FEED,
+        source=upload.original_name,
+        outcome=SyncOutcome.FAILED,
+        message="Applying failed unexpectedly; nothing was applied. Please try again.",
+        finished_at=timezone.now(),
+    )
+    StockFeedUpload.objects.filter(pk=upload_id, status=UploadStatus.APPLYING).update(
+        status=UploadStatus.REJECTED, sync_log=log, progress=100
+    )

@@ -1,0 +1,16 @@
+"""Mounted at /shop/stock/ (before the shop's own area, which has no route here)."""
+
+from django.urls import path
+
+from . import shop_views
+
+app_name = "shop-stock"
+urlpatterns = [
+    path("", shop_views.UploadView.as_view(), name="home"),
+    path("uploads/<int:pk>/", shop_views.UploadDetailView.as_view(), name="upload"),
+    path("uploads/<int:pk>/apply/", shop_views.ApplyUploadView.as_view(), name="apply"),
+    path("uploads/<int:pk>/status/", shop_views.UploadStatusView.as_view(), name="status"),
+    path("log/", shop_views.LogListView.as_view(), name="logs"),
+    path("log/<int:pk>/", shop_views.LogDetailView.as_view(), name="log"),
+    path("connection/", shop_views.ConnectionView.as_view(), name="connection"),
+]

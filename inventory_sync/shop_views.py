@@ -1,0 +1,174 @@
+"""The shop's stock sync pages (/shop/stock/): upload a file, check it, apply it, read the log.
+
+Every query is scoped to the signed-in user's shop; another shop's upload or log is a 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from logistics.shop_views import ShopMixin
+
+from . import connections, feed_apply, tasks
+from .feeds import FeedError, parse_stock_file
+from .models import PosConnection, StockFeedUpload, SyncLog, UploadStatus
+from .shop_forms import ConnectionForm, StockFileForm
+
+
+class UploadView(ShopMixin, FormView):
+    template_name = "inventory_sync/upload.html"
+    form_class = StockFileForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            shop=self.shop,
+            uploads=StockFeedUpload.objects.filter(shop=self.shop)[:10],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        upload_file = form.cleaned_data["file"]
+        content = upload_file.read()
+        try:
+            parsed = parse_stock_file(content=content, filename=upload_file.name or "")
+        except FeedError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        upload_file.seek(0)
+        upload = StockFeedUpload.objects.create(
+            shop=self.shop,
+            uploaded_by=self.request.user,
+            file=upload_file,
+            original_name=(upload_file.name or "")[:255],
+            summary=feed_apply.summarise(partner_id=self.shop.partner_id, parsed=parsed),
+            status=UploadStatus.VALIDATED,
+        )
+        return redirect("shop-stock:upload", pk=upload.pk)
+
+
+class UploadDetailView(ShopMixin, DetailView):
+    template_name = "inventory_sync/preview.html"
+    context_object_name = "upload"
+
+    def get_queryset(self):
+        return StockFeedUpload.objects.filter(shop=self.shop).select_related("sync_log")
+
+    def get_context_data(self, **kwargs):
+        upload = self.object
+        return super().get_context_data(
+            shop=self.shop,
+            summary=upload.summary,
+            can_apply=upload.status == UploadStatus.VALIDATED
+            and not upload.summary.get("problems_total"),
+            large=feed_apply.is_large(upload),
+            delimiter=_("tab")
+            if upload.summary.get("delimiter") == "\t"
+            else upload.summary.get("delimiter"),
+            **kwargs,
+        )
+
+
+class ApplyUploadView(ShopMixin, View):
+    def get(self, request, pk):
+        raise Http404  # applying is a POST
+
+    def post(self, request, pk):
+        upload = get_object_or_404(
+            StockFeedUpload.objects.select_for_update().filter(shop=self.shop), pk=pk
+        )
+        if upload.status != UploadStatus.VALIDATED:
+            messages.info(request, _("This file was already applied or rejected."))
+            return redirect("shop-stock:upload", pk=upload.pk)
+        if feed_apply.is_large(upload):
+            upload.status = UploadStatus.APPLYING
+            upload.progress = 0
+            upload.save(update_fields=["status", "progress"])
+            tasks.apply_stock_upload.delay(upload.pk)  # sent when this request commits
+            return redirect("shop-stock:upload", pk=upload.pk)
+        log = feed_apply.apply_upload(upload.pk, on_progress=lambda *_: None)
+        return redirect("shop-stock:log", pk=log.pk)
+
+
+class UploadStatusView(ShopMixin, View):
+    """Polled by the upload page while a large file is applied."""
+
+    def get(self, request, pk):
+        upload = get_object_or_404(StockFeedUpload.objects.filter(shop=self.shop), pk=pk)
+        log_url = reverse("shop-stock:log", args=[upload.sync_log_id]) if upload.sync_log_id else ""
+        return JsonResponse(
+            {"status": upload.status, "progress": upload.progress, "log_url": log_url}
+        )
+
+
+class LogListView(ShopMixin, ListView):
+    template_name = "inventory_sync/logs.html"
+    context_object_name = "logs"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return SyncLog.objects.filter(shop=self.shop)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(shop=self.shop, **kwargs)
+
+
+class LogDetailView(ShopMixin, DetailView):
+    template_name = "inventory_sync/log.html"
+    context_object_name = "log"
+
+    def get_queryset(self):
+        return SyncLog.objects.filter(shop=self.shop)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(shop=self.shop, **kwargs)
+
+
+class ConnectionView(ShopMixin, View):
+    """Type, webhook URL, masked secrets, status. A new push token is shown once, here."""
+
+    template_name = "inventory_sync/connection.html"
+
+    def get(self, request):
+        connection = PosConnection.objects.filter(shop=self.shop).first()
+        return self.page(
+            connection, ConnectionForm(initial={"kind": getattr(connection, "kind", "")})
+        )
+
+    def post(self, request):
+        connection = connections.connection_of(self.shop)
+        new_token = None
+        action = request.POST.get("action")
+        form = ConnectionForm(initial={"kind": connection.kind})
+        if action == "rotate-token":
+            new_token = connections.rotate_push_token(connection)
+        elif action == "rotate-secret":
+            connections.rotate_signing_secret(connection)
+            messages.success(
+                request, _("A new signing secret was made; the old one stops working.")
+            )
+        elif action == "kind":
+            form = ConnectionForm(request.POST)
+            if form.is_valid():
+                connection.kind = form.cleaned_data["kind"]
+                connection.save(update_fields=["kind"])
+                messages.success(request, _("Saved."))
+        return self.page(connection, form, new_token=new_token)
+
+    def page(self, connection, form, *, new_token=None):
+        push_url = self.request.build_absolute_uri(reverse("pos-api:push-stock"))
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "shop": self.shop,
+                "connection": connection,
+                "form": form,
+                "new_token": new_token,
+                "push_url": push_url,
+                "logs": SyncLog.objects.filter(shop=self.shop)[:5],
+            },
+        )

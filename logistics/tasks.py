@@ -1,0 +1,21 @@
+"""Celery tasks of the dispatcher: planning on the beat, and the e-mails of a failed stop."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import dispatch, emails
+
+
+@shared_task
+def plan_routes_task() -> dict:
+    """Beat (CELERY_BEAT_SCHEDULE "plan-routes"): re-plans today's routes."""
+    now = timezone.now()
+    return dispatch.plan_day(day=timezone.localdate(now), now=now).as_dict()
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_failure_emails(self, fulfilment_id: int, reason: str) -> None:
+    try:
+        emails.send_part_failed(fulfilment_id, reason)
+    except OSError as error:  # the mail server is away: try later
+        raise self.retry(exc=error) from error

@@ -66,10 +66,12 @@ def plan_day(*, day: date, now: datetime, time_limit: float | None = None) -> Pl
 def save_plan(
     *, day: date, now: datetime, inputs: dispatch_inputs.DayInputs, plan: RoutePlan
 ) -> PlanSummary:
-    DeliverySettings.current()
+    DeliverySettings.current()  # the row exists, so there is something to lock
     # One planner at a time: the beat and the button must not interleave their writes.
     DeliverySettings.objects.select_for_update().get(pk=1)
-    routes = {route.courier_id: route for route in Route.objects.select_for_update().filter(date=day)}
+    routes = {
+        route.courier_id: route for route in Route.objects.select_for_update().filter(date=day)
+    }
     moved = parts_moved_since(inputs.statuses)
     RouteStop.objects.filter(route__date=day, status=StopStatus.PENDING).delete()
     last_kept = dict(

@@ -73,7 +73,9 @@ def load(*, day: date, now: datetime) -> DayInputs:
     for part in parts:
         inputs.statuses[part.pk] = part.status
         carrier = carriers.get(part.pk)
-        built = parcel_for(part, day=day, ready=ready_moment(part, now, preparation), carrier=carrier)
+        built = parcel_for(
+            part, day=day, ready=ready_moment(part, now, preparation), carrier=carrier
+        )
         if isinstance(built, str):
             inputs.reasons[part.pk] = built
         else:

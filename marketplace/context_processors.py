@@ -12,3 +12,23 @@ def branding(request):
             "logo_url": settings.BRAND_LOGO_URL,
         }
     }
+
+
+def work_areas(request):
+    """Links to the areas a signed-in user works in (shop, courier, management), lazily."""
+    from django.utils.functional import SimpleLazyObject
+
+    def areas():
+        user = request.user
+        if not user.is_authenticated:
+            return {}
+        from logistics.models import Courier
+        from shops.models import Shop
+
+        return {
+            "shop": Shop.objects.filter(partner__users=user).exists(),
+            "courier": Courier.objects.filter(user=user, is_active=True).exists(),
+            "management": user.is_staff,
+        }
+
+    return {"work_areas": SimpleLazyObject(areas)}

@@ -14,6 +14,8 @@ urlpatterns = [
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/", include("shops.dashboard_urls")),
     path("management/shops/", include("shops.management_urls")),
+    path("management/routes/", include("logistics.management_urls")),
+    path("courier/", include("logistics.courier_urls")),
     path("", include("marketplace.ordering.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

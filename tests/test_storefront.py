@@ -100,3 +100,19 @@ def test_pages_load_nothing_from_other_sites(client):
     for url in ["/catalogue/", "/shops/", "/basket/"]:
         body = client.get(url).content.decode()
         assert "googleapis" not in body and "cdn" not in body.lower(), url
+
+
+def test_the_menu_links_each_role_to_its_work_area(client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    expectations = {
+        "winkelier1@stadsmarkt.test": ("/shop/", "/courier/"),
+        "koerier@stadsmarkt.test": ("/courier/", "/shop/\""),
+        "beheer@stadsmarkt.test": ("/management/routes/", "/courier/"),
+    }
+    for email, (present, absent) in expectations.items():
+        client.force_login(users.get(email=email))
+        body = client.get("/shops/").content.decode()
+        assert f'href="{present}"' in body, email
+        assert f'href="{absent}' not in body, email

@@ -5,73 +5,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0002_deliverysettings_fulfilment_postcodearea_and_more'),
+        ("logistics", "0002_deliverysettings_fulfilment_postcodearea_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Route',
+            name="Route",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('done', 'Done')], default='planned', max_length=12, verbose_name='status')),
-                ('planned_at', models.DateTimeField(verbose_name='planned at')),
-                ('distance_metres', models.PositiveIntegerField(default=0, verbose_name='distance (m)')),
-                ('duration_seconds', models.PositiveIntegerField(default=0, verbose_name='riding time (s)')),
-                ('courier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routes', to='logistics.courier')),
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("planned_at", models.DateTimeField(verbose_name="planned at")),
+                (
+                    "distance_metres",
+                    models.PositiveIntegerField(default=0, verbose_name="distance (m)"),
+                ),
+                (
+                    "duration_seconds",
+                    models.PositiveIntegerField(default=0, verbose_name="riding time (s)"),
+                ),
+                (
+                    "courier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routes",
+                        to="logistics.courier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'route',
-                'verbose_name_plural': 'routes',
-                'ordering': ['date', 'courier_id'],
+                "verbose_name": "route",
+                "verbose_name_plural": "routes",
+                "ordering": ["date", "courier_id"],
             },
         ),
         migrations.CreateModel(
-            name='RouteStop',
+            name="RouteStop",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveSmallIntegerField(verbose_name='sequence')),
-                ('kind', models.CharField(choices=[('pickup', 'Pick up'), ('delivery', 'Deliver'), ('hub', 'Hub')], max_length=10, verbose_name='kind')),
-                ('eta', models.DateTimeField(verbose_name='expected at')),
-                ('status', models.CharField(choices=[('pending', 'To do'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8, verbose_name='status')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('failure_reason', models.CharField(blank=True, max_length=300, verbose_name='failure reason')),
-                ('fulfilment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='stops', to='logistics.fulfilment')),
-                ('route', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stops', to='logistics.route')),
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveSmallIntegerField(verbose_name="sequence")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pickup", "Pick up"), ("delivery", "Deliver"), ("hub", "Hub")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("eta", models.DateTimeField(verbose_name="expected at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "To do"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                (
+                    "failure_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="failure reason"),
+                ),
+                (
+                    "fulfilment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stops",
+                        to="logistics.fulfilment",
+                    ),
+                ),
+                (
+                    "route",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stops",
+                        to="logistics.route",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'route stop',
-                'verbose_name_plural': 'route stops',
-                'ordering': ['route_id', 'sequence'],
+                "verbose_name": "route stop",
+                "verbose_name_plural": "route stops",
+                "ordering": ["route_id", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='UnplannedPart',
+            name="UnplannedPart",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True, verbose_name='date')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('noted_at', models.DateTimeField(verbose_name='noted at')),
-                ('fulfilment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='unplanned', to='logistics.fulfilment')),
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(db_index=True, verbose_name="date")),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                ("noted_at", models.DateTimeField(verbose_name="noted at")),
+                (
+                    "fulfilment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unplanned",
+                        to="logistics.fulfilment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unplanned part',
-                'verbose_name_plural': 'unplanned parts',
-                'ordering': ['date', 'fulfilment_id'],
+                "verbose_name": "unplanned part",
+                "verbose_name_plural": "unplanned parts",
+                "ordering": ["date", "fulfilment_id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='route',
-            constraint=models.UniqueConstraint(fields=('courier', 'date'), name='one_route_per_courier_day'),
+            model_name="route",
+            constraint=models.UniqueConstraint(
+                fields=("courier", "date"), name="one_route_per_courier_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='routestop',
-            index=models.Index(fields=['fulfilment', 'status'], name='stop_part_status_idx'),
+            model_name="routestop",
+            index=models.Index(fields=["fulfilment", "status"], name="stop_part_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='routestop',
-            constraint=models.UniqueConstraint(fields=('route', 'sequence'), name='one_stop_per_sequence'),
+            model_name="routestop",
+            constraint=models.UniqueConstraint(
+                fields=("route", "sequence"), name="one_stop_per_sequence"
+            ),
         ),
     ]

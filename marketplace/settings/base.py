@@ -122,6 +122,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "marketplace.context_processors.branding",
+                "marketplace.context_processors.work_areas",
             ],
         },
     },

@@ -28,8 +28,15 @@ from logistics.models import (
 )
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from shops.models import OpeningHoursException
-from tests.factories import AMSTERDAM, ShopFactory, UserFactory, make_basket, make_offer
-from tests.factories import make_slot, make_zone
+from tests.factories import (
+    AMSTERDAM,
+    ShopFactory,
+    UserFactory,
+    make_basket,
+    make_offer,
+    make_slot,
+    make_zone,
+)
 from tests.ordering.test_place_order import ADDRESS
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +145,11 @@ def test_parts_go_to_the_courier_whose_shift_fits_and_the_rest_get_reasons(day_w
     ]
     late = stops_of(w["late"], day)
     assert sorted(late) == sorted(
-        [(kind, part.pk, StopStatus.PENDING) for kind in ("pickup", "delivery")
-         for part in (for_afternoon, still_accepted)]
+        [
+            (kind, part.pk, StopStatus.PENDING)
+            for kind in ("pickup", "delivery")
+            for part in (for_afternoon, still_accepted)
+        ]
     )
     for part in (for_afternoon, still_accepted):  # each picked up before it is delivered
         assert late.index(("pickup", part.pk, "pending")) < late.index(

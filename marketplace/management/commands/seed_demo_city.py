@@ -22,8 +22,8 @@ WHERE_TO_GO = {
     "consumer": "/",
     "shop owner 1": "/shop/",
     "shop owner 2": "/shop/",
-    "courier": "/",
-    "management": "/dashboard/",
+    "courier": "/courier/",
+    "management": "/management/shops/",
 }
 
 

@@ -108,7 +108,10 @@ class PushStockView(APIView):
         request=PushSerializer,
         responses={
             200: PushResultSerializer,
-            400: OpenApiResponse(description="Invalid items; per-item errors keyed by index."),
+            400: OpenApiResponse(
+                description="Invalid request; `items` maps the index of each bad item to"
+                " its errors. Nothing was applied."
+            ),
             401: OpenApiResponse(description="Missing or wrong push token."),
             409: PushConflictSerializer,
             422: OpenApiResponse(description="Idempotency key reused with a different body."),

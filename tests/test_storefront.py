@@ -108,7 +108,7 @@ def test_the_menu_links_each_role_to_its_work_area(client):
     users = get_user_model().objects
     expectations = {
         "winkelier1@stadsmarkt.test": ("/shop/", "/courier/"),
-        "koerier@stadsmarkt.test": ("/courier/", "/shop/\""),
+        "koerier@stadsmarkt.test": ("/courier/", '/shop/"'),
         "beheer@stadsmarkt.test": ("/management/routes/", "/courier/"),
     }
     for email, (present, absent) in expectations.items():

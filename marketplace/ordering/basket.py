@@ -64,6 +64,8 @@ def basket_groups(
 
 
 def group_of(shop: Shop, lines: list, now: datetime, with_hours: bool) -> BasketGroup:
+    for line in lines:
+        line.stockrecord.partner = shop.partner  # already loaded: no query per line later
     subtotal = sum((line.line_price_incl_tax for line in lines), Decimal("0.00"))
     in_stock = all(line_in_stock(line, shop) for line in lines)
     group = BasketGroup(

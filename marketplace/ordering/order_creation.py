@@ -75,15 +75,19 @@ def needs_oscar_creator(basket, lines) -> bool:
     )
 
 
-def write_order(*, basket, user, shipping: PerShopDelivery, number: str):
+def write_order(*, basket, user, shipping: PerShopDelivery, number: str, plain: bool | None = None):
     """Order, lines and line prices as Oscar's creator writes them, in three inserts.
 
     Called while the order transaction holds the stock rows, so it does as little as it
-    can; the order_placed signal still fires for listeners.
+    can (decide `plain` with needs_oscar_creator before taking the lock); the order_placed
+    signal still fires for listeners. Returns the order and its lines.
     """
     lines = list(basket.all_lines())
-    if needs_oscar_creator(basket, lines):
-        return create_order(basket=basket, user=user, shipping=shipping, number=number)
+    if plain is None:
+        plain = not needs_oscar_creator(basket, lines)
+    if not plain:
+        order = create_order(basket=basket, user=user, shipping=shipping, number=number)
+        return order, list(order.lines.all())
     charge = shipping.calculate(basket)
     order = Order.objects.create(
         basket=basket,
@@ -114,7 +118,7 @@ def write_order(*, basket, user, shipping: PerShopDelivery, number: str):
         ]
     )
     order_placed.send(sender=MarketplaceOrderCreator, order=order, user=user)
-    return order
+    return order, order_lines
 
 
 def line_row(order, line):

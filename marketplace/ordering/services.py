@@ -29,6 +29,7 @@ from .order_creation import (
     STATUS_CANCELLED,
     STATUS_PAID,
     PerShopDelivery,
+    needs_oscar_creator,
     order_number_for,
     write_order,
 )
@@ -70,21 +71,23 @@ def place_order(
     check_choices(groups, choices, address)
     fees = delivery_fees(groups, choices, rules)
     number = order_number_for(basket)
+    plain = not needs_oscar_creator(basket, list(basket.all_lines()))
     with transaction.atomic():
         # Stock first: a buyer who loses the race fails before doing any other work.
         take_stock(requests=requests)
         # One place per delivered part, slots in id order like the stock rows.
         for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
             delivery.book_slot(slot_id=slot_id, now=now)
-        order = write_order(
+        order, order_lines = write_order(
             basket=basket,
             user=user,
             shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
             number=number,
+            plain=plain,
         )
         create_fulfilments(order, groups, choices, fees, address)
         record_reservations(
-            lines=order.lines.all(),
+            lines=order_lines,
             expires_at=now + timedelta(minutes=rules.reservation_minutes),
         )
         create_payment(order=order)

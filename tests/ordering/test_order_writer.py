@@ -64,7 +64,7 @@ def test_lean_writer_matches_oscars_creator():
     oscar = create_order(
         basket=make_basket(user, (novel, 2), (gouda, 1)), user=user, shipping=shipping
     )
-    lean = write_order(
+    lean, _lines = write_order(
         basket=make_basket(user, (novel, 2), (gouda, 1)),
         user=user,
         shipping=shipping,

@@ -231,7 +231,7 @@ def _rounded(row: dict) -> dict:
     return {**row, "gap_pct": round(row["gap_pct"], 3), "seconds": round(row["seconds"], 3)}
 
 
-@benchmark("dispatcher-li-lim")
+@benchmark("dispatch_lilim")
 def run(size: str) -> dict:
     best_known = json.loads((DATA / "BKS.json").read_text())
     names = sorted(best_known)

@@ -3,4 +3,5 @@
 from benchmarks import (
     checkout_contention,  # noqa: F401
     dispatcher,  # noqa: F401
+    dispatcher_day,  # noqa: F401
 )

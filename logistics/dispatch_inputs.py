@@ -135,6 +135,8 @@ def parcel_for(
         ready_at=seconds_into(day, ready),
         delivery=delivery,
         delivery_window=(seconds_of(part.slot.starts), seconds_of(part.slot.ends)),
+        litres=part.parcel_litres,
+        bulky=part.bulky,
         picked_up_by=carrier if part.status == S.HANDED_OVER else None,
         pickup_group=f"shop-{part.shop_id}",
     )

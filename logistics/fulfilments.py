@@ -16,7 +16,14 @@ from marketplace.ordering.delivery import release_slot
 from marketplace.payments.services import request_refund
 
 from . import route_progress
-from .models import Fulfilment, FulfilmentMethod, FulfilmentStatus, StopKind, StopStatus
+from .models import (
+    MAX_PARCEL_LITRES,
+    Fulfilment,
+    FulfilmentMethod,
+    FulfilmentStatus,
+    StopKind,
+    StopStatus,
+)
 
 S = FulfilmentStatus
 MAX_CODE_ATTEMPTS = 10
@@ -97,11 +104,26 @@ def release_slot_of(part: Fulfilment) -> None:
         release_slot(slot_id=part.slot_id)
 
 
-def mark_ready(*, fulfilment_id: int, shop_id: int) -> Fulfilment:
+def mark_ready(
+    *,
+    fulfilment_id: int,
+    shop_id: int,
+    parcel_litres: int | None = None,
+    bulky: bool | None = None,
+) -> Fulfilment:
+    """The goods are packed. The shop may say the parcel's size (litres, bulky); what it
+    leaves out (None) keeps the part's current value."""
     from marketplace.ordering.tasks import send_part_email
 
+    size = {"parcel_litres": parcel_litres, "bulky": bulky}
+    changes = {field: value for field, value in size.items() if value is not None}
+    if parcel_litres is not None and not 1 <= parcel_litres <= MAX_PARCEL_LITRES:
+        raise TransitionRefused(
+            _("The parcel's volume must be between 1 and %(max)s litres.")
+            % {"max": MAX_PARCEL_LITRES}
+        )
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.READY)
+        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.READY, **changes)
         if part.method == FulfilmentMethod.COLLECT:
             send_part_email.delay(part.pk, "ready")
     return part

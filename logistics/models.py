@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shops.models import Weekday
+
+DEFAULT_PARCEL_LITRES = 10
+MAX_PARCEL_LITRES = 2000  # an e-van's load; anything larger is not a parcel
 
 
 class Hub(models.Model):
@@ -205,6 +209,14 @@ class Fulfilment(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     subtotal_incl_vat = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2)
+    # The parcel's size as the shop packed it (set when marking ready): what the dispatcher
+    # loads on a courier, and bulky parcels go only on a cargo bike or van.
+    parcel_litres = models.PositiveIntegerField(
+        _("parcel volume (litres)"),
+        default=DEFAULT_PARCEL_LITRES,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARCEL_LITRES)],
+    )
+    bulky = models.BooleanField(_("bulky (cargo bike or van only)"), default=False)
     delivery_fee_incl_vat = models.DecimalField(
         _("delivery fee"), max_digits=8, decimal_places=2, default=0
     )

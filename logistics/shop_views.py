@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from shops.selectors import shop_of_user
 
 from . import fulfilments
-from .models import Fulfilment, FulfilmentStatus
+from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentStatus
 
 OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
 
@@ -66,6 +66,7 @@ class PartDetailView(ShopMixin, DetailView):
             shop=self.shop,
             lines=part.order.lines.filter(partner_id=self.shop.partner_id),
             statuses=FulfilmentStatus,
+            max_parcel_litres=MAX_PARCEL_LITRES,
             **kwargs,
         )
 
@@ -98,8 +99,26 @@ class PartActionView(ShopMixin, View):
             fulfilments.reject_part(**ids, reason=reason)
             messages.success(self.request, _("Rejected; the consumer is refunded for this part."))
         elif action == "ready":
-            fulfilments.mark_ready(**ids)
+            fulfilments.mark_ready(**ids, **parcel_size(data))
             messages.success(self.request, _("Marked ready."))
         else:
             fulfilments.hand_over(**ids, code=data.get("code", ""))
             messages.success(self.request, _("Handed over."))
+
+
+def parcel_size(data) -> dict:
+    """The optional size fields of the "mark ready" form (delivery parts only). A form
+    without them keeps the part's size; with them, an empty volume keeps the current one
+    and, the bulky box being a checkbox, its absence means not bulky."""
+    if "parcel_litres" not in data:
+        return {}
+    size: dict = {"bulky": bool(data.get("bulky"))}
+    litres = (data.get("parcel_litres") or "").strip()
+    if litres:
+        try:
+            size["parcel_litres"] = int(litres)
+        except ValueError:
+            raise fulfilments.TransitionRefused(
+                _("The parcel's volume must be a whole number of litres.")
+            ) from None
+    return size

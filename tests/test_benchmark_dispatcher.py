@@ -18,7 +18,7 @@ def test_smoke_figures_are_sane():
 def test_the_benchmark_is_registered():
     from benchmarks import registry  # noqa: F401
 
-    assert BENCHMARKS["dispatcher-li-lim"] is run
+    assert BENCHMARKS["dispatch_lilim"] is run
 
 
 def test_an_instance_is_read_and_its_solution_checks_out():

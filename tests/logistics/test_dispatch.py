@@ -239,3 +239,53 @@ def test_the_task_plans_today(day_world):
 
     result = plan_routes_task.apply().get()
     assert result["day"] == timezone.localdate().isoformat()
+
+
+def bulky_part(shop, slot) -> Fulfilment:
+    part = delivery_part(shop, slot, ready=False)
+    return mark_ready(fulfilment_id=part.pk, shop_id=shop.pk, parcel_litres=80, bulky=True)
+
+
+def test_a_bulky_part_goes_to_the_cargo_bike(day_world):
+    w = day_world
+    day = w["day"]
+    CourierShift.objects.filter(courier=w["early"]).update(ends=time(18))
+    cargo = make_courier(day, starts=8, ends=18, vehicle="cargo_bike", name="Cargo")
+    big = bulky_part(w["bakery"], w["morning"])
+    small = delivery_part(w["books"], w["morning"])
+    assert (big.parcel_litres, big.bulky) == (80, True)
+    assert (small.parcel_litres, small.bulky) == (10, False)
+
+    plan(day)
+
+    assert Route.objects.get(stops__fulfilment=big, stops__kind="pickup").courier == cargo
+    assert not RouteStop.objects.filter(fulfilment=big).exclude(route__courier=cargo).exists()
+    assert RouteStop.objects.filter(fulfilment=small).count() == 2
+    assert not UnplannedPart.objects.exists()
+
+
+def test_a_bulky_part_without_a_cargo_bike_on_shift_is_unplanned_with_the_reason(day_world):
+    w = day_world
+    day = w["day"]
+    off_today = make_courier(day, starts=8, ends=18, vehicle="cargo_bike", name="Off")
+    CourierShift.objects.filter(courier=off_today).update(weekday=(day.weekday() + 1) % 7)
+    big = bulky_part(w["bakery"], w["morning"])
+    small = delivery_part(w["books"], w["morning"])
+
+    summary = plan(day)
+
+    assert dict(UnplannedPart.objects.values_list("fulfilment_id", "reason")) == {
+        big.pk: routing_checks.NO_CARGO_VEHICLE
+    }
+    assert not RouteStop.objects.filter(fulfilment=big).exists()
+    assert RouteStop.objects.filter(fulfilment=small).count() == 2
+    assert (summary.planned, summary.unplanned) == (1, 1)
+
+
+def test_the_parcel_volume_is_loaded_against_the_couriers_litres(day_world):
+    w = day_world
+    Courier.objects.update(capacity_litres=50)
+    part = delivery_part(w["bakery"], w["morning"], ready=False)
+    mark_ready(fulfilment_id=part.pk, shop_id=w["bakery"].pk, parcel_litres=60)
+    plan(w["day"])
+    assert UnplannedPart.objects.get().reason == routing_checks.TOO_LARGE

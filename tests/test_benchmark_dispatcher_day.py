@@ -1,0 +1,49 @@
+"""The demo-city-day dispatcher benchmark runs in its smoke size with sane figures."""
+
+from benchmarks import BENCHMARKS
+from benchmarks.dispatcher_day import SIZES, build_day, check_plan, run
+from logistics.routing import RoutePlan
+
+
+def test_smoke_figures_are_sane():
+    figures = run("smoke")
+
+    orders, couriers, _ = SIZES["smoke"]
+    assert (figures["orders"], figures["couriers"]) == (orders, couriers) == (40, 3)
+    assert figures["delivered"] + figures["unplanned"] == orders
+    assert sum(figures["unplanned_reasons"].values()) == figures["unplanned"]
+    assert figures["delivered"] > 0
+    # Windows are hard constraints: whatever is delivered is delivered within its slot.
+    assert figures["on_time_rate"] == 1.0
+    assert figures["breaches"] == 0
+    assert 0 < figures["km_per_delivered_order"] < figures["baseline_km_per_order"]
+    assert 0 < figures["ratio"] < 1
+    assert 0 < figures["seconds"] < 10
+    assert 1 <= figures["routes"] <= couriers
+
+
+def test_the_day_is_deterministic_and_shaped_as_described():
+    day, again = build_day(40, 3), build_day(40, 3)
+    assert day == again
+    assert {parcel.delivery_window[1] - parcel.delivery_window[0] for parcel in day.parcels} == {
+        2 * 3600
+    }
+    assert all(10 * 3600 <= p.delivery_window[0] <= 18 * 3600 for p in day.parcels)
+    for parcel in day.parcels:
+        assert any(start <= parcel.ready_at <= end for start, end in parcel.pickup_windows)
+    assert {vehicle.kind for vehicle in day.vehicles} == {"bike", "cargo_bike"}
+    assert {(v.shift_start, v.shift_end) for v in day.vehicles} <= {
+        (9 * 3600, 17 * 3600),
+        (12 * 3600, 20 * 3600),
+    }
+    assert all(vehicle.start == vehicle.end == day.hub for vehicle in day.vehicles)
+
+
+def test_an_empty_plan_has_nothing_on_time_and_no_breaches():
+    assert check_plan(build_day(5, 1), RoutePlan()) == (0, 0)
+
+
+def test_it_is_registered():
+    from benchmarks import registry  # noqa: F401
+
+    assert BENCHMARKS["dispatch_city"] is run

@@ -1,29 +1,35 @@
 """The dispatcher's solver on the Li & Lim 100-task pickup-and-delivery benchmark.
 
-Each instance is solved with VROOM through `logistics.routing_vroom.run_solver` (the settings
-the dispatcher uses) on Euclidean distances, as in the literature: travel time = distance.
+Each instance is solved by the dispatcher's own routing layer, `logistics.routing.plan_routes`
+(VROOM with the dispatcher's settings), with `EuclideanProvider` for the travel times: plane
+coordinates, travel time = distance, as in the literature. Pairs become parcels with their own
+service times; the depot is every vehicle's start, end and shift.
 Li & Lim's objective is hierarchical (fewest vehicles, then distance) while VROOM minimises
-cost, so we give vehicles a fixed cost, then retry with one vehicle fewer while all tasks stay
-assigned, then re-solve at that fleet size without the fixed cost to shorten the distance.
+cost, so we give vehicles a fixed cost (`fixed_vehicle_cost`), then retry with one vehicle
+fewer while all tasks stay assigned, then re-solve at that fleet size without the fixed cost
+to shorten the distance.
 Distances are recomputed in floating point from the routes, and every route is re-checked
 (capacity, time windows, pickup before delivery) so that rounding cannot flatter the figures.
 
-Figures: gap to the best-known distance at equal vehicle count (the literature's comparison),
-the gap over all instances, vehicles used against the best-known count, seconds per instance.
+Figures, per class (lc1, lr1, lrc1, ... from the instance names) and overall: gap to the
+best-known distance at equal vehicle count (the literature's comparison) and on how many
+instances the count was equal, the gap over all instances, vehicles used against the
+best-known count, seconds per instance. A table is printed; the figures are returned.
 """
 
 import json
 import math
+import re
 import statistics
 import time
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-import vroom
-
 from benchmarks import benchmark
-from logistics.routing_vroom import run_solver
+from logistics import routing
+from logistics.routing_types import Location, Parcel, ServiceTimes, Vehicle
+from logistics.travel_times import EuclideanProvider
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "li_lim_100"
 SCALE = 100  # VROOM takes integers: hundredths of a distance unit
@@ -31,6 +37,8 @@ EXPLORATION_LEVEL = 5
 SECONDS_PER_INSTANCE = 2.5  # budget for all solves of one instance (the goal is 3 s)
 SMOKE_INSTANCES = 2
 EPSILON = 1e-6
+VEHICLE_KIND = "e_van"  # any kind: the Euclidean provider ignores it, and no parcel is bulky
+NO_SETUP = ServiceTimes(0, 0, 0, 0)  # each parcel carries its own service time
 
 
 @dataclass(frozen=True)
@@ -83,35 +91,48 @@ def _node(row: list[str]) -> Node:
     return Node(x, y, int(demand), earliest, latest, service, int(delivery))
 
 
-def build_problem(instance: Instance, *, fleet: int, fixed_cost: int) -> vroom.Input:
-    problem = vroom.Input()
-    size = range(len(instance.nodes))
-    # Rounded up, so a route that VROOM finds on time is on time in exact arithmetic too.
-    matrix = [[math.ceil(instance.distance(a, b) * SCALE - EPSILON) for b in size] for a in size]
-    problem.set_durations_matrix("car", matrix)
+def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle], list[Parcel]]:
+    """The instance in the routing layer's terms: one parcel per pickup-delivery pair.
+
+    Times and distances are in hundredths of a unit (`SCALE`); a parcel's id is the index of
+    its pickup node, vehicle ids are 0..fleet-1. Li & Lim has no setup times and one demand.
+    """
     depot = instance.nodes[0]
-    shift = vroom.TimeWindow(_scaled(depot.earliest), _scaled(depot.latest))
-    costs = vroom.VehicleCosts(fixed=fixed_cost)
-    for number in range(fleet):
-        problem.add_vehicle(
-            vroom.Vehicle(
-                number, start=0, end=0, capacity=[instance.capacity], time_window=shift, costs=costs
-            )
+    home = _location(depot)
+    vehicles = [
+        Vehicle(
+            id=number,
+            kind=VEHICLE_KIND,
+            capacity_parcels=instance.capacity,
+            capacity_litres=0,
+            shift_start=_scaled(depot.earliest),
+            shift_end=_scaled(depot.latest),
+            start=home,
+            end=home,
         )
-    for pickup, delivery in instance.pairs:
-        amount = [instance.nodes[pickup].demand]
-        problem.add_job(
-            vroom.Shipment(_step(instance, pickup), _step(instance, delivery), amount=amount)
-        )
-    return problem
+        for number in range(fleet)
+    ]
+    parcels = [_parcel(instance, pickup, delivery) for pickup, delivery in instance.pairs]
+    return vehicles, parcels
 
 
-def _step(instance: Instance, index: int) -> vroom.ShipmentStep:
-    node = instance.nodes[index]
-    window = vroom.TimeWindow(_scaled(node.earliest), _scaled(node.latest))
-    return vroom.ShipmentStep(
-        index, index, default_service=_scaled(node.service), time_windows=[window]
+def _parcel(instance: Instance, pickup: int, delivery: int) -> Parcel:
+    shop, consumer = instance.nodes[pickup], instance.nodes[delivery]
+    return Parcel(
+        id=pickup,
+        pickup=_location(shop),
+        pickup_windows=[(_scaled(shop.earliest), _scaled(shop.latest))],
+        ready_at=_scaled(shop.earliest),
+        delivery=_location(consumer),
+        delivery_window=(_scaled(consumer.earliest), _scaled(consumer.latest)),
+        parcels=shop.demand,
+        pickup_service_seconds=_scaled(shop.service),
+        delivery_service_seconds=_scaled(consumer.service),
     )
+
+
+def _location(node: Node) -> Location:
+    return Location(latitude=node.x, longitude=node.y)
 
 
 def _scaled(value: float) -> int:
@@ -119,16 +140,31 @@ def _scaled(value: float) -> int:
 
 
 def solve_once(instance: Instance, *, fleet: int, fixed_cost: int, time_limit: float) -> Outcome:
-    problem = build_problem(instance, fleet=fleet, fixed_cost=fixed_cost)
-    solution = run_solver(
-        problem, time_limit=max(time_limit, 0.05), exploration_level=EXPLORATION_LEVEL
+    """One call of the dispatcher's `plan_routes`, read back as node indices per route."""
+    vehicles, parcels = as_routing_problem(instance, fleet=fleet)
+    deliveries = dict(instance.pairs)
+    plan = routing.plan_routes(
+        vehicles=vehicles,
+        parcels=parcels,
+        travel_times=EuclideanProvider(scale=SCALE),
+        service_times=NO_SETUP,
+        time_limit=max(time_limit, 0.05),
+        exploration_level=EXPLORATION_LEVEL,
+        fixed_vehicle_cost=fixed_cost,
     )
-    frame = solution.routes
     routes = tuple(
-        tuple(int(i) for i in steps["location_index"])
-        for _, steps in frame.groupby("vehicle_id", sort=False)
+        (
+            0,
+            *(
+                stop.parcel_id if stop.kind == "pickup" else deliveries[stop.parcel_id]
+                for stop in route.stops
+            ),
+            0,
+        )
+        for route in plan.routes
+        if route.stops
     )
-    return Outcome(routes, len(solution.unassigned))
+    return Outcome(routes, len(plan.unassigned))
 
 
 def solve_instance(instance: Instance, *, budget: float = SECONDS_PER_INSTANCE) -> Outcome:
@@ -205,6 +241,23 @@ def measure(instance: Instance, best_known: dict) -> dict:
 
 
 def summarise(rows: list[dict]) -> dict:
+    by_class: dict[str, list[dict]] = {}
+    for row in rows:
+        by_class.setdefault(instance_class(row["instance"]), []).append(row)
+    return {
+        **_figures(rows),
+        "per_class": {name: _figures(group) for name, group in sorted(by_class.items())},
+        "per_instance": [_rounded(row) for row in rows],
+    }
+
+
+def instance_class(name: str) -> str:
+    """'lrc104' -> 'lrc1': the letters and the series digit."""
+    match = re.match(r"[a-z]+\d", name.lower())
+    return match.group(0) if match else name
+
+
+def _figures(rows: list[dict]) -> dict:
     equal = [row["gap_pct"] for row in rows if row["vehicles"] == row["bks_vehicles"]]
     used, known = sum(row["vehicles"] for row in rows), sum(row["bks_vehicles"] for row in rows)
     return {
@@ -219,8 +272,27 @@ def summarise(rows: list[dict]) -> dict:
         "max_seconds": round(max(row["seconds"] for row in rows), 3),
         "unassigned": sum(row["unassigned"] for row in rows),
         "violations": sum(row["violations"] for row in rows),
-        "per_instance": [_rounded(row) for row in rows],
     }
+
+
+def table(figures: dict) -> str:
+    """Per class and overall, one line each, for reading (the JSON line has the same figures)."""
+    header = (
+        f"{'class':<8}{'inst':>5}{'veh':>6}{'bks':>6}{'over%':>7}"
+        f"{'gap%@eq':>9}{'eq':>7}{'gap%all':>9}{'mean s':>8}{'max s':>7}"
+    )
+    lines = [header]
+    for name, group in [*figures["per_class"].items(), ("overall", figures)]:
+        gap = group["mean_gap_pct_at_bks_vehicles"]
+        lines.append(
+            f"{name:<8}{group['instances']:>5}{group['vehicles_used']:>6}"
+            f"{group['bks_vehicles']:>6}{group['vehicles_over_bks_pct']:>7.2f}"
+            f"{'-' if gap is None else f'{gap:.3f}':>9}"
+            f"{group['instances_at_bks_vehicles']:>4}/{group['instances']:<2}"
+            f"{group['mean_gap_pct_all']:>9.3f}{group['mean_seconds']:>8.3f}"
+            f"{group['max_seconds']:>7.3f}"
+        )
+    return "\n".join(lines)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -238,4 +310,6 @@ def run(size: str) -> dict:
     if size == "smoke":
         names = names[:SMOKE_INSTANCES]
     rows = [measure(load_instance(DATA / f"{name}.txt"), best_known[name]) for name in names]
-    return summarise(rows)
+    figures = summarise(rows)
+    print(table(figures))
+    return figures

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from shops.views import map_config
 
 from . import fulfilments, route_pages
-from .models import Courier, Route, RouteStop, StopKind, StopStatus
+from .models import Courier, FulfilmentMethod, Route, RouteStop, StopKind, StopStatus
 
 
 class CourierMixin(LoginRequiredMixin):
@@ -83,6 +83,9 @@ class StopActionView(CourierMixin, View):
         if action == "picked-up" and stop.kind == StopKind.PICKUP:
             fulfilments.pick_up(fulfilment_id=part.pk, courier_id=self.courier.pk, code=code)
             messages.success(self.request, _("Picked up."))
+        elif action == "delivered" and part.method == FulfilmentMethod.HUB:
+            fulfilments.drop_at_hub(fulfilment_id=part.pk, courier_id=self.courier.pk)
+            messages.success(self.request, _("Left at the hub."))
         elif action == "delivered" and stop.kind == StopKind.DELIVERY:
             # mark_delivered closes this delivery stop in the same transaction.
             fulfilments.mark_delivered(fulfilment_id=part.pk, code=code)

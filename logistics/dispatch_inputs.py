@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from shops.hours import schedule_for
@@ -90,10 +90,11 @@ def day_parts(day: date) -> list[Fulfilment]:
     a failed part waits for centre management rather than going back on a route."""
     failed = RouteStop.objects.filter(route__date=day, status=StopStatus.FAILED)
     exceptions = OpeningHoursException.objects.filter(date=day)
+    on_day = Q(method=FulfilmentMethod.DELIVERY, slot__date=day)
+    if day == timezone.localdate():
+        on_day |= Q(method=FulfilmentMethod.HUB)  # hub parts go the day they are ready
     return list(
-        Fulfilment.objects.filter(
-            method=FulfilmentMethod.DELIVERY, slot__date=day, status__in=PLANNED_STATES
-        )
+        Fulfilment.objects.filter(on_day, status__in=PLANNED_STATES)
         .exclude(pk__in=failed.values("fulfilment_id"))
         .select_related("shop", "slot")
         .prefetch_related(
@@ -122,8 +123,14 @@ def ready_moment(part: Fulfilment, now: datetime, preparation: timedelta) -> dat
 def parcel_for(
     part: Fulfilment, *, day: date, ready: datetime, carrier: Hashable | None
 ) -> Parcel | str:
-    delivery = location(part.latitude, part.longitude) or postcode_centroid(part.postcode)
-    if delivery is None:
+    hub = Hub.objects.order_by("pk").first() if part.method == FulfilmentMethod.HUB else None
+    if hub is not None:
+        delivery = location(hub.latitude, hub.longitude)
+        window = (seconds_of(hub.opens), seconds_of(hub.closes))
+    else:
+        delivery = location(part.latitude, part.longitude) or postcode_centroid(part.postcode)
+        window = (seconds_of(part.slot.starts), seconds_of(part.slot.ends)) if part.slot else None
+    if delivery is None or window is None:
         return NO_ADDRESS
     if part.status == S.HANDED_OVER and carrier is None:
         return NOT_ON_A_ROUTE
@@ -134,7 +141,7 @@ def parcel_for(
         pickup_windows=[(seconds_of(opens), seconds_of(closes)) for opens, closes in periods],
         ready_at=seconds_into(day, ready),
         delivery=delivery,
-        delivery_window=(seconds_of(part.slot.starts), seconds_of(part.slot.ends)),
+        delivery_window=window,
         litres=part.parcel_litres,
         bulky=part.bulky,
         picked_up_by=carrier if part.status == S.HANDED_OVER else None,

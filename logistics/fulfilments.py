@@ -33,7 +33,8 @@ TRANSITIONS = {
     S.ACCEPTED: ({S.PLACED}, "accepted_at"),
     S.REJECTED: ({S.PLACED, S.ACCEPTED}, "rejected_at"),
     S.READY: ({S.ACCEPTED}, "ready_at"),
-    S.COLLECTED: ({S.READY}, "completed_at"),
+    S.COLLECTED: ({S.READY, S.AT_HUB}, "completed_at"),
+    S.AT_HUB: ({S.HANDED_OVER}, "at_hub_at"),
     S.HANDED_OVER: ({S.READY}, "handed_over_at"),
     S.DELIVERED: ({S.HANDED_OVER}, "completed_at"),
     S.CANCELLED: ({S.PLACED, S.ACCEPTED, S.READY}, "cancelled_at"),
@@ -145,7 +146,9 @@ def pick_up(*, fulfilment_id: int, courier_id: int, code: str) -> Fulfilment:
     """The courier takes a delivery part at the shop on the shop's pickup code, from a pending
     pickup stop of their own route. Consumes the reservations, as the shop's hand_over does."""
     stop = route_progress.pending_pickup(fulfilment_id=fulfilment_id, courier_id=courier_id)
-    part = Fulfilment.objects.filter(pk=fulfilment_id, method=FulfilmentMethod.DELIVERY).first()
+    part = Fulfilment.objects.filter(
+        pk=fulfilment_id, method__in=[FulfilmentMethod.DELIVERY, FulfilmentMethod.HUB]
+    ).first()
     if stop is None or part is None:
         raise TransitionRefused(_("This part is not on your route to pick up."))
     return release_goods(part, code, shop_id=None, target=S.HANDED_OVER, stop=stop)
@@ -215,3 +218,33 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
         route_progress.close_stops(stop_ids, status=StopStatus.FAILED, reason=reason)
         send_failure_emails.delay(fulfilment_id, reason)
     return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
+
+
+def drop_at_hub(*, fulfilment_id: int, courier_id: int) -> Fulfilment:
+    """The courier brings a hub part to the hub; the consumer collects it there with their
+    code, together with the parts of other shops."""
+    from marketplace.ordering.tasks import send_part_email
+
+    with transaction.atomic():
+        stops = route_progress.pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
+        stop_ids = list(stops.filter(kind=StopKind.DELIVERY).values_list("pk", flat=True))
+        if not stop_ids:
+            raise TransitionRefused(_("This part has no open stop on your route."))
+        part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.AT_HUB)
+        route_progress.close_stops(stop_ids, status=StopStatus.DONE)
+        send_part_email.delay(part.pk, "at_hub")
+    return part
+
+
+def collect_at_hub(*, fulfilment_id: int, code: str) -> Fulfilment:
+    """Hub staff hand a waiting part to the consumer, only on the consumer's code."""
+    from marketplace.ordering.tasks import send_part_email
+
+    part = Fulfilment.objects.filter(pk=fulfilment_id, status=S.AT_HUB).first()
+    if part is None:
+        raise TransitionRefused(_("No such order part."))
+    check_code(part, code, part.delivery_code)
+    with transaction.atomic():
+        part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.COLLECTED)
+        send_part_email.delay(part.pk, "collected")
+    return part

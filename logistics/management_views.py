@@ -3,6 +3,7 @@ and a "Plan now" button. Staff only: anonymous visitors sign in, other users get
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from django.views.generic import TemplateView
 
 from shops.views import map_config
 
-from . import dispatch, dispatch_inputs, route_pages, routing_checks
-from .models import Route, UnplannedPart
+from . import dispatch, dispatch_inputs, fulfilments, route_pages, routing_checks
+from .models import Fulfilment, FulfilmentStatus, Route, UnplannedPart
 from .travel_times import TravelTimeError
 
 # The routing layer's reasons are plain English constants; these are what people read.
@@ -98,3 +99,30 @@ class PlanNowView(StaffOnlyMixin, View):
                 },
             )
         return redirect("route-management:routes")
+
+
+class HubView(StaffOnlyMixin, TemplateView):
+    """The hub's counter: parts waiting for their consumer, handed over on the consumer's code."""
+
+    template_name = "logistics/management_hub.html"
+
+    def get_context_data(self, **kwargs):
+        waiting = (
+            Fulfilment.objects.filter(status=FulfilmentStatus.AT_HUB)
+            .select_related("order__user", "shop__partner")
+            .order_by("at_hub_at")
+        )
+        return super().get_context_data(waiting=waiting, **kwargs)
+
+    def post(self, request):
+        part_id = request.POST.get("part", "")
+        if not part_id.isdigit():
+            raise Http404
+        try:
+            fulfilments.collect_at_hub(
+                fulfilment_id=int(part_id), code=request.POST.get("code", "")
+            )
+            messages.success(request, _("Handed to the consumer."))
+        except fulfilments.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("route-management:hub")

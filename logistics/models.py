@@ -166,6 +166,7 @@ class DeliverySlot(models.Model):
 class FulfilmentMethod(models.TextChoices):
     COLLECT = "collect", _("Collect at the shop")
     DELIVERY = "delivery", _("Local delivery")
+    HUB = "hub", _("Collect at the hub")
 
 
 class FulfilmentStatus(models.TextChoices):
@@ -174,6 +175,7 @@ class FulfilmentStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     READY = "ready", _("Ready")
     HANDED_OVER = "handed_over", _("Handed to courier")
+    AT_HUB = "at_hub", _("Waiting at the hub")
     COLLECTED = "collected", _("Collected")
     DELIVERED = "delivered", _("Delivered")
     REJECTED = "rejected", _("Rejected")
@@ -226,6 +228,7 @@ class Fulfilment(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
+    at_hub_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -237,7 +240,7 @@ class Fulfilment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "shop"], name="one_fulfilment_per_shop"),
             models.CheckConstraint(
-                condition=Q(method="collect", slot__isnull=True)
+                condition=Q(method__in=["collect", "hub"], slot__isnull=True)
                 | Q(method="delivery", slot__isnull=False),
                 name="delivery_has_slot",
             ),

@@ -45,11 +45,14 @@ def plan_routes(
     service_times: ServiceTimes = DEFAULT_SERVICE_TIMES,
     time_limit: float = 5.0,
     exploration_level: int = 5,
+    fixed_vehicle_cost: int = 0,
 ) -> RoutePlan:
     """Plan routes for `vehicles` that pick up and deliver as many `parcels` as possible.
 
     Every parcel ends up either on exactly one route or in `unassigned` with a reason.
-    `time_limit` (seconds) caps VROOM's search.
+    `time_limit` (seconds) caps VROOM's search. `fixed_vehicle_cost` (in the cost unit, the
+    duration matrix's seconds) is paid per vehicle used: 0, the default, optimises travel only;
+    a large one makes VROOM use as few vehicles as it can first.
     """
     _check_unique_ids(vehicles, parcels)
     reasons = routing_checks.unplannable(vehicles, parcels)
@@ -63,6 +66,7 @@ def plan_routes(
             service_times=service_times,
             time_limit=time_limit,
             exploration_level=exploration_level,
+            fixed_vehicle_cost=fixed_vehicle_cost,
         )
     early = tuple(
         Unassigned(parcel.id, reasons[parcel.id]) for parcel in parcels if parcel.id in reasons

@@ -53,6 +53,8 @@ class Parcel:
     courier. Parcels with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
     are picked up at one stop. An empty `pickup_windows` means the shop is closed all day.
     Windows bound the start of service (after any wait, before setup), ends included.
+    `pickup_service_seconds` and `delivery_service_seconds`, when set, replace the per-parcel
+    service time of `ServiceTimes` for this parcel (setup times still come from there).
     """
 
     id: Hashable
@@ -66,6 +68,8 @@ class Parcel:
     bulky: bool = False
     picked_up_by: Hashable | None = None
     pickup_group: str | None = None
+    pickup_service_seconds: int | None = None
+    delivery_service_seconds: int | None = None
 
     def __post_init__(self) -> None:
         windows = tuple((int(start), int(end)) for start, end in self.pickup_windows)
@@ -75,6 +79,9 @@ class Parcel:
             raise ValueError(f"parcel {self.id!r}: a time window ends before it starts")
         if self.parcels < 0 or self.litres < 0:
             raise ValueError(f"parcel {self.id!r}: negative size")
+        services = (self.pickup_service_seconds, self.delivery_service_seconds)
+        if any(seconds is not None and seconds < 0 for seconds in services):
+            raise ValueError(f"parcel {self.id!r}: negative service time")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ Modelling choices:
   when arriving from another location) is paid once per shop visit;
 - a parcel already on a courier is a plain delivery job, loaded at the route start, that
   requires a skill only that courier has, at the highest priority so it is kept;
-- amounts are [parcels, litres]; bulky parcels require the cargo skill.
+- amounts are [parcels, litres]; bulky parcels require the cargo skill;
+- an optional fixed cost per vehicle used (0 by default, VROOM's own default) makes VROOM
+  prefer fewer vehicles, e.g. for benchmarks whose objective is the fleet size first.
 """
 
 from collections.abc import Hashable, Sequence
@@ -57,13 +59,16 @@ def solve(
     service_times: ServiceTimes,
     time_limit: float,
     exploration_level: int,
+    fixed_vehicle_cost: int = 0,
 ) -> RoutePlan:
     """Solve for parcels that passed the checks; the rest of unassigned is 'no feasible route'."""
     places = Places()
     problem = vroom.Input()
     skills = skill_numbers(vehicles)
     for number, vehicle in enumerate(vehicles):
-        problem.add_vehicle(build_vehicle(number, vehicle, places, skills))
+        problem.add_vehicle(
+            build_vehicle(number, vehicle, places, skills, fixed_cost=fixed_vehicle_cost)
+        )
     for number, parcel in enumerate(parcels):
         problem.add_job(build_job(number, parcel, places, skills, service_times))
     set_matrices(problem, places, {vehicle.kind for vehicle in vehicles}, travel_times)
@@ -72,7 +77,7 @@ def solve(
 
 
 def run_solver(problem: vroom.Input, *, time_limit: float, exploration_level: int) -> Solution:
-    """VROOM's search with the dispatcher's settings (also used by the Li & Lim benchmark)."""
+    """VROOM's search with the dispatcher's settings."""
     return problem.solve(
         exploration_level=exploration_level,
         nb_threads=NB_THREADS,
@@ -90,7 +95,12 @@ def skill_numbers(vehicles: Sequence[Vehicle]) -> dict[Hashable, int]:
 
 
 def build_vehicle(
-    number: int, vehicle: Vehicle, places: Places, skills: dict[Hashable, int]
+    number: int,
+    vehicle: Vehicle,
+    places: Places,
+    skills: dict[Hashable, int],
+    *,
+    fixed_cost: int = 0,
 ) -> vroom.Vehicle:
     end = None if vehicle.end is None else places.add(("at", vehicle.end), vehicle.end)
     return vroom.Vehicle(
@@ -101,6 +111,7 @@ def build_vehicle(
         capacity=[vehicle.capacity_parcels, vehicle.capacity_litres],
         skills={skills[name] for name in vehicle.all_skills} | {skills[("courier", vehicle.id)]},
         time_window=vroom.TimeWindow(vehicle.shift_start, vehicle.shift_end),
+        costs=vroom.VehicleCosts(fixed=fixed_cost),
     )
 
 
@@ -119,7 +130,7 @@ def build_job(
         2 * number,
         places.add(_pickup_key(parcel), parcel.pickup),
         default_setup=times.pickup_setup,
-        default_service=times.pickup_service,
+        default_service=_service(parcel.pickup_service_seconds, times.pickup_service),
         time_windows=[vroom.TimeWindow(*window) for window in pickup_windows(parcel)],
     )
     required = {skills[CARGO_SKILL]} if parcel.bulky else set()
@@ -133,7 +144,7 @@ def _delivery_step(
         2 * number + 1,
         places.add(("at", parcel.delivery), parcel.delivery),
         default_setup=times.delivery_setup,
-        default_service=times.delivery_service,
+        default_service=_service(parcel.delivery_service_seconds, times.delivery_service),
         time_windows=[vroom.TimeWindow(*parcel.delivery_window)],
     )
 
@@ -146,12 +157,16 @@ def _carried_job(
         2 * number + 1,
         places.add(("at", parcel.delivery), parcel.delivery),
         default_setup=times.delivery_setup,
-        default_service=times.delivery_service,
+        default_service=_service(parcel.delivery_service_seconds, times.delivery_service),
         delivery=_amount(parcel),
         skills={courier_skill},
         priority=CARRIED_PRIORITY,
         time_windows=[vroom.TimeWindow(*parcel.delivery_window)],
     )
+
+
+def _service(own: int | None, default: int) -> int:
+    return default if own is None else own
 
 
 def _pickup_key(parcel: Parcel) -> Hashable:

@@ -2,6 +2,7 @@
 
 `HaversineProvider` is pure math (straight line times a detour factor at a fixed speed per kind)
 and is the default; `OsrmTableProvider` asks an OSRM server's table service when one is set up.
+`EuclideanProvider` is for benchmarks on plane coordinates (Solomon, Li & Lim), not for the town.
 """
 
 import math
@@ -55,6 +56,26 @@ class HaversineProvider:
         road = [[haversine_metres(a, b) * self.detour_factor for b in locations] for a in locations]
         durations = [[round(metres / metres_per_second) for metres in row] for row in road]
         return durations, [[round(metres) for metres in row] for row in road]
+
+
+@dataclass(frozen=True)
+class EuclideanProvider:
+    """Plane coordinates (x = `latitude`, y = `longitude`), travel time = distance, any kind.
+
+    Both matrices hold the distance times `scale`, rounded up, so that a route on time with
+    these integers is on time in exact arithmetic too.
+    """
+
+    scale: float = 1.0
+    epsilon: float = 1e-6  # so that float noise on an exact integer does not round it up
+
+    def matrix(self, locations: Sequence[Location], vehicle_kind: str) -> tuple[Matrix, Matrix]:
+        points = [(location.latitude, location.longitude) for location in locations]
+        table = [
+            [max(0, math.ceil(math.dist(a, b) * self.scale - self.epsilon)) for b in points]
+            for a in points
+        ]
+        return table, [list(row) for row in table]
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import Fulfilment, Hub
 from shops.hours import schedule_for
 
 from .qr import pickup_qr_png
 
 Order = get_model("order", "Order")
 
-PART_EMAILS = {"ready", "handed_over", "collected", "delivered", "rejected"}
+PART_EMAILS = {"ready", "handed_over", "at_hub", "collected", "delivered", "rejected"}
 
 
 def send(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
@@ -49,9 +49,13 @@ def send_part_update(fulfilment_id: int, kind: str) -> None:
         pk=fulfilment_id
     )
     qr_png = None
-    if kind == "ready":
-        qr_png = pickup_qr_png(
-            order_number=part.order.number, fulfilment_id=part.pk, code=part.pickup_code
-        )
-    context = {"order": part.order, "part": part, "hours": schedule_for(part.shop).weekly}
+    if kind in ("ready", "at_hub"):
+        code = part.pickup_code if kind == "ready" else part.delivery_code
+        qr_png = pickup_qr_png(order_number=part.order.number, fulfilment_id=part.pk, code=code)
+    context = {
+        "order": part.order,
+        "part": part,
+        "hours": schedule_for(part.shop).weekly,
+        "hub": Hub.objects.order_by("pk").first(),
+    }
     send(to=recipient_of(part.order), template=f"part_{kind}", context=context, qr_png=qr_png)

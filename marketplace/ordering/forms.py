@@ -4,9 +4,16 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import FulfilmentMethod
+from logistics.models import FulfilmentMethod, Hub
 
 from . import delivery
+
+
+def method_choices() -> list:
+    """Collect at the shop, delivery, and collect at the hub when the town has one."""
+    if Hub.objects.exists():
+        return FulfilmentMethod.choices
+    return [(v, label) for v, label in FulfilmentMethod.choices if v != FulfilmentMethod.HUB]
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -31,7 +38,7 @@ class CheckoutForm(forms.Form):
             key = group.shop.partner_id
             self.fields[f"method_{key}"] = forms.ChoiceField(
                 label=group.shop.name,
-                choices=FulfilmentMethod.choices,
+                choices=method_choices(),
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=FulfilmentMethod.COLLECT,
             )

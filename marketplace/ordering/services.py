@@ -18,7 +18,13 @@ from inventory_sync.services import (
     record_reservations,
     take_stock,
 )
-from logistics.models import DeliverySettings, Fulfilment, FulfilmentMethod, FulfilmentStatus
+from logistics.models import (
+    DeliverySettings,
+    Fulfilment,
+    FulfilmentMethod,
+    FulfilmentStatus,
+    Hub,
+)
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
@@ -127,6 +133,8 @@ def check_choices(groups, choices, address) -> None:
         choice = choices.get(group.shop.partner_id)
         if choice is None:
             raise CheckoutRefused(f"Choose collect or delivery for {group.shop.name}.")
+        if choice.method == FulfilmentMethod.HUB and not Hub.objects.exists():
+            raise CheckoutRefused("There is no hub to collect from.")
         if choice.method == FulfilmentMethod.DELIVERY:
             if address is None:
                 raise CheckoutRefused("A delivery needs an address.", field="postcode")
@@ -152,7 +160,8 @@ def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment
             shop=group.shop,
             method=choice.method,
             pickup_code=new_code(),
-            delivery_code=new_code() if is_delivery else "",
+            # The consumer's code at the door, or at the hub's counter.
+            delivery_code=new_code() if choice.method != FulfilmentMethod.COLLECT else "",
             slot_id=choice.slot_id if is_delivery else None,
             subtotal_incl_vat=group.subtotal,
             delivery_fee_incl_vat=fees[group.shop.partner_id],

@@ -19,7 +19,7 @@ from oscar.core.loading import get_model
 
 from inventory_sync.selectors import available_units
 from inventory_sync.services import OutOfStock
-from logistics.models import DeliverySettings, FulfilmentStatus
+from logistics.models import DeliverySettings, FulfilmentStatus, Hub
 from marketplace.payments.gateway import get_gateway
 from marketplace.payments.models import PaymentStatus
 from shops.hours import schedule_for
@@ -186,5 +186,9 @@ class OrderView(LoginRequiredMixin, TemplateView):
             for part in selectors.parts_of_order(order=order)
         ]
         return super().get_context_data(
-            order=order, parts=parts, statuses=FulfilmentStatus, **kwargs
+            order=order,
+            parts=parts,
+            statuses=FulfilmentStatus,
+            hub=Hub.objects.order_by("pk").first(),
+            **kwargs,
         )

@@ -1,0 +1,159 @@
+"""Issue 7: a courier completes a route with one pickup and one delivery, in a browser.
+
+The data is made with the real services: an order placed and paid, the part accepted and
+made ready by the shop, and the day planned by the dispatcher (VROOM). The day is tomorrow
+(the slot must still be bookable when the order is placed), so once everything is in place
+the clock moves to 09:00 that day: the courier page shows "today's" route.
+"""
+
+import re
+from datetime import datetime
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+from inventory_sync.models import Reservation, ReservationState
+from logistics.models import (
+    Fulfilment,
+    FulfilmentStatus,
+    Route,
+    RouteStatus,
+    RouteStop,
+    StopKind,
+    StopStatus,
+)
+from tests.browser.conftest import shot
+from tests.factories import ShopFactory, make_slot, make_zone
+from tests.logistics.test_dispatch import at, delivery_part, make_courier, make_hub, plan, tomorrow
+
+pytestmark = pytest.mark.django_db(transaction=True)
+StockRecord = get_model("partner", "StockRecord")
+PASSWORD = "secret-pass-1"  # tests.factories.UserFactory's
+
+
+def dutch(message) -> str:
+    """`message` (a msgid or a lazy label) as the nl-NL browser sees it."""
+    with translation.override("nl"):
+        return gettext(message) if isinstance(message, str) else str(message)
+
+
+@pytest.fixture
+def planned_day(monkeypatch):
+    day = tomorrow()
+    make_hub()
+    shop = ShopFactory()
+    part = delivery_part(shop, make_slot(make_zone(), day=day, start=10))
+    courier = make_courier(day, starts=8, ends=18, name="Fenna")
+    summary = plan(day)
+    route = Route.objects.get(courier=courier, date=day)
+    stops = list(route.stops.order_by("sequence"))
+    assert [(stop.kind, stop.fulfilment_id) for stop in stops] == [
+        ("pickup", part.pk),
+        ("delivery", part.pk),
+    ], summary
+
+    # From here the process (and so the live server thread) lives at 09:00 on `day`.
+    real_now, started = timezone.now, timezone.now()
+    shift = at(day, 9) - started
+    monkeypatch.setattr("django.utils.timezone.now", lambda: real_now() + shift)
+    assert timezone.localdate() == day
+    return {"shop": shop, "part": part, "courier": courier, "route": route, "stops": stops}
+
+
+def progress(closed, total) -> str:
+    return dutch("%(closed)s of %(total)s stops done") % {"closed": closed, "total": total}
+
+
+def reservation_states(part):
+    return set(
+        Reservation.objects.filter(order_line__order_id=part.order_id).values_list(
+            "state", flat=True
+        )
+    )
+
+
+def stock_of(shop):
+    record = StockRecord.objects.get(partner=shop.partner)
+    return record.num_in_stock, record.num_allocated
+
+
+def submit(page, stop, field, code):
+    form = page.locator(f"#stop-{stop.pk} form").filter(has=page.locator(f"#{field}-{stop.pk}"))
+    form.locator(f"#{field}-{stop.pk}").fill(code)
+    with page.expect_navigation():
+        form.locator("button").click()
+
+
+def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_day, mailoutbox):
+    shop, part, courier = planned_day["shop"], planned_day["part"], planned_day["courier"]
+    pickup, delivery = planned_day["stops"]
+    quantity = sum(part.order.lines.values_list("quantity", flat=True))
+    on_hand, allocated = stock_of(shop)
+    assert allocated == quantity and reservation_states(part) == {ReservationState.ACTIVE}
+
+    # Sign in through the real login page; it sends the courier on to their route.
+    page.goto(f"{live_server.url}/accounts/login/?next=/courier/")
+    shot(page, "login")
+    page.fill("#id_login-username", courier.user.email)
+    page.fill("#id_login-password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[name=login_submit]")
+    expect(page).to_have_url(re.compile(r"/courier/$"))
+
+    # The map is drawn by Leaflet (served locally) and the stops are listed in order.
+    expect(page.locator(".routes-map.leaflet-container")).to_be_visible()
+    expect(page.locator(".routes-map .leaflet-marker-icon, .routes-map path")).not_to_have_count(0)
+    rows = page.locator("li.route-stop")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_have_attribute("id", f"stop-{pickup.pk}")
+    expect(rows.nth(0)).to_contain_text(f"1. {dutch(StopKind.PICKUP.label)}: {shop.partner.name}")
+    expect(rows.nth(1)).to_have_attribute("id", f"stop-{delivery.pk}")
+    expect(rows.nth(1)).to_contain_text(
+        f"2. {dutch(StopKind.DELIVERY.label)}: {part.recipient_name}"
+    )
+    expect(page.locator(".route-progress")).to_have_text(progress(0, 2))
+    shot(page, "route")
+
+    # A wrong pickup code says so and changes nothing.
+    submit(page, pickup, "pickup", "WRONG1")
+    expect(page.locator("body")).to_contain_text(
+        dutch("That code is not right for this order part.")
+    )
+    shot(page, "wrong-pickup-code")
+    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
+    assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.PENDING
+    assert reservation_states(part) == {ReservationState.ACTIVE}
+    assert stock_of(shop) == (on_hand, allocated)
+    assert Route.objects.get(pk=planned_day["route"].pk).status == RouteStatus.PLANNED
+
+    # The shop's pickup code: picked up, and the reservation is consumed.
+    submit(page, pickup, "pickup", part.pickup_code)
+    expect(page.locator("body")).to_contain_text(dutch("Picked up."))
+    expect(page.locator(f"#stop-{pickup.pk}")).to_have_class(re.compile(r"\bis-closed\b"))
+    expect(page.locator(f"#pickup-{pickup.pk}")).to_have_count(0)
+    shot(page, "picked-up")
+    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.HANDED_OVER
+    assert reservation_states(part) == {ReservationState.CONSUMED}
+    assert stock_of(shop) == (on_hand - quantity, 0)
+    assert Route.objects.get(pk=planned_day["route"].pk).status == RouteStatus.IN_PROGRESS
+
+    # The consumer's code at the door: delivered, the route is done, the consumer is told.
+    mailoutbox.clear()
+    submit(page, delivery, "delivery", part.delivery_code)
+    expect(page.locator("body")).to_contain_text(dutch("Delivered."))
+    expect(page.locator("li.route-stop.is-closed")).to_have_count(2)
+    expect(page.locator(".route-progress")).to_have_text(progress(2, 2))
+    shot(page, "delivered")
+
+    delivered = Fulfilment.objects.get(pk=part.pk)
+    assert delivered.status == FulfilmentStatus.DELIVERED
+    assert set(
+        RouteStop.objects.filter(route=planned_day["route"]).values_list("status", flat=True)
+    ) == {StopStatus.DONE}
+    assert Route.objects.get(pk=planned_day["route"].pk).status == RouteStatus.DONE
+    assert [message.to for message in mailoutbox] == [[part.order.user.email]]
+    assert "bezorgd / delivered" in mailoutbox[0].subject
+    assert isinstance(RouteStop.objects.get(pk=delivery.pk).done_at, datetime)

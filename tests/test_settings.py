@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIABLES = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "CI")
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process only.
+VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "CI",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 PROBE = """
 import json, django
 from django.conf import settings

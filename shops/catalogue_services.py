@@ -102,3 +102,22 @@ def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_chan
             Product.objects.filter(pk=record.product_id).update(**product_changes)
             if image:
                 add_photo(product=record.product, image=image, alt=alt)
+
+
+# Card fee the platform pays per order, passed on to the shops (Stripe's EU card rate).
+CARD_FEE_PERCENTAGE = Decimal("1.50")
+CARD_FEE_FIXED = Decimal("0.25")
+
+
+def what_shop_keeps_of(*, shop: Shop, record) -> Decimal:
+    """ "Of €X you keep €Y": one item sold alone, after commission, its VAT and the card fee."""
+    from marketplace.commission.fees import what_shop_keeps
+    from marketplace.commission.services import category_path_of, plan_for, terms_of
+
+    return what_shop_keeps(
+        terms=terms_of(plan_for(shop)),
+        price_incl_vat=record.price,
+        category_path=category_path_of(record.product),
+        card_fee_percentage=CARD_FEE_PERCENTAGE,
+        card_fee_fixed=CARD_FEE_FIXED,
+    )

@@ -104,7 +104,12 @@ class OfferEditView(ShopMixin, FormView):
             prefix="product",
         )
         return super().get_context_data(
-            shop=self.shop, record=record, shared=shared, details=details, **kwargs
+            shop=self.shop,
+            record=record,
+            shared=shared,
+            details=details,
+            keeps=catalogue_services.what_shop_keeps_of(shop=self.shop, record=record),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):

@@ -46,3 +46,58 @@ class CommissionPlan(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.percentage}%)"
+
+
+class CategoryRate(models.Model):
+    """A plan's own percentage for one category and everything below it."""
+
+    plan = models.ForeignKey(
+        CommissionPlan, on_delete=models.CASCADE, related_name="category_rates"
+    )
+    category = models.ForeignKey("catalogue.Category", on_delete=models.CASCADE)
+    percentage = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("category rate")
+        verbose_name_plural = _("category rates")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "category"], name="one_rate_per_category")
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.percentage}%"
+
+
+class PartCommission(models.Model):
+    """The commission on one shop's part, fixed when the order is paid; never recomputed."""
+
+    fulfilment = models.OneToOneField(
+        "logistics.Fulfilment", on_delete=models.CASCADE, related_name="commission"
+    )
+    plan_name = models.CharField(max_length=100)
+    percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    gross = models.DecimalField(max_digits=10, decimal_places=2)
+    fixed_fee = models.DecimalField(max_digits=8, decimal_places=2)
+    commission = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_on_commission = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.fulfilment_id}: {self.commission}"
+
+
+class LineCommission(models.Model):
+    order_line = models.OneToOneField(
+        "order.Line", on_delete=models.CASCADE, related_name="commission"
+    )
+    part = models.ForeignKey(PartCommission, on_delete=models.CASCADE, related_name="lines")
+    percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    commission = models.DecimalField(max_digits=10, decimal_places=2)
+
+    def __str__(self):
+        return f"{self.order_line_id}: {self.commission}"

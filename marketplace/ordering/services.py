@@ -25,6 +25,7 @@ from logistics.models import (
     FulfilmentStatus,
     Hub,
 )
+from marketplace.commission.services import snapshot_part
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
@@ -195,6 +196,8 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
             payment_id=order.payment.pk, status=PaymentStatus.SUCCEEDED, reference=reference
         )
         confirm_reservations(reservation_ids=reservation_ids_of(order))
+        for part in Fulfilment.objects.filter(order=order).select_related("shop__commission_plan"):
+            snapshot_part(part)
         Order.objects.filter(pk=order_id).update(status=STATUS_PAID)
         if order.basket_id:
             order.basket.submit()

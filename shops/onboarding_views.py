@@ -1,5 +1,7 @@
 """Public side of onboarding: the application form, and the offline gateway's payout page."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +36,35 @@ class ApplyView(View):
         return redirect("shops:apply-done")
 
     def show(self, request, form, days, status=200):
-        return render(request, APPLY_TEMPLATE, {"form": form, "days": days}, status=status)
+        context = {"form": form, "days": days, "examples": earnings_examples()}
+        return render(request, APPLY_TEMPLATE, context, status=status)
+
+
+EXAMPLE_PRICES = [Decimal("10.00"), Decimal("25.00"), Decimal("50.00"), Decimal("100.00")]
+
+
+def earnings_examples() -> list[tuple[Decimal, Decimal]]:
+    """What a shop keeps of a sale under the default plan, before it joins."""
+    from marketplace.commission.fees import what_shop_keeps
+    from marketplace.commission.models import CommissionPlan
+    from marketplace.commission.services import terms_of
+
+    from .catalogue_services import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
+
+    terms = terms_of(CommissionPlan.objects.filter(is_default=True).first())
+    return [
+        (
+            price,
+            what_shop_keeps(
+                terms=terms,
+                price_incl_vat=price,
+                category_path=(),
+                card_fee_percentage=CARD_FEE_PERCENTAGE,
+                card_fee_fixed=CARD_FEE_FIXED,
+            ),
+        )
+        for price in EXAMPLE_PRICES
+    ]
 
 
 class ApplyDoneView(TemplateView):

@@ -71,3 +71,11 @@ def test_the_shop_sees_what_it_keeps_of_an_offer():
     # 19.95 - (1.00 commission + 0.21 VAT) - (0.30 + 0.25 card fee) = 18.19
     assert page.context["keeps"] == Decimal("18.19")
     assert "you keep €18.19" in page.content.decode()
+
+
+def test_a_shop_sees_before_it_joins_what_it_keeps(client):
+    CommissionPlan.objects.create(name="Standaard", percentage=Decimal("5.00"), is_default=True)
+    page = client.get("/shops/apply/")
+    # 25.00 - (1.25 + 0.26 VAT) - (0.38 + 0.25 card fee) = 22.86
+    assert (Decimal("25.00"), Decimal("22.86")) in page.context["examples"]
+    assert "€22.86" in page.content.decode()

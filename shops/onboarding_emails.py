@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from marketplace.mail import send_templated
 from marketplace.payments.gateway import get_gateway
 
 from .models import ShopApplication
@@ -17,13 +16,7 @@ User = get_user_model()
 
 
 def send(*, to: str, template: str, context: dict) -> None:
-    context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"shops/emails/{template}_subject.txt", context).strip()
-    text = render_to_string(f"shops/emails/{template}.txt", context)
-    html = render_to_string(f"shops/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated(to=to, template=f"shops/emails/{template}", context=context)
 
 
 def absolute(url: str) -> str:

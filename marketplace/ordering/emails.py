@@ -1,13 +1,9 @@
 """E-mails to the consumer at each step of an order part. Dutch first, then English."""
 
-from email.mime.image import MIMEImage
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from oscar.core.loading import get_model
 
 from logistics.models import Fulfilment, Hub
+from marketplace.mail import send_templated
 from shops.hours import schedule_for
 
 from .qr import pickup_qr_png
@@ -18,18 +14,7 @@ PART_EMAILS = {"ready", "handed_over", "at_hub", "collected", "delivered", "reje
 
 
 def send(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
-    context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"ordering/emails/{template}_subject.txt", context).strip()
-    text = render_to_string(f"ordering/emails/{template}.txt", context)
-    html = render_to_string(f"ordering/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    if qr_png:
-        image = MIMEImage(qr_png, "png")
-        image.add_header("Content-ID", "<pickup-qr>")
-        image.add_header("Content-Disposition", "inline", filename="ophaalcode.png")
-        message.attach(image)
-    message.send()
+    send_templated(to=to, template=f"ordering/emails/{template}", context=context, qr_png=qr_png)
 
 
 def recipient_of(order) -> str:

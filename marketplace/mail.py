@@ -1,0 +1,26 @@
+"""Our e-mails: a subject, a text and an HTML template per message, Dutch first then English."""
+
+from email.mime.image import MIMEImage
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
+    """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` and sends them.
+
+    A QR image, when given, is attached inline as `cid:pickup-qr` for the HTML to show.
+    """
+    context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    if qr_png:
+        image = MIMEImage(qr_png, "png")
+        image.add_header("Content-ID", "<pickup-qr>")
+        image.add_header("Content-Disposition", "inline", filename="ophaalcode.png")
+        message.attach(image)
+    message.send()

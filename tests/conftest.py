@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import Client
 
 # CI runs against real PostgreSQL and Redis; a missing service there is a failure, not a skip.
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -47,3 +48,21 @@ def client(client):
     client.defaults["HTTP_HOST"] = "127.0.0.1"
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+def client_for(user=None, **options) -> Client:
+    """A person's own browser: a session of their own (signed in when a user is given),
+    a Host header ALLOWED_HOSTS accepts, English messages."""
+    browser = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en", **options)
+    if user is not None:
+        browser.force_login(user)
+    return browser
+
+
+def database_url_for_processes() -> str:
+    """The test database as a URL, for processes the tests start (workers, benchmarks)."""
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )

@@ -13,17 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, database_url_for_processes
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +26,7 @@ def test_checkout_contention_smoke():
         pytest.skip("the benchmark needs PostgreSQL")
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")},
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url_for_processes(),
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
     }
     result = subprocess.run(

@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from oscar.core.loading import get_model
 
 from logistics.models import Fulfilment
 from marketplace.commission.models import CategoryRate, CommissionPlan, LineCommission
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
+from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_owner
 
 Category = get_model("catalogue", "Category")
@@ -65,8 +65,7 @@ def test_the_shop_sees_what_it_keeps_of_an_offer():
     CommissionPlan.objects.create(name="Standaard", percentage=Decimal("5.00"), is_default=True)
     shop = ShopFactory()
     offer = make_offer(shop, price="19.95")
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(make_owner(shop))
+    client = client_for(make_owner(shop))
     page = client.get(f"/shop/products/{offer.pk}/")
     # 19.95 - (1.00 commission + 0.21 VAT) - (0.30 + 0.25 card fee) = 18.19
     assert page.context["keeps"] == Decimal("18.19")

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -15,17 +14,12 @@ from marketplace.ordering.services import (
     confirm_order_paid,
     place_order,
 )
+from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_owner
 from tests.logistics.test_dispatch import FAST, at, make_courier, make_hub
 
 StockRecord = get_model("partner", "StockRecord")
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def hub_order(shop, consumer, record):

@@ -1,10 +1,10 @@
 """The shop says the parcel's size when marking a delivery part ready."""
 
 import pytest
-from django.test import Client
 
 from logistics.fulfilments import TransitionRefused, mark_ready
 from logistics.models import Fulfilment, FulfilmentStatus
+from tests.conftest import client_for
 from tests.factories import ShopFactory, make_owner, make_slot, make_zone
 from tests.logistics.test_dispatch import delivery_part
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 def accepted():
     shop = ShopFactory()
     part = delivery_part(shop, make_slot(make_zone()), ready=False)
-    browser = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    browser.force_login(make_owner(shop))
+    browser = client_for(make_owner(shop))
     return shop, part, browser
 
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.test import Client
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
 from logistics.fulfilments import mark_delivered
 from logistics.models import Fulfilment, FulfilmentStatus
 from marketplace.payments.models import Payment, PaymentStatus, Refund
+from tests.conftest import client_for
 from tests.factories import (
     ShopFactory,
     UserFactory,
@@ -40,13 +40,6 @@ def town():
         "cheese_owner": make_owner(cheese),
         "consumer": UserFactory(email="anna@stadsmarkt.test", username="anna@stadsmarkt.test"),
     }
-
-
-def client_for(user) -> Client:
-    """Another person's browser: their own session, English messages."""
-    other = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    other.force_login(user)
-    return other
 
 
 def login(client, user):

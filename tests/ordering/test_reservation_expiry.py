@@ -20,7 +20,7 @@ from inventory_sync.models import Reservation, ReservationState
 from logistics.models import DeliverySettings, FulfilmentStatus
 from marketplace.celery import app
 from marketplace.ordering.services import PartChoice, place_order
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, database_url_for_processes
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
 
 StockRecord = get_model("partner", "StockRecord")
@@ -73,14 +73,10 @@ def celery_processes():
         if IN_CI:
             pytest.fail("CI must give REDIS_URL and a PostgreSQL DATABASE_URL")
         pytest.skip("needs Redis and PostgreSQL (worker and beat run in their own processes)")
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+        "DATABASE_URL": database_url_for_processes(),
         "CELERY_QUEUE": f"test-expiry-{uuid.uuid4().hex[:8]}",
         "RESERVATION_EXPIRY_CHECK_SECONDS": "1",
     }

@@ -8,7 +8,6 @@ import itertools
 import re
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from oscar.core.loading import get_model
 
@@ -17,6 +16,7 @@ from logistics.models import DeliverySlot, Fulfilment
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.payments.models import Payment, Refund
 from shops.models import OpeningHours, OpeningHoursException, Shop
+from tests.conftest import client_for
 from tests.factories import (
     ShopFactory,
     UserFactory,
@@ -177,10 +177,7 @@ def test_another_shops_user_gets_404_or_403_everywhere_and_changes_nothing(two_s
     assert any(route.startswith("shop/orders/") for route, _ in routes), "sanity: routes found"
     assert any(route.startswith("dashboard/") for route, _ in routes)
     ids = ids_of_shop_a(two_shops)
-    intruder = Client(
-        HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False
-    )
-    intruder.force_login(two_shops["intruder"])
+    intruder = client_for(two_shops["intruder"], raise_request_exception=False)
     before = snapshot()
     answers, leaks = {}, {}
     for route, names in routes:
@@ -202,8 +199,7 @@ def test_another_shops_user_gets_404_or_403_everywhere_and_changes_nothing(two_s
 
 @pytest.mark.django_db
 def test_the_shop_sees_only_its_own_lines_of_a_mixed_order(two_shops):
-    owner = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    owner.force_login(two_shops["owner_a"])
+    owner = client_for(two_shops["owner_a"])
     part = Fulfilment.objects.get(order=two_shops["mixed"], shop=two_shops["shop_a"])
     page = owner.get(f"/shop/orders/{part.pk}/")
     lines = list(page.context["lines"])

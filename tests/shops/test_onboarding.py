@@ -488,10 +488,9 @@ def test_non_staff_get_no_access(client, applied_shop, django_capture_on_commit_
 
 
 def test_actions_are_post_only_with_csrf(staff, applied_shop):
-    from django.test import Client
+    from tests.conftest import client_for
 
-    browser = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    browser.force_login(staff)
+    browser = client_for(staff, enforce_csrf_checks=True)
     url = f"/management/shops/{applied_shop.pk}/approve/"
     assert browser.get(url).status_code == 405
     assert browser.post(url, {"message": ""}).status_code == 403

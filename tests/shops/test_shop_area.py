@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from oscar.core.loading import get_model
 
 from shops.models import OpeningHours, OpeningHoursException
+from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner
 
 StockRecord = get_model("partner", "StockRecord")
@@ -14,12 +14,6 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

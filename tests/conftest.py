@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 
 # CI runs against real PostgreSQL and Redis; a missing service there is a failure, not a skip.
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -37,6 +38,14 @@ def demo_city(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services called outside a request speak the default language (Dutch); tests read
+    their messages in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

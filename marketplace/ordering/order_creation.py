@@ -40,10 +40,13 @@ class PerShopDelivery(ShippingMethod):
         return prices.Price(currency="EUR", excl_tax=excl, incl_tax=self.fee_incl_vat)
 
 
-def order_number_for(basket) -> str:
-    """Oscar's basket-based number, with a suffix when a thawed basket is ordered again."""
+def order_number_for(basket, *, earlier: int | None = None) -> str:
+    """Oscar's basket-based number, with a suffix when a thawed basket is ordered again.
+
+    `earlier` is the count of the basket's orders when the caller already read it."""
     base = str(100000 + basket.id)
-    earlier = Order.objects.filter(basket_id=basket.id).count()
+    if earlier is None:
+        earlier = Order.objects.filter(basket_id=basket.id).count()
     return base if earlier == 0 else f"{base}-{earlier + 1}"
 
 
@@ -67,22 +70,31 @@ def create_order(*, basket, user, shipping: PerShopDelivery, number: str | None 
 
 def needs_oscar_creator(basket, lines) -> bool:
     """Offers, vouchers and product options need Oscar's full order creation (it records
-    discounts and line attributes); a plain basket is written in a handful of bulk inserts."""
-    return bool(
-        basket.offer_applications
-        or basket.vouchers.exists()
-        or any(line.attributes.all() for line in lines)
-    )
+    discounts and line attributes); a plain basket is written in a handful of bulk inserts.
+    Lines read by `lines_for_order` carry both facts, so this makes no query for them."""
+    if basket.offer_applications:
+        return True
+    if lines and hasattr(lines[0], "basket_has_vouchers"):
+        return lines[0].basket_has_vouchers or any(line.has_options for line in lines)
+    return basket.vouchers.exists() or any(line.attributes.all() for line in lines)
 
 
-def write_order(*, basket, user, shipping: PerShopDelivery, number: str, plain: bool | None = None):
+def write_order(
+    *,
+    basket,
+    user,
+    shipping: PerShopDelivery,
+    number: str,
+    plain: bool | None = None,
+    lines: list | None = None,
+):
     """Order, lines and line prices as Oscar's creator writes them, in three inserts.
 
     Called while the order transaction holds the stock rows, so it does as little as it
     can (decide `plain` with needs_oscar_creator before taking the lock); the order_placed
     signal still fires for listeners. Returns the order and its lines.
     """
-    lines = list(basket.all_lines())
+    lines = list(basket.all_lines()) if lines is None else lines
     if plain is None:
         plain = not needs_oscar_creator(basket, lines)
     if not plain:

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
@@ -28,7 +29,7 @@ from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
 from . import delivery
-from .basket import basket_groups
+from .basket import lines_for_order, order_groups
 from .codes import new_code
 from .order_creation import (
     STATUS_CANCELLED,
@@ -40,6 +41,7 @@ from .order_creation import (
 )
 from .tasks import record_order_analytics
 
+Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 
 
@@ -69,17 +71,32 @@ def place_order(
     starts after the commit.
     """
     now = now or timezone.now()
-    requests = stock_requests(basket)
+    lines = lines_for_order(basket)
+    requests = [
+        StockRequest(
+            stockrecord_id=line.stockrecord_id,
+            quantity=line.quantity,
+            title=line.product.get_title(),
+        )
+        for line in lines
+    ]
+    try:
+        return write_placed_order(basket, user, choices, address, now, lines, requests)
+    except IntegrityError as clash:
+        # Two submits of one basket compute the same order number: the second rolls back.
+        raise CheckoutRefused(_("This basket has just been ordered.")) from clash
+
+
+def write_placed_order(basket, user, choices, address, now, lines, requests):
     with transaction.atomic():
         # Stock first, before any other work: on a contended product most buyers lose the
-        # race, and they should learn it after one query and one UPDATE, not after ten.
+        # race, and they should learn it after one UPDATE. The winner holds the row until
+        # commit, so everything below is writes from what was read before.
         take_stock(requests=requests)
         rules = DeliverySettings.current()
-        groups = basket_groups(basket, now=now, with_hours=False)
+        groups = order_groups(lines)
         check_choices(groups, choices, address)
         fees = delivery_fees(groups, choices, rules)
-        number = order_number_for(basket)
-        plain = not needs_oscar_creator(basket, list(basket.all_lines()))
         # One place per delivered part, slots in id order like the stock rows.
         for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
             delivery.book_slot(slot_id=slot_id, now=now)
@@ -87,8 +104,9 @@ def place_order(
             basket=basket,
             user=user,
             shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
-            number=number,
-            plain=plain,
+            number=order_number_for(basket, earlier=lines[0].earlier_orders if lines else 0),
+            plain=not needs_oscar_creator(basket, lines),
+            lines=lines,
         )
         create_fulfilments(order, groups, choices, fees, address)
         record_reservations(
@@ -96,9 +114,15 @@ def place_order(
             expires_at=now + timedelta(minutes=rules.reservation_minutes),
         )
         create_payment(order=order)
-        basket.freeze()
+        freeze_basket(basket)
         record_order_analytics.delay(order.pk)
     return order
+
+
+def freeze_basket(basket) -> None:
+    """Oscar's freeze() saves every column; the status is all that changes."""
+    Basket.objects.filter(pk=basket.pk).update(status=Basket.FROZEN)
+    basket.status = Basket.FROZEN
 
 
 def delivery_fees(groups, choices, rules) -> dict[int, Decimal]:
@@ -117,22 +141,20 @@ def check_choices(groups, choices, address) -> None:
     for group in groups:
         choice = choices.get(group.shop.partner_id)
         if choice is None:
-            raise CheckoutRefused(f"Choose collect or delivery for {group.shop.name}.")
+            raise CheckoutRefused(
+                _("Choose collect or delivery for %(shop)s.") % {"shop": group.shop.name}
+            )
         if choice.method == FulfilmentMethod.HUB and not Hub.objects.exists():
-            raise CheckoutRefused("There is no hub to collect from.")
+            raise CheckoutRefused(_("There is no hub to collect from."))
         if choice.method == FulfilmentMethod.DELIVERY:
             if address is None:
-                raise CheckoutRefused("A delivery needs an address.", field="postcode")
+                raise CheckoutRefused(_("A delivery needs an address."), field="postcode")
             if not choice.slot_id:
-                raise CheckoutRefused(f"Choose a delivery slot for {group.shop.name}.")
+                raise CheckoutRefused(
+                    _("Choose a delivery slot for %(shop)s.") % {"shop": group.shop.name}
+                )
     if not groups:
-        raise CheckoutRefused("Your basket is empty.")
-
-
-def stock_requests(basket) -> list[StockRequest]:
-    """Straight from the basket's rows: a buyer who loses the race should cost little."""
-    rows = basket.lines.values_list("stockrecord_id", "quantity", "product__title")
-    return [StockRequest(stockrecord_id=r, quantity=q, title=t) for r, q, t in rows]
+        raise CheckoutRefused(_("Your basket is empty."))
 
 
 def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment]:

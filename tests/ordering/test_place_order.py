@@ -4,13 +4,16 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import OutOfStock
-from logistics.models import DeliverySlot, Fulfilment, FulfilmentStatus
+from logistics.models import DeliverySettings, DeliverySlot, Fulfilment, FulfilmentStatus
 from marketplace.ordering.delivery import DeliveryAddress, DeliveryRefused
 from marketplace.ordering.services import (
+    CheckoutRefused,
     PartChoice,
     cancel_unpaid_order,
     confirm_order_paid,
@@ -151,3 +154,55 @@ def assert_nothing_left(novel, gouda, slot, booked=0):
     assert Payment.objects.count() == 0
     assert DeliverySlot.objects.get(pk=slot.pk).booked == booked
     assert len(mail.outbox) == 0
+
+
+def test_a_second_submit_of_the_same_basket_is_refused_and_leaves_nothing(two_shops):
+    books, cheese, novel, gouda, slot = two_shops
+    user = UserFactory()
+    basket = make_basket(user, (novel, 1))
+    # Another request for this basket already wrote its order number.
+    Order.objects.create(number=str(100000 + basket.pk), total_incl_tax=0, total_excl_tax=0)
+
+    with pytest.raises(CheckoutRefused, match="just been ordered"):
+        place_order(
+            basket=basket,
+            user=user,
+            choices={books.partner_id: PartChoice(method="collect")},
+            address=None,
+        )
+
+    novel.refresh_from_db()
+    assert novel.num_allocated == 0
+    assert not Reservation.objects.exists()
+    assert not Payment.objects.exists()
+
+
+def test_the_winner_holds_the_stock_row_for_writes_only(two_shops):
+    """Everything read for an order is read before the guarded UPDATE: after it come the
+    delivery settings and the writes (order, lines, prices, parts, reservations, payment,
+    basket), so a contended row is held as briefly as possible."""
+    books, cheese, novel, gouda, slot = two_shops
+    user = UserFactory()
+    basket = make_basket(user, (novel, 1), (gouda, 1))
+    choices = {
+        books.partner_id: PartChoice(method="collect"),
+        cheese.partner_id: PartChoice(method="collect"),
+    }
+    DeliverySettings.current()  # the row exists, as it does once management saved it
+
+    with CaptureQueriesContext(connection) as queries:
+        place_order(basket=basket, user=user, choices=choices, address=None)
+
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    first_update = next(
+        index
+        for index, sql in enumerate(statements)
+        if sql.startswith('UPDATE "partner_stockrecord"')
+    )
+    assert first_update == 1  # after the one query that reads the lines
+    after_stock = [sql.split()[0] for sql in statements[first_update + 2 :]]
+    assert after_stock == ["SELECT"] + ["INSERT"] * 6 + ["UPDATE"]

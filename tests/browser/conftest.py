@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+FACTORY_PASSWORD = "secret-pass-1"  # noqa: S105 - tests.factories.UserFactory's
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 UNSAFE = re.compile(r"[^\w.-]+")
 _shots: dict[int, list] = {}  # id(page) -> [directory, steps taken]
@@ -66,13 +67,9 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture
-def page(live_server, browser, request):
-    """A phone-sized Dutch page; only the live server is reachable (no tiles, no CDNs).
-
-    live_server comes first so that, at the end of the session, Chromium closes its
-    keep-alive connections before the server thread stops.
-    """
+def new_context(browser, live_server):
+    """A phone-sized Dutch browser context that reaches only the live server (no tiles, no
+    CDNs)."""
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     context.set_default_timeout(10_000)
     own = urlsplit(live_server.url).netloc
@@ -84,15 +81,58 @@ def page(live_server, browser, request):
             route.abort()
 
     context.route("**/*", only_live_server)
-    page = context.new_page()
+    return context
+
+
+def screenshots_of(request) -> list:
     directory = SCREENSHOTS / UNSAFE.sub("_", request.node.name)
     shutil.rmtree(directory, ignore_errors=True)
-    _shots[id(page)] = [directory, 0]
+    return [directory, 0]
+
+
+@pytest.fixture
+def page(live_server, browser, request):
+    """A phone-sized Dutch page.
+
+    live_server comes first so that, at the end of the session, Chromium closes its
+    keep-alive connections before the server thread stops.
+    """
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    _shots[id(page)] = screenshots_of(request)
     try:
         yield page
     finally:
         _shots.pop(id(page), None)
         context.close()
+
+
+@pytest.fixture
+def person(live_server, browser, request):
+    """Signs people in, each in a browser of their own: `person(user, next_url)` returns
+    their page after the real login form. Screenshots of all of them are numbered as one
+    sequence, so the test's steps read in order."""
+    contexts, sequence = [], screenshots_of(request)
+
+    def signed_in(user, next_url="/", password=FACTORY_PASSWORD):
+        context = new_context(browser, live_server)
+        contexts.append(context)
+        page = context.new_page()
+        _shots[id(page)] = sequence
+        page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+        page.fill("#id_login-username", user.email)
+        page.fill("#id_login-password", password)
+        with page.expect_navigation():
+            page.click("button[name=login_submit]")
+        return page
+
+    try:
+        yield signed_in
+    finally:
+        for context in contexts:
+            for page in context.pages:
+                _shots.pop(id(page), None)
+            context.close()
 
 
 def shot(page, name: str) -> Path:

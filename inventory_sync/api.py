@@ -3,8 +3,9 @@
 Auth: `Authorization: Bearer <push token>` (made on the shop's POS connection page).
 Validation comes first: any bad item is a 400 with per-item errors and nothing applied.
 A compare value (`expected`) that differs from the current on hand is a 409 listing the
-conflicts, and nothing is applied. The idempotency key is kept per shop with the answer;
-the same key again returns that answer without applying again (a different body: 422).
+conflicts, and nothing is applied. With `occurred_at`, counts older than what a SKU already
+has are skipped (the answer lists them as stale). The idempotency key is kept per shop with
+the answer; the same key again returns that answer without applying again (a different body: 422).
 """
 
 import hashlib
@@ -73,6 +74,12 @@ class PushItemSerializer(serializers.Serializer):
 
 class PushSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200)
+    occurred_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the POS counted (ISO 8601 with zone). A SKU that already has a count"
+        " at or after this time keeps it: a late push changes nothing (listed as stale).",
+    )
     items = PushItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
 
 
@@ -80,6 +87,11 @@ class PushResultSerializer(serializers.Serializer):
     applied = serializers.IntegerField(help_text="Records whose on hand changed.")
     unchanged = serializers.IntegerField()
     sync_log = serializers.IntegerField()
+    stale = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="With occurred_at: SKUs left alone because a newer count was there.",
+    )
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -151,7 +163,9 @@ class PushStockView(APIView):
                 )
         except IntegrityError:  # a concurrent request with this key won; give its answer
             return self.replay(connection, data["idempotency_key"], request.data)
-        result = apply_push(connection=connection, items=data["items"])
+        result = apply_push(
+            connection=connection, items=data["items"], occurred_at=data.get("occurred_at")
+        )
         claim.status_code, claim.response = result.status, result.body
         claim.save(update_fields=["status_code", "response"])
         return Response(result.body, status=result.status)

@@ -1,11 +1,22 @@
 """POS connections: created on first use, tokens issued once, sign of life recorded."""
 
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ConnectionStatus, PosConnection, PosKind
+
+logger = logging.getLogger(__name__)
+# Back-off after a failed call to a POS: doubled per failure in a row, capped; a Retry-After
+# answer from the POS wins when it asks for longer.
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+WEBHOOK_KINDS = (PosKind.SHOPIFY, PosKind.SQUARE)
 
 
 def hash_token(token: str) -> str:
@@ -15,9 +26,44 @@ def hash_token(token: str) -> str:
 def connection_of(shop, *, kind: str = PosKind.FILE) -> PosConnection:
     """The shop's connection, created with a fresh signing secret the first time."""
     connection, _created = PosConnection.objects.get_or_create(
-        shop=shop, defaults={"kind": kind, "signing_secret": secrets.token_hex(32)}
+        shop=shop,
+        defaults={
+            "kind": kind,
+            "signing_secret": secrets.token_hex(32),
+            "webhook_key": secrets.token_hex(16),
+        },
     )
+    if not connection.webhook_key:  # made before webhook URLs existed
+        connection.webhook_key = secrets.token_hex(16)
+        connection.save(update_fields=["webhook_key"])
     return connection
+
+
+def webhook_url(connection: PosConnection) -> str:
+    """The URL to paste into the POS. Square signs this exact text, so it is built from
+    SITE_URL (what the world sees), never from the Host header of a request."""
+    if connection.kind not in WEBHOOK_KINDS or not connection.webhook_key:
+        return ""
+    path = reverse(f"pos-api:webhook-{connection.kind}", args=[connection.webhook_key])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def save_settings(connection: PosConnection, *, values: dict, secret_values: dict) -> None:
+    """Settings replace the old ones; a secret left empty keeps the stored one, so a form
+    never has to show a secret back to be saved again."""
+    connection.settings = {**connection.settings, **values}
+    connection.secrets = {
+        **connection.secrets,
+        **{name: value for name, value in secret_values.items() if value},
+    }
+    connection.save(update_fields=["settings", "secrets"])
+
+
+def set_signing_secret(connection: PosConnection, secret: str) -> None:
+    """The secret the POS signs its webhooks with (Shopify's app secret, Square's signature
+    key): the POS makes it, the shop pastes it here."""
+    connection.signing_secret = secret.strip()
+    connection.save(update_fields=["signing_secret"])
 
 
 def rotate_push_token(connection: PosConnection) -> str:
@@ -52,4 +98,35 @@ def record_success(connection: PosConnection, *, full_sync: bool) -> None:
     field = "last_full_sync_at" if full_sync else "last_event_at"
     setattr(connection, field, now)
     connection.status = ConnectionStatus.OK
-    connection.save(update_fields=[field, "status"])
+    connection.failures = 0
+    connection.backoff_until = None
+    connection.save(update_fields=[field, "status", "failures", "backoff_until"])
+
+
+def backoff_delay(*, failures: int, retry_after: float | None) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to an hour; never shorter than the POS's Retry-After."""
+    delay = min(BACKOFF_BASE * 2 ** max(failures - 1, 0), BACKOFF_MAX)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=min(retry_after, BACKOFF_MAX.total_seconds())))
+    return delay
+
+
+def record_failure(
+    connection: PosConnection, *, message: str, retry_after: float | None = None, now=None
+) -> None:
+    """The POS refused or failed: say so on the connection page and wait before asking again.
+
+    The message is ours (status code, what we asked), never a secret or a raw POS answer.
+    """
+    now = now or timezone.now()
+    connection.failures += 1
+    connection.backoff_until = now + backoff_delay(
+        failures=connection.failures, retry_after=retry_after
+    )
+    connection.status = ConnectionStatus.FAILING
+    connection.last_error = message[:1000]
+    connection.last_error_at = now
+    connection.save(
+        update_fields=["failures", "backoff_until", "status", "last_error", "last_error_at"]
+    )
+    logger.warning("POS connection %s failing: %s", connection.pk, message)

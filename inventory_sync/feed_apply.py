@@ -6,7 +6,7 @@ worse than yesterday's count, because nobody can tell which half is true.
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +38,7 @@ class Matching:
     writes: list[StockWrite]
     problems: list[dict]  # unmatched rows and rows naming a product another row named
     unmatched: int
+    unmatched_rows: list[FeedRow] = field(default_factory=list)
 
 
 def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str]) -> Matching:
@@ -50,7 +51,7 @@ def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str])
         by_sku.setdefault(sku, pk)
         if key := gtin_key(upc):
             by_ean.setdefault(key, pk)
-    writes, problems, unmatched, row_of_record = [], [], 0, {}
+    writes, problems, unmatched, row_of_record, unmatched_rows = [], [], 0, {}, []
     for row in rows:
         pk = by_sku.get(row.sku) if row.sku else None
         if pk is None and row.ean:
@@ -58,6 +59,7 @@ def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str])
         column = columns.get("sku") if row.sku else columns.get("ean", "")
         if pk is None:
             unmatched += 1
+            unmatched_rows.append(row)
             problems.append(_problem(row.row_number, column, row.sku or row.ean, UNMATCHED))
         elif pk in row_of_record:
             earlier = row_of_record[pk]
@@ -66,7 +68,7 @@ def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str])
         else:
             row_of_record[pk] = row.row_number
             writes.append(StockWrite(pk, row.quantity, row.price))
-    return Matching(writes, problems, unmatched)
+    return Matching(writes, problems, unmatched, unmatched_rows)
 
 
 def _problem(row: int, column: str | None, value: str | None, message: str) -> dict:
@@ -109,8 +111,21 @@ def check(*, partner_id: int, parsed: ParsedFeed) -> tuple[dict, Matching]:
         ],
         "problems": problems[:REPORTED_PROBLEMS],
         "problems_total": len(problems),
+        # What "create product from this row" needs, kept server-side with the upload.
+        "unmatched_rows": [_row_data(row) for row in matching.unmatched_rows[:REPORTED_PROBLEMS]],
     }
     return summary, matching
+
+
+def _row_data(row: FeedRow) -> dict:
+    return {
+        "row": row.row_number,
+        "sku": row.sku or "",
+        "ean": row.ean or "",
+        "quantity": row.quantity,
+        "price": "" if row.price is None else str(row.price),
+        "title": row.title or "",
+    }
 
 
 def is_large(upload: StockFeedUpload) -> bool:

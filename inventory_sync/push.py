@@ -10,6 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from .connections import record_success
+from .counts import Count, write_counts
 from .models import PosConnection, SyncKind, SyncLog, SyncOutcome
 from .stock_writes import StockWrite, write_stock
 
@@ -41,11 +42,13 @@ def unknown_skus(*, partner_id: int, items: list[dict]) -> dict[int, dict]:
     return errors
 
 
-def apply_push(*, connection: PosConnection, items: list[dict]) -> PushResult:
+def apply_push(*, connection: PosConnection, items: list[dict], occurred_at=None) -> PushResult:
     """Locks the named records in id order, checks every compare value, then writes all.
 
     One mismatched compare value means the caller's picture is out of date: nothing is
     applied (409) and every conflict is listed, so the caller can re-read and resend.
+    With `occurred_at` (the POS's time of the counts) a record that already has a newer or
+    equal count keeps it: the push arrived late, and its SKUs are listed as stale.
     """
     shop = connection.shop
     by_sku = {item["sku"]: item for item in items}
@@ -89,13 +92,27 @@ def apply_push(*, connection: PosConnection, items: list[dict]) -> PushResult:
                 409,
                 {"detail": "Compare value mismatch; nothing was applied.", "conflicts": conflicts},
             )
-        writes = [StockWrite(pk, by_sku[sku]["quantity"], None) for pk, sku, _ in records]
-        changed = write_stock(partner_id=shop.partner_id, writes=writes)
+        changed, stale = _write(records, by_sku, occurred_at, shop.partner_id)
         log.outcome = SyncOutcome.APPLIED
         log.rows_applied = changed
-        log.rows_unchanged = len(writes) - changed
+        log.rows_unchanged = len(records) - changed
+        if stale:
+            log.message = f"{len(stale)} SKU(s) had a newer count already; left as they were."
         log.save()
         record_success(connection, full_sync=False)
-    return PushResult(
-        200, {"applied": changed, "unchanged": len(writes) - changed, "sync_log": log.pk}
+    body = {"applied": changed, "unchanged": len(records) - changed, "sync_log": log.pk}
+    if occurred_at is not None:
+        body["stale"] = stale
+    return PushResult(200, body)
+
+
+def _write(records, by_sku, occurred_at, partner_id) -> tuple[int, list[str]]:
+    """(records changed, SKUs skipped as stale)."""
+    if occurred_at is None:
+        writes = [StockWrite(pk, by_sku[sku]["quantity"], None) for pk, sku, _ in records]
+        return write_stock(partner_id=partner_id, writes=writes), []
+    result = write_counts(
+        [Count(pk, by_sku[sku]["quantity"], occurred_at) for pk, sku, _ in records]
     )
+    stale = sorted(sku for pk, sku, _ in records if pk not in result.fresh)
+    return len(result.changed), stale

@@ -86,12 +86,15 @@ def close_reservations(*, reservation_ids: Iterable[int], state: str) -> int:
     """Releases, expires or consumes active reservations; returns how many it closed.
 
     Idempotent: a reservation already closed is skipped, so retries change nothing.
-    Consuming also takes the units off on hand: the goods have left the shop.
+    Consuming also takes the units off on hand: the goods have left the shop, and records
+    the sale for the shop's POS (write_back.py; sent after commit).
     """
     closed = 0
+    consumed = []
     with transaction.atomic():
         for reservation in (
-            Reservation.objects.select_for_update()
+            Reservation.objects.select_for_update(of=("self",))
+            .select_related("stockrecord__partner__shop")
             .filter(pk__in=list(reservation_ids), state=ReservationState.ACTIVE)
             .order_by("stockrecord_id", "id")
         ):
@@ -103,6 +106,12 @@ def close_reservations(*, reservation_ids: Iterable[int], state: str) -> int:
             reservation.closed_at = timezone.now()
             reservation.save(update_fields=["state", "closed_at"])
             closed += 1
+            if state == ReservationState.CONSUMED:
+                consumed.append(reservation)
+        if consumed:
+            from .write_back import record_sales  # the POS side of a sale; sent on commit
+
+            record_sales(reservations=consumed)
     return closed
 
 

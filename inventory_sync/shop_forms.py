@@ -23,3 +23,46 @@ class StockFileForm(forms.Form):
 
 class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=PosKind.choices)
+
+
+SETTING_FIELDS = (
+    "base_url",
+    "api_version",
+    "location_id",
+    "series",
+    "account_id",
+    "shop_id",
+    "outlet_id",
+)
+
+
+class ConnectionSettingsForm(forms.Form):
+    """Where and how to reach the POS. Secrets are write-only: empty keeps the stored one."""
+
+    base_url = forms.URLField(
+        label=_("POS address"), required=False, max_length=200, assume_scheme="https"
+    )
+    api_version = forms.CharField(label=_("API version"), required=False, max_length=20)
+    location_id = forms.CharField(label=_("Location id"), required=False, max_length=64)
+    series = forms.ChoiceField(
+        label=_("Lightspeed series"),
+        required=False,
+        choices=[("r", "R-Series"), ("x", "X-Series")],
+    )
+    account_id = forms.CharField(label=_("Account id"), required=False, max_length=64)
+    shop_id = forms.CharField(label=_("Lightspeed shop id"), required=False, max_length=64)
+    outlet_id = forms.CharField(label=_("Outlet id"), required=False, max_length=64)
+    access_token = forms.CharField(
+        label=_("Access token"),
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored token."),
+    )
+    signing_secret = forms.CharField(
+        label=_("Webhook signing secret from your POS"),
+        required=False,
+        max_length=64,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored secret."),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import shop_views
+from . import row_views, shop_views
 
 app_name = "shop-stock"
 urlpatterns = [
@@ -13,4 +13,19 @@ urlpatterns = [
     path("log/", shop_views.LogListView.as_view(), name="logs"),
     path("log/<int:pk>/", shop_views.LogDetailView.as_view(), name="log"),
     path("connection/", shop_views.ConnectionView.as_view(), name="connection"),
+    path(
+        "uploads/<int:pk>/rows/<int:row>/create/",
+        row_views.CreateFromUploadRowView.as_view(),
+        name="create-from-row",
+    ),
+    path(
+        "connection/items/<int:pk>/create/",
+        row_views.CreateFromPosItemView.as_view(),
+        name="create-from-item",
+    ),
+    path(
+        "connection/sales/<int:pk>/booked/",
+        row_views.BookedByHandView.as_view(),
+        name="sale-booked",
+    ),
 ]

@@ -16,7 +16,7 @@ from logistics.shop_views import ShopMixin
 from . import connections, feed_apply, tasks
 from .feeds import FeedError, parse_stock_file
 from .models import PosConnection, StockFeedUpload, SyncLog, UploadStatus
-from .shop_forms import ConnectionForm, StockFileForm
+from .shop_forms import SETTING_FIELDS, ConnectionForm, ConnectionSettingsForm, StockFileForm
 
 
 class UploadView(ShopMixin, FormView):
@@ -150,6 +150,26 @@ class ConnectionView(ShopMixin, View):
             messages.success(
                 request, _("A new signing secret was made; the old one stops working.")
             )
+        elif action == "settings":
+            settings_form = ConnectionSettingsForm(request.POST)
+            if settings_form.is_valid():
+                data = settings_form.cleaned_data
+                connections.save_settings(
+                    connection,
+                    values={name: data[name] for name in SETTING_FIELDS if data[name]},
+                    secret_values={"access_token": data["access_token"]},
+                )
+                if data["signing_secret"]:
+                    connections.set_signing_secret(connection, data["signing_secret"])
+                messages.success(request, _("Saved."))
+            else:
+                messages.error(
+                    request,
+                    _("Please check the settings: %(errors)s")
+                    % {
+                        "errors": "; ".join(f"{k}: {v[0]}" for k, v in settings_form.errors.items())
+                    },
+                )
         elif action == "kind":
             form = ConnectionForm(request.POST)
             if form.is_valid():
@@ -159,7 +179,25 @@ class ConnectionView(ShopMixin, View):
         return self.page(connection, form, new_token=new_token)
 
     def page(self, connection, form, *, new_token=None):
+        from .event_models import PosItem, SaleWriteBack, WebhookEvent, WriteBackStatus
+
         push_url = self.request.build_absolute_uri(reverse("pos-api:push-stock"))
+        extra = {
+            "webhook_url": connections.webhook_url(connection) if connection else "",
+            "events": WebhookEvent.objects.filter(connection=connection)
+            .only("event_id", "received_at", "status", "message")
+            .order_by("-received_at")[:10]
+            if connection
+            else [],
+            "unmatched_items": PosItem.objects.filter(
+                connection=connection, stockrecord__isnull=True
+            )[:50]
+            if connection
+            else [],
+            "sales_to_book": SaleWriteBack.objects.filter(
+                shop=self.shop, status__in=[WriteBackStatus.MANUAL, WriteBackStatus.FAILED]
+            ).select_related("stockrecord__product")[:100],
+        }
         return render(
             self.request,
             self.template_name,
@@ -167,8 +205,15 @@ class ConnectionView(ShopMixin, View):
                 "shop": self.shop,
                 "connection": connection,
                 "form": form,
+                "settings_form": ConnectionSettingsForm(
+                    initial={
+                        n: (connection.settings if connection else {}).get(n, "")
+                        for n in SETTING_FIELDS
+                    }
+                ),
                 "new_token": new_token,
                 "push_url": push_url,
                 "logs": SyncLog.objects.filter(shop=self.shop)[:5],
+                **extra,
             },
         )

@@ -1,5 +1,7 @@
 from celery import shared_task
+from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils import timezone
 
 from . import feed_apply
 
@@ -11,3 +13,46 @@ def apply_stock_upload(upload_id: int) -> None:
         feed_apply.apply_upload(upload_id)
     except (DatabaseError, OSError) as error:  # the database or the file store went away
         feed_apply.mark_failed(upload_id, error)
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=10)
+def apply_webhook_events() -> int:
+    """Applies stored webhooks in micro-batches until none is pending. Coalesced: the
+    webhook view queues it only when no run is queued (see webhooks.schedule_apply)."""
+    from .event_apply import apply_pending_events
+    from .webhooks import APPLY_SCHEDULED_KEY
+
+    cache.delete(APPLY_SCHEDULED_KEY)  # before reading: later events queue a new run
+    total = 0
+    while taken := apply_pending_events():
+        total += taken
+    return total
+
+
+@shared_task
+def poll_due_connections() -> int:
+    """Beat: polls every POS connection whose time has come and that is not backing off."""
+    from .polling import connections_due
+
+    due = connections_due(timezone.now())
+    for connection_id in due:
+        poll_connection.delay(connection_id)
+    return len(due)
+
+
+@shared_task
+def poll_connection(connection_id: int) -> None:
+    from .polling import poll_connection as poll
+
+    poll(connection_id=connection_id)
+
+
+@shared_task(bind=True, max_retries=8)
+def write_back_sale(self, write_back_id: int) -> None:
+    """Sends one online sale to the POS; on 429/5xx retries with growing delays."""
+    from .write_back import RetryLater, send_write_back
+
+    try:
+        send_write_back(write_back_id=write_back_id)
+    except RetryLater as later:
+        raise self.retry(countdown=later.seconds) from later

@@ -121,3 +121,47 @@ def what_shop_keeps_of(*, shop: Shop, record) -> Decimal:
         card_fee_percentage=CARD_FEE_PERCENTAGE,
         card_fee_fixed=CARD_FEE_FIXED,
     )
+
+
+def add_offer_from_stock_row(
+    *, shop: Shop, sku: str, ean: str, title: str, price: Decimal | None, on_hand: int
+):
+    """ "Create product from this row" for a stock-feed or POS row that matched nothing.
+
+    The EAN must be a valid GTIN. A product with this EAN sold by another shop gets this
+    shop's stock record attached (one product, two offers), never a duplicate product.
+    Refuses (OfferRefused, nothing created) what add_offer refuses.
+    """
+    from inventory_sync.feeds import is_valid_gtin
+
+    ean, sku, title = (ean or "").strip(), (sku or "").strip(), (title or "").strip()
+    if ean and not is_valid_gtin(ean):
+        raise OfferRefused(f"EAN {ean} is not a valid barcode (check digit).", field="ean")
+    if price is None or price <= 0:
+        raise OfferRefused("This row has no price; add the product by hand.", field="price")
+    if not sku and not ean:
+        raise OfferRefused("This row has no SKU and no EAN.", field="sku")
+    with transaction.atomic():
+        product = Product.objects.filter(upc=ean).first() if ean else None
+        if product is None:
+            product = Product.objects.create(
+                upc=ean or None,
+                title=title or sku or ean,
+                product_class=ProductClass.objects.get_or_create(
+                    name=shop.get_kind_display(), defaults={"track_stock": True}
+                )[0],
+            )
+        elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
+            raise OfferRefused(f"You already sell EAN {ean}.", field="ean")
+        sku = sku or ean
+        if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
+            raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
+        return StockRecord.objects.create(
+            product=product,
+            partner_id=shop.partner_id,
+            partner_sku=sku,
+            price=price,
+            vat_rate=Decimal("21.00"),
+            num_in_stock=max(on_hand, 0),
+            num_allocated=0,
+        )

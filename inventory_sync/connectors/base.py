@@ -1,0 +1,43 @@
+"""What every POS connector offers: its items (for matching), its counts, and optionally
+an adjustment for units sold online."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import requests
+
+from ..pos_items import ItemData
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    external_id: str
+    quantity: int
+    at: datetime | None  # when the POS last changed it; None: the POS does not say
+
+
+class Connector:
+    accepts_adjustments = False
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.settings = connection.settings
+        self.secrets = connection.secrets
+        self.session = requests.Session()
+
+    def items(self) -> Iterator[ItemData]:
+        raise NotImplementedError
+
+    def levels(self) -> Iterator[Level]:
+        raise NotImplementedError
+
+    def adjust(self, *, external_id: str, delta: int, idempotency_key: str) -> None:
+        raise NotImplementedError(f"{type(self).__name__} takes no adjustments")
+
+    def base_url(self) -> str:
+        return str(self.settings.get("base_url", "")).rstrip("/")
+
+    def fetch(self) -> tuple[list[ItemData], list[Level]]:
+        """Everything a poll needs; connectors whose items carry their counts override it."""
+        return list(self.items()), list(self.levels())

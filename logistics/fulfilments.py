@@ -13,7 +13,7 @@ from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import close_reservations
 from marketplace.ordering.codes import codes_match
 from marketplace.ordering.delivery import release_slot
-from marketplace.payments.services import request_refund
+from marketplace.payments.payouts import refund_part_payment, schedule_part_transfer
 
 from . import route_progress
 from .models import (
@@ -84,19 +84,21 @@ def accept_part(*, fulfilment_id: int, shop_id: int) -> Fulfilment:
 def reject_part(*, fulfilment_id: int, shop_id: int, reason: str) -> Fulfilment:
     """Releases the part's stock and refunds the consumer for this part only."""
     from marketplace.ordering.tasks import send_part_email
+    from marketplace.reports.tasks import refresh_order_sales
 
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.REJECTED, reason=reason)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.RELEASED)
         release_slot_of(part)
-        request_refund(
-            payment=part.order.payment,
+        # The consumer gets the part back in full; the part's fees are reversed with it.
+        refund_part_payment(
+            fulfilment=part,
             amount=part.total_incl_vat,
             key=f"rejected-part-{part.pk}",
-            fulfilment=part,
             reason=reason,
         )
         send_part_email.delay(part.pk, "rejected")
+        refresh_order_sales.delay(part.order_id)  # the reports' rollup of its day, on commit
     return part
 
 
@@ -164,6 +166,8 @@ def release_goods(
     with transaction.atomic():
         part = move(fulfilment_id=part.pk, shop_id=shop_id, to=target)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.CONSUMED)
+        # The shop's share is due once the goods left the shop; sent after the commit.
+        schedule_part_transfer(fulfilment=part)
         if stop is not None and not route_progress.close_stops([stop.pk], status=StopStatus.DONE):
             raise TransitionRefused(_("This stop was closed meanwhile; reload the route."))
         send_part_email.delay(part.pk, "collected" if target == S.COLLECTED else "handed_over")

@@ -20,8 +20,9 @@ from oscar.core.loading import get_model
 from inventory_sync.selectors import available_units
 from inventory_sync.services import OutOfStock
 from logistics.models import DeliverySettings, FulfilmentStatus, Hub
-from marketplace.payments.gateway import get_gateway
+from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
+from marketplace.payments.views import unavailable_message
 from shops.hours import schedule_for
 from shops.models import Weekday
 
@@ -128,7 +129,12 @@ class CheckoutView(LoginRequiredMixin, FormView):
             field = refused.field if refused.field in form.fields else None
             form.add_error(field, str(refused))
             return self.form_invalid(form)
-        return HttpResponseRedirect(get_gateway().start_payment(payment=order.payment))
+        try:
+            return HttpResponseRedirect(get_gateway().start_payment(payment=order.payment))
+        except GatewayUnavailable:
+            # The order keeps its stock until it expires; paying again reuses the payment.
+            messages.error(self.request, unavailable_message())
+            return redirect("payments:pay", number=order.number)
 
 
 def out_of_stock_message(short: OutOfStock) -> str:

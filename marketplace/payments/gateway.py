@@ -5,10 +5,16 @@ Precondition for every method: no database transaction holding row locks is open
 each may make a network call.
 """
 
+from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
 from django.urls import reverse
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer or failed; nothing was decided and the call may be retried
+    with the same idempotency key."""
 
 
 class PaymentGateway(Protocol):
@@ -27,6 +33,22 @@ class PaymentGateway(Protocol):
         URL of our own site that creates a fresh link when the owner opens it.
         """
 
+    def transfer(
+        self,
+        *,
+        amount: Decimal,
+        destination: str,
+        transfer_group: str,
+        source_transaction: str,
+        idempotency_key: str,
+    ) -> str:
+        """Sends `amount` to a shop's connected account; returns the reference. Idempotent."""
+
+    def reverse_transfer(
+        self, *, transfer_reference: str, amount: Decimal, idempotency_key: str
+    ) -> str:
+        """Takes `amount` of a transfer back from the shop; returns the reference. Idempotent."""
+
 
 class OfflineGateway:
     """Pretends to be a hosted payment page on our own site: nothing leaves the machine."""
@@ -42,9 +64,26 @@ class OfflineGateway:
     def payout_onboarding_link(self, *, shop) -> str:
         return reverse("shops:payout-offline", kwargs={"slug": shop.slug})
 
+    def transfer(self, *, amount, destination, transfer_group, source_transaction, idempotency_key):
+        return f"offline-{idempotency_key}"
 
-GATEWAYS = {"offline": OfflineGateway}
+    def reverse_transfer(self, *, transfer_reference, amount, idempotency_key) -> str:
+        return f"offline-{idempotency_key}"
+
+
+def stripe_gateway() -> PaymentGateway:
+    # Imported here so that only a Stripe set-up loads the stripe library.
+    from .stripe_gateway import StripeGateway
+
+    return StripeGateway()
+
+
+GATEWAYS = {"offline": OfflineGateway, "stripe": stripe_gateway}
 
 
 def get_gateway() -> PaymentGateway:
+    if settings.PAYMENT_GATEWAY not in GATEWAYS:
+        raise ValueError(
+            f"PAYMENT_GATEWAY must be one of {sorted(GATEWAYS)}, not {settings.PAYMENT_GATEWAY!r}"
+        )
     return GATEWAYS[settings.PAYMENT_GATEWAY]()

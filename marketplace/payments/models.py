@@ -21,6 +21,12 @@ class Payment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
+    # The hosted payment page (a Stripe Checkout Session), kept so a retry reuses it.
+    session_id = models.CharField(max_length=100, blank=True)
+    checkout_url = models.URLField(max_length=1000, blank=True)
+    # The charge the shops' transfers are drawn from (source_transaction).
+    charge_id = models.CharField(max_length=100, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -45,6 +51,8 @@ class Refund(models.Model):
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the gateway's charge.refunded event: the refund is final.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -53,3 +61,111 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.payment.order.number}: -{self.amount}"
+
+
+class PayoutAccount(models.Model):
+    """A shop's connected account (Stripe Connect Express) and what Stripe last said of it."""
+
+    shop = models.OneToOneField("shops.Shop", on_delete=models.PROTECT, related_name="payout")
+    account_id = models.CharField(max_length=64, unique=True)
+    details_submitted = models.BooleanField(default=False)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    transfers_active = models.BooleanField(default=False)
+    requirements_due = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self):
+        return self.account_id
+
+
+class TransferStatus(models.TextChoices):
+    HELD = "held", _("Waiting for the shop's payout account")
+    PENDING = "pending", _("To send")
+    SENT = "sent", _("Sent")
+
+
+class Transfer(models.Model):
+    """A shop's share of one part, sent once to its connected account. The key is derived
+    from the part, so any retry (task, settlement run, replayed event) pays it once."""
+
+    payout = models.OneToOneField(
+        "commission.PartPayout", on_delete=models.PROTECT, related_name="transfer"
+    )
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="transfers")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    transfer_group = models.CharField(max_length=100)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount")]
+
+    def __str__(self):
+        return f"{self.idempotency_key}: {self.amount} ({self.status})"
+
+
+class TransferReversal(models.Model):
+    """Takes back the shop's share of a refund from a transfer already made (or to be made:
+    it is sent only after its transfer)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="reversals")
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, related_name="reversal")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer reversal")
+        verbose_name_plural = _("transfer reversals")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="reversal_amount")]
+
+    def __str__(self):
+        return f"{self.idempotency_key}: -{self.amount}"
+
+
+class EventStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    WAITING = "waiting", _("Waiting to be applied")
+    IGNORED = "ignored", _("Not needed")
+    FAILED = "failed", _("Failed; needs a person")
+
+
+class WebhookEvent(models.Model):
+    """Every gateway event received, stored in the transaction of its effect: a replay or a
+    concurrent duplicate hits the unique event id and changes nothing. An event that cannot
+    be applied yet waits here and is retried by a beat task."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=EventStatus.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_retry_idx")]
+
+    def __str__(self):
+        return f"{self.event_id} {self.type} ({self.status})"

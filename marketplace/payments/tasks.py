@@ -1,6 +1,11 @@
+import logging
+
 from celery import shared_task
 
+from .gateway import GatewayUnavailable
 from .services import send_refund_to_gateway
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=10, default_retry_delay=60)
@@ -9,3 +14,40 @@ def send_refund(self, refund_id: int) -> None:
         send_refund_to_gateway(refund_id=refund_id)
     except Exception as error:  # the gateway or network failed: try again later
         raise self.retry(exc=error) from error
+
+
+@shared_task
+def send_transfer(transfer_id: int) -> None:
+    """A failed send stays pending, with its error; send_pending_transfers tries it again."""
+    from .payouts import send_transfer_to_gateway
+
+    try:
+        send_transfer_to_gateway(transfer_id=transfer_id)
+    except GatewayUnavailable:
+        logger.warning("transfer %s left pending for the next sweep", transfer_id)
+
+
+@shared_task
+def send_reversal(reversal_id: int) -> None:
+    from .payouts import send_reversal_to_gateway
+
+    try:
+        send_reversal_to_gateway(reversal_id=reversal_id)
+    except GatewayUnavailable:
+        logger.warning("reversal %s left unsent for the next sweep", reversal_id)
+
+
+@shared_task
+def send_pending_transfers() -> int:
+    """Beat: transfers and reversals a failed call left unsent."""
+    from .payouts import resend_unsent
+
+    return resend_unsent()
+
+
+@shared_task
+def retry_webhook_events() -> int:
+    """Beat: applies the stored events that could not be applied yet, oldest first."""
+    from .webhooks import retry_waiting_events
+
+    return retry_waiting_events()

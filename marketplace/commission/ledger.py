@@ -1,0 +1,93 @@
+"""The money of each shop's part as rows (PartPayout), computed by the pure `payouts` module.
+
+The ledger is opened from the commission snapshots of all the order's parts (the card fee
+is spread over them), so it is the same whenever it is opened; a part keeps the first one.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from logistics.models import Fulfilment
+
+from .fees import FulfilmentCommission
+from .models import PartCommission, PartPayout
+from .payouts import PartMoney, open_parts
+from .refunds import PartLedger
+from .services import snapshot_part
+
+
+def card_fee_terms() -> tuple[Decimal, Decimal]:
+    from shops.catalogue_services import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
+
+    return CARD_FEE_PERCENTAGE, CARD_FEE_FIXED
+
+
+def as_fees(snapshot: PartCommission) -> FulfilmentCommission:
+    """A snapshot as the pure maths sees it (line commissions are not needed for payouts)."""
+    return FulfilmentCommission(
+        line_commissions=(),
+        fixed_fee=snapshot.fixed_fee,
+        commission_total=snapshot.commission,
+        vat_on_commission=snapshot.vat_on_commission,
+        platform_fee_total=snapshot.commission + snapshot.vat_on_commission,
+        gross=snapshot.gross,
+    )
+
+
+def opening_money(*, fulfilment: Fulfilment) -> PartMoney:
+    parts = list(Fulfilment.objects.filter(order_id=fulfilment.order_id).order_by("pk"))
+    snapshots = [snapshot_part(part) for part in parts]
+    percentage, fixed = card_fee_terms()
+    money = open_parts(
+        commissions=[as_fees(snapshot) for snapshot in snapshots],
+        delivery_fees=[part.delivery_fee_incl_vat for part in parts],
+        card_fee_percentage=percentage,
+        card_fee_fixed=fixed,
+    )
+    return money[[part.pk for part in parts].index(fulfilment.pk)]
+
+
+def open_payout(*, fulfilment: Fulfilment) -> PartPayout:
+    """The part's payout row, created on first use. Idempotent and safe under concurrency:
+    the unique fulfilment makes a racing second opener read the first one's row."""
+    existing = PartPayout.objects.filter(fulfilment=fulfilment).first()
+    if existing:
+        return existing
+    money = opening_money(fulfilment=fulfilment)
+    try:
+        with transaction.atomic():
+            return PartPayout.objects.create(
+                fulfilment=fulfilment,
+                shop_id=fulfilment.shop_id,
+                delivery_fee=money.delivery_fee,
+                **{name: getattr(money.ledger, name) for name in PartPayout.LEDGER_FIELDS},
+            )
+    except IntegrityError:
+        return PartPayout.objects.get(fulfilment=fulfilment)
+
+
+def money_of(payout: PartPayout, *, transfer: Decimal | None, reversed_: Decimal) -> PartMoney:
+    return PartMoney(
+        ledger=PartLedger(**{name: getattr(payout, name) for name in PartPayout.LEDGER_FIELDS}),
+        delivery_fee=payout.delivery_fee,
+        delivery_fee_refunded=payout.delivery_fee_refunded,
+        transfer=transfer,
+        reversed_=reversed_,
+    )
+
+
+def store_money(payout: PartPayout, money: PartMoney) -> None:
+    """Writes a ledger computed under the payout's row lock back to the row."""
+    for name in PartPayout.LEDGER_FIELDS:
+        setattr(payout, name, getattr(money.ledger, name))
+    payout.delivery_fee_refunded = money.delivery_fee_refunded
+    payout.save(update_fields=[*PartPayout.LEDGER_FIELDS, "delivery_fee_refunded"])
+
+
+def mark_completed(payout: PartPayout) -> None:
+    """The goods left the shop now: the part belongs to this period's settlement."""
+    PartPayout.objects.filter(pk=payout.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )

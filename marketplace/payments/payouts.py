@@ -1,0 +1,210 @@
+"""Money to and from shops: each part's transfer, and refunds of a part that reverse it.
+
+Rows first, in the caller's transaction, under the part's payout row lock; the gateway is
+called by tasks after the commit, with idempotency keys derived from those rows
+(`transfer-part-<fulfilment>`, `reversal-<refund>`), so no retry moves money twice.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from marketplace.commission.ledger import mark_completed, money_of, open_payout, store_money
+from marketplace.commission.models import PartPayout
+from marketplace.commission.payouts import refund_part_money, transfer_due
+from marketplace.db import in_transaction
+
+from .gateway import get_gateway
+from .models import PayoutAccount, Refund, Transfer, TransferReversal, TransferStatus
+from .services import request_refund
+
+logger = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+
+
+class RefundRefused(Exception):
+    pass
+
+
+def payout_ready(shop) -> bool:
+    """Stripe only takes transfers to an account whose transfers capability is active."""
+    if not shop.stripe_account_id:
+        return False
+    if settings.PAYMENT_GATEWAY != "stripe":
+        return True
+    return PayoutAccount.objects.filter(shop=shop, transfers_active=True).exists()
+
+
+def locked_payout(fulfilment) -> PartPayout:
+    payout = open_payout(fulfilment=fulfilment)
+    return PartPayout.objects.select_for_update().get(pk=payout.pk)
+
+
+def reversed_of(transfer: Transfer | None) -> Decimal:
+    if transfer is None:
+        return ZERO
+    return transfer.reversals.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def schedule_part_transfer(*, fulfilment) -> Transfer | None:
+    """The goods left the shop: record the shop's transfer once (None when nothing is due).
+
+    Call inside the hand-over transaction; takes the payout row lock. Sent after the commit,
+    or held until the shop's payout account can take transfers. Safe to call again.
+    """
+    from .tasks import send_transfer
+
+    payout = locked_payout(fulfilment)
+    mark_completed(payout)
+    existing = Transfer.objects.filter(payout=payout).first()
+    if existing:
+        return existing
+    amount = transfer_due(money_of(payout, transfer=None, reversed_=ZERO))
+    if amount <= 0:
+        return None
+    ready = payout_ready(fulfilment.shop)
+    transfer = Transfer.objects.create(
+        payout=payout,
+        shop_id=fulfilment.shop_id,
+        amount=amount,
+        transfer_group=fulfilment.order.number,
+        idempotency_key=f"transfer-part-{fulfilment.pk}",
+        status=TransferStatus.PENDING if ready else TransferStatus.HELD,
+    )
+    if ready:
+        send_transfer.delay(transfer.pk)
+    return transfer
+
+
+def refund_part_payment(*, fulfilment, amount: Decimal, key: str, reason: str = "") -> Refund:
+    """Refunds `amount` of one shop's part to the consumer: its ledger reverses commission,
+    VAT and card fee in proportion, and a transfer already recorded is reversed by the shop's
+    share. Call inside a transaction; takes the payout row lock. Idempotent by `key`.
+    Raises RefundRefused (nothing changed) for an amount the part does not have left.
+    """
+    payout = locked_payout(fulfilment)
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing
+    transfer = Transfer.objects.filter(payout=payout).first()
+    money = money_of(
+        payout, transfer=transfer.amount if transfer else None, reversed_=reversed_of(transfer)
+    )
+    try:
+        effect = refund_part_money(money, amount)
+    except ValueError as error:
+        raise RefundRefused(str(error)) from error
+    store_money(payout, effect.part)
+    refund = request_refund(
+        payment=fulfilment.order.payment,
+        amount=amount,
+        key=key,
+        fulfilment=fulfilment,
+        reason=reason,
+    )
+    if effect.transfer_reversal > 0:
+        record_reversal(transfer, refund, effect.transfer_reversal)
+    return refund
+
+
+def record_reversal(transfer: Transfer, refund: Refund, amount: Decimal) -> None:
+    from .tasks import send_reversal
+
+    reversal = TransferReversal.objects.create(
+        transfer=transfer, refund=refund, amount=amount, idempotency_key=f"reversal-{refund.pk}"
+    )
+    send_reversal.delay(reversal.pk)
+
+
+def send_transfer_to_gateway(*, transfer_id: int) -> None:
+    """Sends a pending transfer, then its reversals. No lock is held during the call; the
+    key makes a repeated call (a retry, a second worker) return the first transfer."""
+    if in_transaction():
+        raise RuntimeError("transfers call the gateway: send them after the transaction commits")
+    transfer = Transfer.objects.select_related("shop", "payout__fulfilment__order").get(
+        pk=transfer_id
+    )
+    if transfer.status != TransferStatus.PENDING:
+        return
+    Transfer.objects.filter(pk=transfer_id).update(attempts=F("attempts") + 1)
+    payment = transfer.payout.fulfilment.order.payment
+    try:
+        reference = get_gateway().transfer(
+            amount=transfer.amount,
+            destination=transfer.shop.stripe_account_id,
+            transfer_group=transfer.transfer_group,
+            source_transaction=payment.charge_id,
+            idempotency_key=transfer.idempotency_key,
+        )
+    except Exception as error:
+        Transfer.objects.filter(pk=transfer_id).update(error=str(error)[:300])
+        raise
+    Transfer.objects.filter(pk=transfer_id, status=TransferStatus.PENDING).update(
+        status=TransferStatus.SENT, reference=reference, sent_at=timezone.now(), error=""
+    )
+    for reversal_id in transfer.reversals.filter(reference="").values_list("pk", flat=True):
+        send_reversal_to_gateway(reversal_id=reversal_id)
+
+
+def send_reversal_to_gateway(*, reversal_id: int) -> None:
+    """Sends a reversal once its transfer is sent (until then the transfer sends it)."""
+    if in_transaction():
+        raise RuntimeError("reversals call the gateway: send them after the transaction commits")
+    reversal = TransferReversal.objects.select_related("transfer").get(pk=reversal_id)
+    if reversal.reference or reversal.transfer.status != TransferStatus.SENT:
+        return
+    TransferReversal.objects.filter(pk=reversal_id).update(attempts=F("attempts") + 1)
+    try:
+        reference = get_gateway().reverse_transfer(
+            transfer_reference=reversal.transfer.reference,
+            amount=reversal.amount,
+            idempotency_key=reversal.idempotency_key,
+        )
+    except Exception as error:
+        TransferReversal.objects.filter(pk=reversal_id).update(error=str(error)[:300])
+        raise
+    TransferReversal.objects.filter(pk=reversal_id, reference="").update(
+        reference=reference, error=""
+    )
+
+
+def release_held_transfers(*, shop_id: int) -> list[int]:
+    """The shop's account can take transfers now: its held transfers are sent after commit."""
+    from .tasks import send_transfer
+
+    with transaction.atomic():
+        held = list(
+            Transfer.objects.select_for_update()
+            .filter(shop_id=shop_id, status=TransferStatus.HELD)
+            .values_list("pk", flat=True)
+        )
+        Transfer.objects.filter(pk__in=held).update(status=TransferStatus.PENDING)
+        for transfer_id in held:
+            send_transfer.delay(transfer_id)
+    return held
+
+
+def resend_unsent(*, limit: int = 200) -> int:
+    """Sends what a failed call left behind; each call is idempotent by its key."""
+    sent = 0
+    for transfer_id in Transfer.objects.filter(status=TransferStatus.PENDING).values_list(
+        "pk", flat=True
+    )[:limit]:
+        sent += try_sending(send_transfer_to_gateway, transfer_id=transfer_id)
+    unsent = TransferReversal.objects.filter(reference="", transfer__status=TransferStatus.SENT)
+    for reversal_id in unsent.values_list("pk", flat=True)[:limit]:
+        sent += try_sending(send_reversal_to_gateway, reversal_id=reversal_id)
+    return sent
+
+
+def try_sending(send, **ids) -> int:
+    try:
+        send(**ids)
+    except Exception:  # kept with its error on the row; the next run tries again
+        logger.exception("sending %s failed", ids)
+        return 0
+    return 1

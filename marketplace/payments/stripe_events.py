@@ -1,0 +1,137 @@
+"""What each Stripe event does to our rows. Each handler runs inside the event's transaction
+(see webhooks.py) and raises NotYet when what it needs is not here yet."""
+
+import logging
+
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from .models import Payment, PaymentStatus, PayoutAccount, Refund
+
+logger = logging.getLogger(__name__)
+Order = get_model("order", "Order")
+
+
+class NotYet(Exception):
+    """The event cannot be applied now; it is kept and tried again later."""
+
+
+def payment_of(order_number: str | None) -> Payment:
+    payment = (
+        Payment.objects.select_related("order").filter(order__number=order_number or "").first()
+    )
+    if payment is None:
+        raise NotYet(f"no order {order_number!r} yet")
+    return payment
+
+
+def record_paid(*, order_number: str | None, payment_intent: str, charge: str = "") -> None:
+    """The consumer paid: the order is confirmed (or, if it expired meanwhile, refunded)."""
+    from marketplace.ordering.services import record_payment_success
+
+    payment = payment_of(order_number)
+    # Kept before confirming: a late payment is refunded through this payment intent.
+    Payment.objects.filter(pk=payment.pk, reference="").update(reference=payment_intent or "")
+    if charge:
+        Payment.objects.filter(pk=payment.pk, charge_id="").update(charge_id=charge)
+    record_payment_success(order_id=payment.order_id, reference=payment_intent or "")
+
+
+def checkout_completed(session: dict) -> None:
+    if session.get("payment_status") != "paid":
+        return  # a bank payment still on its way: async_payment_succeeded follows
+    record_paid(
+        order_number=session.get("metadata", {}).get("order_number"),
+        payment_intent=session.get("payment_intent") or "",
+    )
+
+
+def checkout_async_succeeded(session: dict) -> None:
+    record_paid(
+        order_number=session.get("metadata", {}).get("order_number"),
+        payment_intent=session.get("payment_intent") or "",
+    )
+
+
+def checkout_ended_unpaid(session: dict) -> None:
+    """The Checkout page expired or the bank payment failed: stock and slots go back."""
+    from marketplace.ordering.services import cancel_unpaid_order
+
+    payment = payment_of(session.get("metadata", {}).get("order_number"))
+    cancel_unpaid_order(order_id=payment.order_id, expired=True)
+
+
+def payment_intent_succeeded(intent: dict) -> None:
+    record_paid(
+        order_number=intent.get("metadata", {}).get("order_number"),
+        payment_intent=intent["id"],
+        charge=intent.get("latest_charge") or "",
+    )
+
+
+def payment_intent_failed(intent: dict) -> None:
+    """A declined card: Checkout lets the consumer try again until the order expires."""
+    payment = payment_of(intent.get("metadata", {}).get("order_number"))
+    message = (intent.get("last_payment_error") or {}).get("message", "")
+    Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+        last_error=message[:300]
+    )
+
+
+def charge_refunded(charge: dict) -> str:
+    """Our refunds are final. A refund not made through us (the Stripe dashboard) cannot be
+    put on a shop's part by itself: the returned note leaves it for a person."""
+    payment = Payment.objects.filter(reference=charge.get("payment_intent") or "").first()
+    if payment is None:
+        raise NotYet(f"no payment for {charge.get('payment_intent')!r} yet")
+    unknown = []
+    for refund in (charge.get("refunds") or {}).get("data", []):
+        if not confirm_refund(payment, refund):
+            unknown.append(refund["id"])
+    if unknown:
+        logger.warning("refunds of %s not made through the marketplace: %s", payment, unknown)
+        return f"refunds not made through the marketplace: {', '.join(unknown)}"
+    return ""
+
+
+def confirm_refund(payment: Payment, refund: dict) -> bool:
+    key = (refund.get("metadata") or {}).get("idempotency_key", "")
+    ours = Refund.objects.filter(payment=payment, idempotency_key=key).first()
+    ours = ours or Refund.objects.filter(payment=payment, reference=refund["id"]).first()
+    if ours is None:
+        return False
+    Refund.objects.filter(pk=ours.pk, reference="").update(reference=refund["id"])
+    Refund.objects.filter(pk=ours.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    return True
+
+
+def account_updated(account: dict) -> None:
+    """The shop's payout status; transfers held for it go once it can take them."""
+    from .payouts import release_held_transfers
+
+    payout = PayoutAccount.objects.filter(account_id=account["id"]).first()
+    if payout is None:
+        raise NotYet(f"no shop with account {account['id']!r} yet")
+    active = (account.get("capabilities") or {}).get("transfers") == "active"
+    PayoutAccount.objects.filter(pk=payout.pk).update(
+        details_submitted=bool(account.get("details_submitted")),
+        charges_enabled=bool(account.get("charges_enabled")),
+        payouts_enabled=bool(account.get("payouts_enabled")),
+        transfers_active=active,
+        requirements_due=(account.get("requirements") or {}).get("currently_due", []),
+        updated_at=timezone.now(),
+    )
+    if active:
+        release_held_transfers(shop_id=payout.shop_id)
+
+
+HANDLERS = {
+    "checkout.session.completed": checkout_completed,
+    "checkout.session.async_payment_succeeded": checkout_async_succeeded,
+    "checkout.session.async_payment_failed": checkout_ended_unpaid,
+    "checkout.session.expired": checkout_ended_unpaid,
+    "payment_intent.succeeded": payment_intent_succeeded,
+    "payment_intent.payment_failed": payment_intent_failed,
+    "charge.refunded": charge_refunded,
+    "account.updated": account_updated,
+}

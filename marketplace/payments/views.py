@@ -1,0 +1,106 @@
+"""Stripe's webhook, the shop's payout onboarding page, and paying an order again.
+
+These views run without the request-wide transaction: gateway calls happen outside any
+transaction, and the webhook's effect has its own.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+
+from marketplace.ordering.selectors import order_for_consumer
+from shops.models import Shop
+
+from .accounts import onboarding_link
+from .gateway import GatewayUnavailable, get_gateway
+from .models import PaymentStatus
+from .webhooks import receive_event
+
+logger = logging.getLogger(__name__)
+non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@non_atomic
+class StripeWebhookView(View):
+    """Stripe signs the raw body; it is checked before anything is read or stored."""
+
+    def post(self, request):
+        if settings.PAYMENT_GATEWAY != "stripe":
+            raise Http404
+        from .stripe_gateway import BadSignature, parse_webhook
+
+        try:
+            event = parse_webhook(
+                body=request.body, signature=request.headers.get("Stripe-Signature", "")
+            )
+        except BadSignature as error:
+            logger.warning("Stripe webhook refused, bad signature: %s", error)
+            return HttpResponseBadRequest("bad signature")
+        receive_event(event=event)
+        # Stored, even when it must wait: Stripe need not send it again.
+        return HttpResponse("ok")
+
+
+@non_atomic
+class PayoutOnboardingView(LoginRequiredMixin, View):
+    """Our own URL for Stripe's onboarding: each visit makes a fresh account link. Only the
+    shop's own staff get it; anyone else gets a 404."""
+
+    def get(self, request, slug):
+        shop = get_object_or_404(Shop, slug=slug, partner__users=request.user)
+        if get_gateway().name != "stripe":
+            return redirect(get_gateway().payout_onboarding_link(shop=shop))
+        here = reverse("payments:payout-onboarding", kwargs={"slug": slug})
+        try:
+            url = onboarding_link(shop=shop, refresh_path=here, return_path=reverse("money:home"))
+        except GatewayUnavailable:
+            messages.error(request, _("Stripe does not answer right now. Try again in a minute."))
+            return redirect("shop:home")
+        return redirect(url)
+
+
+@non_atomic
+class PayOrderView(LoginRequiredMixin, TemplateView):
+    """Pay an order that is still awaiting payment: after the payment service failed, or
+    when the consumer came back from the payment page. The same payment is reused, so
+    paying again never charges twice."""
+
+    template_name = "payments/pay_order.html"
+
+    def order(self):
+        return order_for_consumer(user=self.request.user, number=self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        order = self.order()
+        awaiting = order.payment.status == PaymentStatus.PENDING
+        return super().get_context_data(order=order, awaiting=awaiting, **kwargs)
+
+    def post(self, request, number):
+        order = self.order()
+        if order.payment.status != PaymentStatus.PENDING:
+            messages.info(request, _("This order is no longer awaiting payment."))
+            return redirect("ordering:order", number=order.number)
+        try:
+            return redirect(get_gateway().start_payment(payment=order.payment))
+        except GatewayUnavailable:
+            messages.error(request, unavailable_message())
+            return redirect("payments:pay", number=order.number)
+
+
+def unavailable_message() -> str:
+    return _(
+        "The payment service does not answer right now. Your order is kept for a few "
+        "minutes: try paying again."
+    )

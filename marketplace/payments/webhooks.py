@@ -1,0 +1,97 @@
+"""Stripe events: stored with their effect in one transaction, applied once, never lost.
+
+The event row is inserted first; a replay or a concurrent duplicate hits its unique event id
+(on PostgreSQL the second insert waits for the first transaction, then fails) and changes
+nothing. The effect runs in a savepoint: if it cannot be applied yet (its order or account is
+not here yet, events out of order) or fails, the row is kept as waiting and a beat task tries
+it again with back-off, oldest first.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import EventStatus, WebhookEvent
+from .stripe_events import HANDLERS, NotYet
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 20
+FIRST_DELAY = timedelta(minutes=1)
+LONGEST_DELAY = timedelta(hours=6)
+
+
+def next_attempt(attempts: int, now: datetime) -> datetime:
+    return now + min(FIRST_DELAY * 2 ** max(attempts - 1, 0), LONGEST_DELAY)
+
+
+def receive_event(*, event: dict) -> WebhookEvent | None:
+    """Stores and applies a verified event; None when it was already received."""
+    try:
+        with transaction.atomic():
+            record = WebhookEvent.objects.create(
+                event_id=event["id"],
+                type=event["type"],
+                payload=event,
+                status=EventStatus.WAITING,
+            )
+            apply_event(record)
+    except IntegrityError:
+        if not WebhookEvent.objects.filter(event_id=event["id"]).exists():
+            raise
+        logger.info("Stripe event %s received again; nothing changed", event["id"])
+        return None
+    return record
+
+
+def apply_event(record: WebhookEvent, *, now: datetime | None = None) -> None:
+    """Applies a stored event in a savepoint and saves its outcome. Call in a transaction."""
+    now = now or timezone.now()
+    handler = HANDLERS.get(record.type)
+    record.attempts += 1
+    if handler is None:
+        record.status = EventStatus.IGNORED
+    else:
+        try:
+            with transaction.atomic():
+                problem = handler(record.payload["data"]["object"])
+        except NotYet as reason:
+            wait(record, str(reason), now)
+        except Exception as error:
+            logger.exception("Stripe event %s (%s) failed", record.event_id, record.type)
+            wait(record, f"{type(error).__name__}: {error}", now)
+        else:
+            # A handler's note means: applied as far as it goes, the rest needs a person.
+            record.status = EventStatus.FAILED if problem else EventStatus.APPLIED
+            record.error, record.applied_at, record.next_attempt_at = problem or "", now, None
+    record.save()
+
+
+def wait(record: WebhookEvent, error: str, now: datetime) -> None:
+    record.error = error[:500]
+    if record.attempts >= MAX_ATTEMPTS:
+        # Kept for a person to look at; the payload is all there.
+        record.status, record.next_attempt_at = EventStatus.FAILED, None
+        logger.error("Stripe event %s gave up after %s attempts", record.event_id, record.attempts)
+        return
+    record.status, record.next_attempt_at = EventStatus.WAITING, next_attempt(record.attempts, now)
+
+
+def retry_waiting_events(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Applies waiting events that are due, oldest first; a row locked by a concurrent run is
+    skipped. Returns how many were applied now."""
+    now = now or timezone.now()
+    due = WebhookEvent.objects.filter(status=EventStatus.WAITING, next_attempt_at__lte=now)
+    applied = 0
+    for event_pk in list(due.order_by("received_at", "pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            record = (
+                WebhookEvent.objects.select_for_update(skip_locked=True)
+                .filter(pk=event_pk, status=EventStatus.WAITING)
+                .first()
+            )
+            if record is not None:
+                apply_event(record, now=now)
+                applied += record.status == EventStatus.APPLIED
+    return applied

@@ -9,16 +9,23 @@ Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 
+# Matches the index catalogue_product_browse_order (marketplace migration 0003), so a page
+# of the catalogue is read in index order instead of sorting every product.
+BROWSE_ORDER = ("-priority", "title", "id")
+
 
 def products_for_storefront(*, category=None) -> QuerySet:
-    """Browsable products sold by at least one active shop, optionally within a category tree."""
+    """Browsable products sold by at least one active shop, optionally within a category tree.
+
+    Nothing is prefetched here: pages add the shops' offers (storefront.listings.with_offers).
+    """
     offered = StockRecord.objects.filter(
         product=OuterRef("pk"), partner__shop__status=ShopStatus.ACTIVE
     )
-    products = Product.objects.browsable().base_queryset().filter(Exists(offered))
+    products = Product.objects.browsable().filter(Exists(offered))
     if category is not None:
         in_tree = ProductCategory.objects.filter(
-            product=OuterRef("pk"), category__in=category.get_descendants_and_self()
+            product=OuterRef("pk"), category__path__startswith=category.path
         )
         products = products.filter(Exists(in_tree))
-    return products.order_by("-priority", "title", "id")
+    return products.order_by(*BROWSE_ORDER)

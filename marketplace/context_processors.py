@@ -1,17 +1,11 @@
 from django.conf import settings
 
+from marketplace.storefront.branding import brand_context
+
 
 def branding(request):
-    """The town's name, colours and logo, for every template."""
-    return {
-        "brand": {
-            "name": settings.BRAND_NAME,
-            "town": settings.TOWN_NAME,
-            "primary_colour": settings.BRAND_PRIMARY_COLOUR,
-            "secondary_colour": settings.BRAND_SECONDARY_COLOUR,
-            "logo_url": settings.BRAND_LOGO_URL,
-        }
-    }
+    """The town's name, colours (with readable text colours) and logo, for every template."""
+    return {"brand": brand_context(settings.STOREFRONT_BRAND)}
 
 
 def work_areas(request):

@@ -10,19 +10,33 @@ Category = get_model("catalogue", "Category")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 
-MAX_QUERIES = 20
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Shop facts and list counts are cached for a minute; each test starts without them."""
+    from django.core.cache import cache
+
+    from marketplace.storefront.shop_facts import forget_latest
+
+    cache.clear()
+    forget_latest()
 
 
-def test_home_leads_to_the_catalogue_of_seeded_products(client):
-    response = client.get("/", follow=True)
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/catalogue/"
+MAX_QUERIES = 12
+
+
+def test_home_and_catalogue_show_the_seeded_products(client):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Stadsmarkt Deventer" in home.content.decode()
+    assert 'href="/catalogue/"' in home.content.decode()
+    response = client.get("/catalogue/")
     assert response.context["paginator"].count == 2_000
     assert len(response.context["products"]) == 20
-    assert "Stadsmarkt Deventer" in response.content.decode()
 
 
 def test_catalogue_pages_take_the_same_number_of_queries(client, django_assert_max_num_queries):
+    client.get("/catalogue/")  # fills the per-minute caches (shop facts, count), as visitors do
     with django_assert_max_num_queries(MAX_QUERIES) as first:
         assert client.get("/catalogue/").status_code == 200
     with django_assert_max_num_queries(MAX_QUERIES) as later:
@@ -31,6 +45,7 @@ def test_catalogue_pages_take_the_same_number_of_queries(client, django_assert_m
 
 
 def test_category_page_lists_only_that_category(client, django_assert_max_num_queries):
+    client.get("/")  # warm per-minute caches
     books = Category.objects.get(depth=1, name="Boeken")
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(books.get_absolute_url())
@@ -43,9 +58,10 @@ def test_category_page_lists_only_that_category(client, django_assert_max_num_qu
 
 
 def test_product_page_shows_price_incl_vat(client, django_assert_max_num_queries):
+    client.get("/")  # warm per-minute caches
     product = Product.objects.filter(upc__startswith="978").order_by("id").first()
     record = product.stockrecords.order_by("id").first()
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 200
     assert product.title in response.content.decode()

@@ -73,6 +73,8 @@ class AddOfferView(View):
 
 
 def add_offer_to_basket(basket, record, quantity: int) -> None:
+    if basket.id is None:
+        basket.save()  # a visitor's first line: Oscar's middleware then sets the basket cookie
     reference = f"{record.product_id}_{record.pk}"
     line = basket.lines.filter(line_reference=reference).first()
     if line:

@@ -197,3 +197,16 @@ def test_adding_more_than_the_shop_has_online_is_refused(client, town):
     assert "has 4 of De stille stad available online" in response.content.decode()
     basket_lines = response.context["request"].basket.all_lines()
     assert [line.quantity for line in basket_lines] == [3]
+
+
+def test_a_visitor_fills_a_basket_and_keeps_it_when_signing_in(client, town):
+    """A visitor's basket exists only once the first line is added; it follows them in."""
+    response = client.post(f"/basket/add-offer/{town['novel'].pk}/", {"quantity": "2"}, follow=True)
+    assert response.status_code == 200
+    assert "is in your basket" in response.content.decode()
+
+    login(client, town["consumer"])
+    basket = client.get("/basket/").context["request"].basket
+    assert [(line.stockrecord_id, line.quantity) for line in basket.all_lines()] == [
+        (town["novel"].pk, 2)
+    ]

@@ -1,39 +1,43 @@
 """Catalogue browsing straight from the database.
 
 Oscar's own browse views read a Haystack index, which the marketplace does not run: the
-catalogue must show what the shops have right after a stock or product change.
+catalogue must show what the shops have right after a stock or product change. Each product
+comes with the shops that sell it (marketplace.storefront.listings), in a fixed number of
+queries whatever the page size.
 """
 
-from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from marketplace.catalogue_selectors import products_for_storefront
+from marketplace.storefront.categories import categories_for_storefront
+from marketplace.storefront.shop_facts import shop_facts_for_storefront
+from marketplace.storefront.views import paginated_listings
 
 Category = get_model("catalogue", "Category")
 
 
-class CatalogueView(ListView):
-    context_object_name = "products"
+class CatalogueView(TemplateView):
     template_name = "oscar/catalogue/browse.html"
-    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            messages.error(request, _("The given page number was invalid."))
-            return redirect("catalogue:index")
 
     def get_queryset(self):
         return products_for_storefront()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(summary=_("All products"), **kwargs)
+        facts = shop_facts_for_storefront()
+        page, listings = paginated_listings(self.get_queryset(), self.request, facts)
+        kwargs.setdefault("summary", _("All products"))
+        return super().get_context_data(
+            page_obj=page,
+            paginator=page.paginator,
+            products=page.object_list,
+            listings=listings,
+            categories=categories_for_storefront(),
+            **kwargs,
+        )
 
 
 class ProductCategoryView(CatalogueView):
@@ -45,14 +49,18 @@ class ProductCategoryView(CatalogueView):
             raise Http404()
         if self.category.get_absolute_url() != request.path:
             return HttpResponsePermanentRedirect(self.category.get_absolute_url())
-        try:
-            return ListView.get(self, request, *args, **kwargs)
-        except Http404:
-            messages.error(request, _("The given page number was invalid."))
-            return redirect(self.category.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return products_for_storefront(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        entries = categories_for_storefront()
+        children = [
+            entry
+            for entry in entries
+            if entry.depth == self.category.depth + 1 and entry.path.startswith(self.category.path)
+        ]
+        return super().get_context_data(
+            category=self.category, summary=self.category.name, subcategories=children, **kwargs
+        )

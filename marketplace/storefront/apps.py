@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StorefrontConfig(AppConfig):
+    """The consumer's pages: home, search, product listings; no models of its own."""
+
+    name = "marketplace.storefront"
+    label = "storefront"
+    verbose_name = _("Storefront")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the branding check)

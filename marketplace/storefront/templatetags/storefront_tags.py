@@ -1,0 +1,30 @@
+from django import template
+from oscar.core.loading import get_model
+
+from shops.models import ShopStatus
+
+from ..listings import Listing, offer_of
+from ..shop_facts import shop_facts_for_storefront
+
+register = template.Library()
+StockRecord = get_model("partner", "StockRecord")
+
+
+@register.simple_tag
+def storefront_listing(product) -> Listing:
+    """Every active shop that sells the product, cheapest first: one query plus the cached
+    shop facts (open now, pick up today, stale feed)."""
+    facts = shop_facts_for_storefront()
+    records = StockRecord.objects.filter(
+        product=product, partner__shop__status=ShopStatus.ACTIVE
+    ).order_by("price", "id")
+    offers = (offer_of(record, facts) for record in records)
+    return Listing(product=product, offers=[offer for offer in offers if offer is not None])
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """The current URL with another page number, keeping the other parameters."""
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return f"?{params.urlencode()}"

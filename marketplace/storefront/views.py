@@ -1,0 +1,111 @@
+"""Home and search: thin views over the storefront selectors."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from . import categories as catalogue_tree
+from .forms import SearchCriteria, SearchForm
+from .listings import listings_for_products, with_offers
+from .search import products_for_search, record_search
+from .shop_facts import shop_facts_for_storefront
+
+PRODUCTS_PER_PAGE = 20
+HOME_SHOPS = 12
+HOME_PICKUP_PRODUCTS = 8
+COUNT_CACHE_SECONDS = 60
+
+
+def shops_in_name_order(facts) -> list:
+    return sorted(facts.values(), key=lambda shop: shop.name.lower())
+
+
+class CachedCountPaginator(Paginator):
+    """Counting every matching product (100,000 in a large town) costs more than reading a
+    page, and the same lists are asked for again and again: the count is kept a minute."""
+
+    @cached_property
+    def count(self) -> int:
+        sql = str(self.object_list.query).encode()
+        key = f"storefront:count:v1:{hashlib.sha256(sql).hexdigest()}"
+        found = cache.get(key)
+        if found is None:
+            found = self.object_list.count()
+            cache.set(key, found, COUNT_CACHE_SECONDS)
+        return found
+
+
+def paginated_listings(products, request, facts, per_page=PRODUCTS_PER_PAGE):
+    """The requested page (a bad or too high number gives the nearest page, not an error)."""
+    paginator = CachedCountPaginator(with_offers(products), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, listings_for_products(page.object_list, facts)
+
+
+def query_without_page(request) -> str:
+    """The query string to repeat in pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class HomeView(TemplateView):
+    """The town's shops, the category tree and what can be picked up today."""
+
+    template_name = "oscar/storefront/home.html"
+
+    def get_context_data(self, **kwargs):
+        facts = shop_facts_for_storefront()
+        shops = shops_in_name_order(facts)
+        pickup = products_for_search(criteria=SearchCriteria(pickup_today=True), facts=facts)
+        kinds: dict[str, list] = {}
+        for shop in shops:
+            kinds.setdefault(shop.kind, []).append(shop)
+        return super().get_context_data(
+            shops=sorted(shops, key=lambda shop: not shop.open_now)[:HOME_SHOPS],
+            shop_count=len(shops),
+            kinds=sorted(
+                (
+                    (shop_list[0].kind, shop_list[0].kind_label, len(shop_list))
+                    for shop_list in kinds.values()
+                ),
+                key=lambda kind: kind[1],
+            ),
+            categories=catalogue_tree.top_categories(catalogue_tree.categories_for_storefront()),
+            pickup_listings=listings_for_products(
+                with_offers(pickup)[:HOME_PICKUP_PRODUCTS], facts
+            ),
+            **kwargs,
+        )
+
+
+class SearchView(TemplateView):
+    """Search over all shops' products with filters; every search is recorded."""
+
+    template_name = "oscar/search/results.html"
+
+    def get_context_data(self, **kwargs):
+        facts = shop_facts_for_storefront()
+        categories = catalogue_tree.categories_for_storefront()
+        form = SearchForm(
+            self.request.GET or None, shops=shops_in_name_order(facts), categories=categories
+        )
+        criteria = form.criteria()
+        category = next((entry for entry in categories if entry.pk == criteria.category), None)
+        products = products_for_search(criteria=criteria, facts=facts, category=category)
+        page, listings = paginated_listings(products, self.request, facts)
+        # A further page of the same results is not a new search.
+        if form.is_bound and self.request.GET.get("page", "1") == "1":
+            record_search(criteria=criteria, result_count=page.paginator.count)
+        return super().get_context_data(
+            form=form,
+            criteria=criteria,
+            page_obj=page,
+            paginator=page.paginator,
+            listings=listings,
+            query_string=query_without_page(self.request),
+            **kwargs,
+        )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from logistics.models import (
@@ -28,10 +29,12 @@ from logistics.models import (
 )
 from marketplace.commission.models import CommissionPlan
 from marketplace.oscar_apps.partner.strategy import split_vat
+from marketplace.reports.services import rebuild_sales_rollups
 from shops.models import OpeningHours, OpeningHoursException, Shop, ShopStatus
 
 from . import vocabulary as words
 from .generator import City, OrderSpec
+from .history import OrderHistory, write_stock_sync
 
 User = get_user_model()
 Partner = get_model("partner", "Partner")
@@ -83,6 +86,10 @@ class CityLoader:
                 step()
         # Orders commit chunk by chunk, so an interrupted large run resumes where it stopped.
         self.load_orders()
+        with transaction.atomic():
+            self.history.book_slots()
+            write_stock_sync(seed=self.city.seed, shop_ids=self.shop_ids, now=timezone.now())
+        rebuild_sales_rollups()
 
     # --- platform -------------------------------------------------------------------
     def load_platform(self) -> None:
@@ -364,6 +371,11 @@ class CityLoader:
 
     # --- orders ---------------------------------------------------------------------
     def load_orders(self) -> None:
+        self.history = OrderHistory(
+            seed=self.city.seed,
+            shop_of_partner=dict(zip(self.partner_ids, self.shop_ids, strict=True)),
+            today=self.city.today,
+        )
         advance = self.progress("order lines", self.city.size.order_lines)
         for batch in chunks(self.city.orders(), ORDER_CHUNK):
             with transaction.atomic():
@@ -383,10 +395,17 @@ class CityLoader:
         )
         lines = []
         for order, order_lines in rows:
+            order.pk = ids[order.number]
             for line in order_lines:
-                line.order_id = ids[order.number]
+                line.order_id = order.pk
                 lines.append(line)
         Line.objects.bulk_create(lines, batch_size=BATCH)
+        written = [
+            (spec, order, order_lines)
+            for spec, (order, order_lines) in zip(missing, rows, strict=True)
+        ]
+        self.history.write(written)
+        self.history.write_searches(written)
 
     def order_row(self, spec: OrderSpec) -> tuple:
         lines = [self.line_row(line) for line in spec.lines]

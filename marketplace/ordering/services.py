@@ -188,6 +188,8 @@ def reservation_ids_of(order) -> list[int]:
 def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
     """The payment succeeded. Returns False when the order is no longer awaiting payment
     (already confirmed: a replay; or cancelled meanwhile: the caller refunds)."""
+    from marketplace.reports.tasks import refresh_order_sales
+
     from .tasks import send_order_placed_email
 
     now = timezone.now()
@@ -208,6 +210,7 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
         if order.basket_id:
             order.basket.submit()
         send_order_placed_email.delay(order_id)
+        refresh_order_sales.delay(order_id)  # the reports' rollup of this day, on commit
     return True
 
 

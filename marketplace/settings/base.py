@@ -28,6 +28,15 @@ BRAND_LOGO_URL = env("BRAND_LOGO_URL", default="marketplace/logo.svg")
 # Centre of the town: the demo city and the delivery zone are laid around it.
 TOWN_CENTRE_LATITUDE = env.float("TOWN_CENTRE_LATITUDE", default=52.2551)
 TOWN_CENTRE_LONGITUDE = env.float("TOWN_CENTRE_LONGITUDE", default=6.1599)
+# The storefront reads its branding from this one dict (marketplace.context_processors.branding);
+# `manage.py check` says which colour is not #rrggbb or leaves text below 4.5:1 contrast.
+STOREFRONT_BRAND = {
+    "name": BRAND_NAME,
+    "town": TOWN_NAME,
+    "primary_colour": BRAND_PRIMARY_COLOUR,
+    "secondary_colour": BRAND_SECONDARY_COLOUR,
+    "logo": BRAND_LOGO_URL,
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,12 +87,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "marketplace.apps.MarketplaceConfig",
+    "marketplace.storefront.apps.StorefrontConfig",
     "marketplace.commission.apps.CommissionConfig",
     "marketplace.payments.apps.PaymentsConfig",
     "marketplace.ordering.apps.OrderingConfig",
     "shops.apps.ShopsConfig",
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
+    "marketplace.reports.apps.ReportsConfig",
 ]
 
 SITE_ID = 1
@@ -205,12 +216,16 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Used by the file-based backend (the browser journey test reads what the worker sent).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@stadsmarkt.example")
 
 # --- Oscar ---
 OSCAR_SHOP_NAME = BRAND_NAME
 OSCAR_SHOP_TAGLINE = _("All the shops of the town centre, one basket")
 OSCAR_DEFAULT_CURRENCY = "EUR"
+# The storefront's own home page (marketplace.storefront), not Oscar's redirect to the catalogue.
+OSCAR_HOMEPAGE = "/"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode")
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
@@ -229,9 +244,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="offline")
+# Stripe (PAYMENT_GATEWAY=stripe). STRIPE_API_BASE lets tests point the library at a local
+# server; the library retries a failed call itself with the same idempotency key.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
+SETTLEMENT_PERIOD_DAYS = env.int("SETTLEMENT_PERIOD_DAYS", default=7)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 CELERY_BEAT_SCHEDULE = {
+    "retry-webhook-events": {
+        "task": "marketplace.payments.tasks.retry_webhook_events",
+        "schedule": env.float("WEBHOOK_RETRY_SECONDS", default=60.0),
+    },
+    "send-pending-transfers": {
+        "task": "marketplace.payments.tasks.send_pending_transfers",
+        "schedule": env.float("TRANSFER_RETRY_SECONDS", default=300.0),
+    },
+    # Daily, and idempotent per shop and period: a missed day is caught up the next.
+    "settle-shops": {
+        "task": "marketplace.commission.tasks.settle_shops",
+        "schedule": env.float("SETTLEMENT_CHECK_SECONDS", default=86400.0),
+    },
     "expire-unpaid-orders": {
         "task": "marketplace.ordering.tasks.expire_unpaid_orders",
         "schedule": env.float("RESERVATION_EXPIRY_CHECK_SECONDS", default=60.0),
@@ -239,6 +275,19 @@ CELERY_BEAT_SCHEDULE = {
     "plan-routes": {
         "task": "logistics.tasks.plan_routes_task",
         "schedule": env.float("ROUTE_PLANNING_SECONDS", default=300.0),
+    },
+    "poll-pos-connections": {
+        "task": "inventory_sync.tasks.poll_due_connections",
+        "schedule": env.float("POS_POLL_CHECK_SECONDS", default=60.0),
+    },
+    "apply-webhook-events": {  # safety net: applies webhooks whose queued task was lost
+        "task": "inventory_sync.tasks.apply_webhook_events",
+        "schedule": env.float("WEBHOOK_APPLY_CHECK_SECONDS", default=60.0),
+    },
+    # Incremental: only the days touched since the last run are summed again.
+    "refresh-report-rollups": {
+        "task": "marketplace.reports.tasks.refresh_changed_sales",
+        "schedule": env.float("REPORT_ROLLUP_SECONDS", default=300.0),
     },
 }
 

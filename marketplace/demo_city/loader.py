@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -89,6 +89,11 @@ class CityLoader:
         with transaction.atomic():
             self.history.book_slots()
             write_stock_sync(seed=self.city.seed, shop_ids=self.shop_ids, now=timezone.now())
+        if connection.vendor == "postgresql":
+            # Fresh bulk-loaded tables have no planner statistics: without them a search
+            # on the large city picks nested loops and runs for minutes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         rebuild_sales_rollups()
 
     # --- platform -------------------------------------------------------------------

@@ -265,3 +265,43 @@ def test_the_whole_journey(live_server, worker, town, person):
 
     # Stock went down by exactly what was sold, and nothing is held any more.
     assert stock(novel) == (3, 0) and stock(gouda) == (3, 0)
+
+    # The centre's report and each shop's own report show today's sales and commission
+    # (the worker refreshed the day's rollup when the order was paid).
+    commission = {
+        part.shop_id: part.commission.commission
+        for part in Fulfilment.objects.filter(order=order).select_related("commission")
+    }
+    assert all(amount > 0 for amount in commission.values())
+    day = f"?start={timezone.localdate():%Y-%m-%d}&end={timezone.localdate():%Y-%m-%d}"
+    report = f"{live_server.url}/management/reports/{day}&granularity=day"
+    figures = manager.locator("#section-summary .report-cards")
+    see_figures(manager, report, figures, [euro(Decimal("52.40")), euro(sum(commission.values()))])
+    shot(manager, "centre-report")
+    book_figures = books_page.locator("#section-summary .report-cards")
+    own = f"{live_server.url}/shop/reports/{day}&granularity=day"
+    see_figures(books_page, own, book_figures, [euro(Decimal("39.90")), euro(commission[books.pk])])
+    expect(books_page.locator("main")).not_to_contain_text(euro(Decimal("52.40")))
+    shot(books_page, "books-report")
+    cheese_figures = cheese_page.locator("#section-summary .report-cards")
+    see_figures(
+        cheese_page, own, cheese_figures, [euro(Decimal("12.50")), euro(commission[cheese.pk])]
+    )
+    shot(cheese_page, "cheese-report")
+
+
+def euro(amount: Decimal) -> str:
+    return f"€ {amount:.2f}".replace(".", ",")
+
+
+def see_figures(page, url: str, figures, expected: list[str], timeout=60.0):
+    """Opens the report until the worker's rollup shows the figures (or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        text = figures.inner_text()
+        if all(value in text for value in expected) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    for value in expected:
+        expect(figures).to_contain_text(value)

@@ -50,13 +50,25 @@ def webhook_url(connection: PosConnection) -> str:
 
 def save_settings(connection: PosConnection, *, values: dict, secret_values: dict) -> None:
     """Settings replace the old ones; a secret left empty keeps the stored one, so a form
-    never has to show a secret back to be saved again."""
+    never has to show a secret back to be saved again. Queues a first poll on commit."""
     connection.settings = {**connection.settings, **values}
     connection.secrets = {
         **connection.secrets,
         **{name: value for name, value in secret_values.items() if value},
     }
     connection.save(update_fields=["settings", "secrets"])
+    queue_first_poll(connection)
+
+
+def queue_first_poll(connection: PosConnection) -> None:
+    """Polls a POS we poll as soon as its settings are committed, not at the next beat: the
+    poll learns the POS's item ids, so its webhooks can be matched from then on. Safe to
+    call again: a poll only sets counts to what the POS says, with the stale guard."""
+    from .polling import POLLED_KINDS
+    from .tasks import poll_connection
+
+    if connection.kind in POLLED_KINDS:
+        poll_connection.delay(connection.pk)  # OnCommitTask: sent once the settings commit
 
 
 def set_signing_secret(connection: PosConnection, secret: str) -> None:

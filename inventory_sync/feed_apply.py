@@ -8,12 +8,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from .connections import connection_of, record_success
 from .feeds import FeedError, FeedRow, ParsedFeed, parse_stock_file
+from .feeds.gc_pause import gc_paused
 from .models import StockFeedUpload, SyncKind, SyncLog, SyncOutcome, UploadStatus
 from .stock_writes import StockWrite, write_stock
 
@@ -43,32 +44,53 @@ class Matching:
 
 def match_rows(*, partner_id: int, rows: list[FeedRow], columns: dict[str, str]) -> Matching:
     """By SKU first, then by EAN (the product's upc); one read of the shop's records."""
-    by_sku, by_ean = {}, {}
-    records = StockRecord.objects.filter(partner_id=partner_id).values_list(
-        "pk", "partner_sku", "product__upc"
-    )
-    for pk, sku, upc in records:
+    with gc_paused():
+        return _match_rows(partner_id, rows, columns)
+
+
+def _match_rows(partner_id: int, rows: list[FeedRow], columns: dict[str, str]) -> Matching:
+    by_sku: dict[str, int] = {}
+    for pk, sku in _records_of(partner_id, "partner_sku"):
         by_sku.setdefault(sku, pk)
-        if key := gtin_key(upc):
-            by_ean.setdefault(key, pk)
+    by_ean = _records_by_ean(partner_id) if any(row.ean for row in rows) else {}
     writes, problems, unmatched, row_of_record, unmatched_rows = [], [], 0, {}, []
+    sku_column, ean_column = columns.get("sku"), columns.get("ean", "")
     for row in rows:
-        pk = by_sku.get(row.sku) if row.sku else None
-        if pk is None and row.ean:
-            pk = by_ean.get(gtin_key(row.ean))
-        column = columns.get("sku") if row.sku else columns.get("ean", "")
+        sku = row.sku
+        pk = by_sku.get(sku) if sku else None
+        if pk is None:
+            pk = by_ean.get(gtin_key(row.ean)) if row.ean else None
+        if pk is not None and pk not in row_of_record:  # the usual row, checked first
+            row_of_record[pk] = row.row_number
+            writes.append(StockWrite(pk, row.quantity, row.price))
+            continue
+        column = sku_column if sku else ean_column
         if pk is None:
             unmatched += 1
             unmatched_rows.append(row)
-            problems.append(_problem(row.row_number, column, row.sku or row.ean, UNMATCHED))
-        elif pk in row_of_record:
-            earlier = row_of_record[pk]
-            message = f"names the same product as row {earlier}"
-            problems.append(_problem(row.row_number, column, row.sku or row.ean, message))
+            problems.append(_problem(row.row_number, column, sku or row.ean, UNMATCHED))
         else:
-            row_of_record[pk] = row.row_number
-            writes.append(StockWrite(pk, row.quantity, row.price))
+            message = f"names the same product as row {row_of_record[pk]}"
+            problems.append(_problem(row.row_number, column, sku or row.ean, message))
     return Matching(writes, problems, unmatched, unmatched_rows)
+
+
+def _records_by_ean(partner_id: int) -> dict[str, int]:
+    by_ean: dict[str, int] = {}
+    for pk, upc in _records_of(partner_id, "product__upc"):
+        if key := gtin_key(upc):
+            by_ean.setdefault(key, pk)
+    return by_ean
+
+
+def _records_of(partner_id: int, field: str) -> list[tuple[int, str | None]]:
+    """(id, field) of the shop's stock records, fetched as plain tuples: a feed touches
+    all of them, and model-level row conversion would cost more than the query."""
+    records = StockRecord.objects.filter(partner_id=partner_id).values_list("pk", field)
+    sql, params = records.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _problem(row: int, column: str | None, value: str | None, message: str) -> dict:

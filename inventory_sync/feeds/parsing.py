@@ -5,12 +5,15 @@ errors; this module only says precisely which cell is wrong and why. Every probl
 file as a whole raises FeedError; no other exception escapes, whatever the bytes.
 """
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
+from .gc_pause import gc_paused
 from .gtin import parse_ean
-from .headers import HeaderMap, map_header
+from .headers import FIELDS, HeaderMap, map_header
 from .readers import HEADER_SEARCH_ROWS, read_table
 from .types import MAX_FILE_BYTES, FeedError, FeedRow, ParsedFeed, RowError
 from .values import (
@@ -28,6 +31,11 @@ T = TypeVar("T")
 
 
 def parse_stock_file(*, content: bytes, filename: str) -> ParsedFeed:
+    with gc_paused():
+        return _parse_stock_file(content, filename)
+
+
+def _parse_stock_file(content: bytes, filename: str) -> ParsedFeed:
     if len(content) > MAX_FILE_BYTES:
         raise FeedError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
     if not content.strip():
@@ -73,12 +81,13 @@ def _decimal_convention(
     """
     if price_index is None:
         return None, False
+    # Feeds repeat a few prices many times: read each distinct text once, weigh it by count.
+    texts = Counter(cells[price_index] for _number, cells in body if price_index < len(cells))
     votes = {",": 0, ".": 0}
-    for _number, cells in body:
-        if price_index < len(cells):
-            evidence = price_evidence(cells[price_index])
-            if evidence is not None:
-                votes[evidence] += 1
+    for text, count in texts.items():
+        evidence = price_evidence(text)
+        if evidence is not None:
+            votes[evidence] += count
     decimal_comma = votes[","] > votes["."]
     if votes[","] and votes["."]:
         return None, decimal_comma
@@ -92,24 +101,84 @@ def _decimal_convention(
 def _parse_body(
     body: list[tuple[int, Sequence[Cell]]], header: HeaderMap, file_decimal: str | None
 ) -> tuple[list[FeedRow], list[RowError]]:
+    """Each row through the fast path; a row with any problem is parsed again by _slow_row,
+    which names every bad cell. Both paths use the same parsers, so they agree on values."""
     rows: list[FeedRow] = []
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str], int] = {}  # ("sku", value) or ("ean", value) -> row
-    price = partial(parse_price, file_decimal=file_decimal)
+    price = _memoised(partial(parse_price, file_decimal=file_decimal))
+    parsers = (parse_sku, parse_ean, parse_quantity, price, parse_title)
+    # A field the file lacks reads cell 0 (every kept row has one) and always gives None.
+    fields = [
+        (header.indices[name], parse) if name in header.indices else (0, _absent)
+        for name, parse in zip(FIELDS, parsers, strict=True)
+    ]
     for number, cells in body:
-        row = _Row(number, cells, header)
-        sku = row.value("sku", parse_sku)
-        ean = row.value("ean", parse_ean)
-        quantity = row.value("quantity", parse_quantity)
-        price_value = row.value("price", price)
-        title = row.value("title", parse_title)
-        _check_identity(row, sku, ean, first_seen)
-        if row.errors:
-            errors.extend(row.errors)
+        try:
+            sku, ean, quantity, price_value, title = [parse(cells[i]) for i, parse in fields]
+            valid = _claim_identity(sku, ean, number, first_seen)
+        except (BadValue, IndexError):  # IndexError: a short row, its missing cells are empty
+            valid = False
+        if valid:
+            rows.append(FeedRow(number, sku, ean, quantity, price_value, title))
             continue
-        assert quantity is not None  # the column is required and an empty cell is an error
-        rows.append(FeedRow(number, sku, ean, quantity, price_value, title))
+        parsed = _slow_row(number, cells, header, price, first_seen)
+        if isinstance(parsed, FeedRow):
+            rows.append(parsed)
+        else:
+            errors.extend(parsed)
     return rows, errors
+
+
+def _absent(_cell: Cell) -> None:
+    return None
+
+
+def _claim_identity(
+    sku: str | None, ean: str | None, number: int, first_seen: dict[tuple[str, str], int]
+) -> bool:
+    """True if the row has a sku or an ean that no earlier row named (and now claims it)."""
+    if sku is not None:
+        return first_seen.setdefault(("sku", sku), number) == number
+    if ean is not None:
+        return first_seen.setdefault(("ean", ean), number) == number
+    return False
+
+
+def _slow_row(
+    number: int,
+    cells: Sequence[Cell],
+    header: HeaderMap,
+    price: Callable[[Cell], Decimal | None],
+    first_seen: dict[tuple[str, str], int],
+) -> FeedRow | list[RowError]:
+    row = _Row(number, cells, header)
+    sku = row.value("sku", parse_sku)
+    ean = row.value("ean", parse_ean)
+    quantity = row.value("quantity", parse_quantity)
+    price_value = row.value("price", price)
+    title = row.value("title", parse_title)
+    _check_identity(row, sku, ean, first_seen)
+    if row.errors:
+        return row.errors
+    assert quantity is not None  # the column is required and an empty cell is an error
+    return FeedRow(number, sku, ean, quantity, price_value, title)
+
+
+def _memoised(parse: Callable[[Cell], T]) -> Callable[[Cell], T]:
+    """Caches good results per text cell; a bad cell is parsed again to raise its message."""
+    cache: dict[str, T] = {}
+
+    def cached(cell: Cell) -> T:
+        if type(cell) is not str:
+            return parse(cell)
+        try:
+            return cache[cell]
+        except KeyError:
+            value = cache[cell] = parse(cell)
+            return value
+
+    return cached
 
 
 class _Row:

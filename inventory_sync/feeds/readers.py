@@ -64,7 +64,7 @@ def read_csv(*, content: bytes) -> Table:
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            if not _is_blank_row(cells):
+            if "".join(cells).strip():  # CSV cells are text: blank if all are whitespace
                 rows.append((number, cells))
                 _check_row_count(rows)
     except csv.Error as exc:

@@ -22,8 +22,15 @@ FLOAT_CENT_TOLERANCE = Decimal("0.000001")
 # Integers above 2**53 do not survive as floats, so such a number lost digits in the sheet.
 MAX_EXACT_FLOAT_INTEGER = 2**53
 SHOWN_VALUE_LENGTH = 60
+_QUANTITY_DIGITS = len(str(MAX_QUANTITY))
+# A text cell starting with one of these runs as a formula when the shop's data is opened in a
+# spreadsheet again ("=cmd|' /C calc'!A0"); such cells are refused where text is kept. (A
+# leading tab or line break, OWASP's other two, is whitespace and stripped before this check.)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 _QUANTITY_TEXT = re.compile(r"(\d+)(?:[.,]0{1,2})?", re.ASCII)
+# The usual price text ("12", "12,95", "12.5"): no sign, currency or thousands separator.
+_PRICE_USUAL = re.compile(r"(\d{1,10})(?:[.,](\d\d?))?", re.ASCII)
 _PRICE_PLAIN = re.compile(r"(\d+)(?:([.,])(\d+))?", re.ASCII)
 # Thousands groups with one consistent separator, optionally followed by decimals.
 _PRICE_GROUPED = re.compile(
@@ -31,6 +38,8 @@ _PRICE_GROUPED = re.compile(
 )
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _CURRENCY_MARKS = ("€", "eur")
+# A first character that needs the careful path: a space to strip or a formula prefix.
+_UNSAFE_FIRST = frozenset(" =+-@")
 _SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2009": " "})
 
 
@@ -72,6 +81,11 @@ def is_blank(cell: Cell) -> bool:
 
 
 def parse_quantity(cell: Cell) -> int:
+    # The usual cell ("12") in one test; everything else takes the careful path below.
+    if type(cell) is str and cell.isdigit() and cell.isascii() and len(cell) <= _QUANTITY_DIGITS:
+        value = int(cell)
+        if value <= MAX_QUANTITY:
+            return value
     if isinstance(cell, int):
         value = cell
     elif isinstance(cell, float):
@@ -86,7 +100,7 @@ def parse_quantity(cell: Cell) -> int:
         if match is None:
             raise _not_whole(cell)
         digits = match.group(1).lstrip("0") or "0"
-        if len(digits) > len(str(MAX_QUANTITY)):  # int() of thousands of digits is slow
+        if len(digits) > _QUANTITY_DIGITS:  # int() of thousands of digits is slow
             raise _too_many(cell)
         value = int(digits)
     if value < 0:
@@ -115,6 +129,9 @@ def price_evidence(cell: Cell) -> str | None:
     """
     if not isinstance(cell, str):
         return None
+    usual = _PRICE_USUAL.fullmatch(cell)
+    if usual is not None:  # 1 or 2 decimals prove their separator; none prove nothing
+        return cell[usual.end(1)] if usual.group(2) else None
     reading = _read_price_text(cell)
     return None if reading is None else reading.evidence
 
@@ -126,6 +143,10 @@ def parse_price(cell: Cell, *, file_decimal: str | None) -> Decimal | None:
     "1.234" (1234 in a decimal-comma file, 1.234 and so too many decimals otherwise). Without
     it such a value is ambiguous and refused rather than guessed.
     """
+    usual = _PRICE_USUAL.fullmatch(cell) if type(cell) is str else None
+    if usual is not None:  # at most 10 + 2 digits: within MAX_PRICE, exact to the cent
+        whole, fraction = usual.groups()
+        return Decimal(f"{whole}.{(fraction or '').ljust(2, '0')}")
     if is_blank(cell):
         return None
     if isinstance(cell, int):
@@ -232,6 +253,15 @@ def _not_a_price(cell: Cell) -> BadValue:
 
 
 def parse_sku(cell: Cell) -> str | None:
+    # Printable text has no control character and no whitespace but the plain space.
+    if (
+        type(cell) is str
+        and 0 < len(cell) <= MAX_SKU_LENGTH
+        and cell.isprintable()
+        and cell[0] not in _UNSAFE_FIRST
+        and cell[-1] != " "
+    ):
+        return cell
     if isinstance(cell, float) and abs(cell) >= MAX_EXACT_FLOAT_INTEGER:
         raise BadValue(
             f"sku '{shown(cell)}' was stored as a number and lost digits; format the column as text"
@@ -243,14 +273,33 @@ def parse_sku(cell: Cell) -> str | None:
         raise BadValue(f"sku must be at most {MAX_SKU_LENGTH} characters, got {len(text)}")
     if _CONTROL_CHARACTERS.search(text):
         raise BadValue(f"sku contains a control character: '{shown(cell)}'")
+    _refuse_formula("sku", text, cell)
     return text
 
 
 def parse_title(cell: Cell) -> str | None:
+    if (
+        type(cell) is str
+        and 0 < len(cell) <= MAX_TITLE_LENGTH
+        and cell.isprintable()
+        and cell[0] not in _UNSAFE_FIRST
+        and cell[-1] != " "
+        and "  " not in cell
+    ):
+        return cell  # already one line with single spaces, nothing to tidy or refuse
     # A quoted CSV field may hold line breaks; a title is one line.
     text = " ".join(display(cell).split())
     if not text:
         return None
     if len(text) > MAX_TITLE_LENGTH:
         raise BadValue(f"title must be at most {MAX_TITLE_LENGTH} characters, got {len(text)}")
+    _refuse_formula("title", text, cell)
     return text
+
+
+def _refuse_formula(name: str, text: str, cell: Cell) -> None:
+    if isinstance(cell, str) and text.startswith(FORMULA_PREFIXES):
+        raise BadValue(
+            f"{name} '{shown(cell)}' starts with '{text[0]}', which a spreadsheet runs as a "
+            "formula; remove that first character"
+        )

@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, permissions, serializers
@@ -33,14 +34,14 @@ class PushTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header.")
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
         try:
             token = header[1].decode("ascii")
         except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed("Invalid token.") from error
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
         connection = connection_for_token(token)
         if connection is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         # No user: the caller is a POS, and request.auth is its shop's connection.
         return (None, connection)
 
@@ -176,8 +177,8 @@ class PushStockView(APIView):
             return None
         if earlier.request_hash != request_hash(data):
             return Response(
-                {"detail": "This idempotency key was used with a different request."}, status=422
+                {"detail": _("This idempotency key was used with a different request.")}, status=422
             )
         if not earlier.status_code:
-            return Response({"detail": "A request with this key is still running."}, status=409)
+            return Response({"detail": _("A request with this key is still running.")}, status=409)
         return Response(earlier.response, status=earlier.status_code)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from .counts import Count, newest_per_record, write_counts
 from .event_models import EventStatus, WebhookEvent
@@ -207,8 +208,10 @@ def log_problems(statuses, connections, owner, now) -> None:
                 rows_unchanged=tally[EventStatus.UNCHANGED] + tally[EventStatus.STALE],
                 rows_unmatched=tally[EventStatus.UNMATCHED],
                 rows_failed=tally[EventStatus.INVALID],
-                message="Some webhooks named an item without a matching product, or could"
-                " not be read; they are kept and retried after the next catalogue sync.",
+                message=_(
+                    "Some webhooks named an item without a matching product, or could"
+                    " not be read; they are kept and retried after the next catalogue sync."
+                ),
             )
         )
     SyncLog.objects.bulk_create(logs)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
 from .connections import connection_of, record_success
@@ -25,7 +27,9 @@ StockRecord = get_model("partner", "StockRecord")
 INLINE_MAX_ROWS = 2_000
 PREVIEW_ROWS = 20
 REPORTED_PROBLEMS = 500  # a report longer than this helps nobody; the total is still given
-UNMATCHED = "no product of this shop has this SKU or EAN"
+
+# The msgid; translated where a problem is reported, in the language active then.
+UNMATCHED = gettext_noop("no product of this shop has this SKU or EAN")
 
 
 def gtin_key(code: str | None) -> str | None:
@@ -68,9 +72,9 @@ def _match_rows(partner_id: int, rows: list[FeedRow], columns: dict[str, str]) -
         if pk is None:
             unmatched += 1
             unmatched_rows.append(row)
-            problems.append(_problem(row.row_number, column, sku or row.ean, UNMATCHED))
+            problems.append(_problem(row.row_number, column, sku or row.ean, _(UNMATCHED)))
         else:
-            message = f"names the same product as row {row_of_record[pk]}"
+            message = _("names the same product as row %(row)s") % {"row": row_of_record[pk]}
             problems.append(_problem(row.row_number, column, sku or row.ean, message))
     return Matching(writes, problems, unmatched, unmatched_rows)
 
@@ -224,10 +228,10 @@ def _reject(log: SyncLog, *, message: str, summary: dict) -> None:
 
 
 def _rejection_message(summary: dict) -> str:
-    return (
-        f"Nothing was applied: {summary['rows_failed']} row(s) with errors and "
-        f"{summary['rows_unmatched']} unmatched row(s). A feed is applied whole or not at all."
-    )
+    return _(
+        "Nothing was applied: %(failed)s row(s) with errors and %(unmatched)s unmatched "
+        "row(s). A feed is applied whole or not at all."
+    ) % {"failed": summary["rows_failed"], "unmatched": summary["rows_unmatched"]}
 
 
 def mark_failed(upload_id: int, error: Exception) -> None:
@@ -239,7 +243,7 @@ def mark_failed(upload_id: int, error: Exception) -> None:
         kind=SyncKind.FEED,
         source=upload.original_name,
         outcome=SyncOutcome.FAILED,
-        message="Applying failed unexpectedly; nothing was applied. Please try again.",
+        message=_("Applying failed unexpectedly; nothing was applied. Please try again."),
         finished_at=timezone.now(),
     )
     StockFeedUpload.objects.filter(pk=upload_id, status=UploadStatus.APPLYING).update(

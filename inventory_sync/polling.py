@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .connections import record_failure, record_success
 from .connectors import connector_for
@@ -102,17 +103,18 @@ def fill_log(log: SyncLog, connection, levels, *, started) -> None:
     log.rows_unchanged = len(counts) - changed
     log.rows_unmatched = len(unmatched)
     log.finished_at = timezone.now()
-    log.message = (
-        f"{changed} changed, {len(counts) - fresh} older than what we had (ignored),"
-        f" {len(unmatched)} POS item(s) without a matching product."
-    )
+    log.message = _(
+        "%(changed)s changed, %(older)s older than what we had (ignored),"
+        " %(unmatched)s POS item(s) without a matching product."
+    ) % {"changed": changed, "older": len(counts) - fresh, "unmatched": len(unmatched)}
     log.report = {
         "problems": [
             {
                 "row": "",
                 "column": "sku" if item.sku else "ean",
                 "value": item.sku or item.ean or item.external_id,
-                "message": f"no product of this shop has this SKU or EAN ({item.title})",
+                "message": _("no product of this shop has this SKU or EAN (%(title)s)")
+                % {"title": item.title},
                 "pos_item": item.pk,
             }
             for item in unmatched[:REPORTED_ITEMS]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from .connections import record_success
@@ -35,9 +36,9 @@ def unknown_skus(*, partner_id: int, items: list[dict]) -> dict[int, dict]:
     errors, seen = {}, set()
     for index, sku in enumerate(skus):
         if sku not in known:
-            errors[index] = {"sku": ["No product of this shop has this SKU."]}
+            errors[index] = {"sku": [_("No product of this shop has this SKU.")]}
         elif sku in seen:
-            errors[index] = {"sku": ["This SKU appears twice in the request."]}
+            errors[index] = {"sku": [_("This SKU appears twice in the request.")]}
         seen.add(sku)
     return errors
 
@@ -74,14 +75,15 @@ def apply_push(*, connection: PosConnection, items: list[dict], occurred_at=None
         )
         if conflicts:
             log.outcome = SyncOutcome.CONFLICT
-            log.message = "Compare value did not match; nothing was applied."
+            log.message = _("Compare value did not match; nothing was applied.")
             log.report = {
                 "problems": [
                     {
                         "row": "",
                         "column": "expected",
                         "value": str(c["expected"]),
-                        "message": f"sku {c['sku']}: on hand is {c['on_hand']}",
+                        "message": _("sku %(sku)s: on hand is %(on_hand)s")
+                        % {"sku": c["sku"], "on_hand": c["on_hand"]},
                     }
                     for c in conflicts
                 ],
@@ -90,14 +92,19 @@ def apply_push(*, connection: PosConnection, items: list[dict], occurred_at=None
             log.save()
             return PushResult(
                 409,
-                {"detail": "Compare value mismatch; nothing was applied.", "conflicts": conflicts},
+                {
+                    "detail": _("Compare value mismatch; nothing was applied."),
+                    "conflicts": conflicts,
+                },
             )
         changed, stale = _write(records, by_sku, occurred_at, shop.partner_id)
         log.outcome = SyncOutcome.APPLIED
         log.rows_applied = changed
         log.rows_unchanged = len(records) - changed
         if stale:
-            log.message = f"{len(stale)} SKU(s) had a newer count already; left as they were."
+            log.message = _("%(count)s SKU(s) had a newer count already; left as they were.") % {
+                "count": len(stale)
+            }
         log.save()
         record_success(connection, full_sync=False)
     body = {"applied": changed, "unchanged": len(records) - changed, "sync_log": log.pk}
@@ -109,10 +116,10 @@ def apply_push(*, connection: PosConnection, items: list[dict], occurred_at=None
 def _write(records, by_sku, occurred_at, partner_id) -> tuple[int, list[str]]:
     """(records changed, SKUs skipped as stale)."""
     if occurred_at is None:
-        writes = [StockWrite(pk, by_sku[sku]["quantity"], None) for pk, sku, _ in records]
+        writes = [StockWrite(pk, by_sku[sku]["quantity"], None) for pk, sku, _on_hand in records]
         return write_stock(partner_id=partner_id, writes=writes), []
     result = write_counts(
-        [Count(pk, by_sku[sku]["quantity"], occurred_at) for pk, sku, _ in records]
+        [Count(pk, by_sku[sku]["quantity"], occurred_at) for pk, sku, _on_hand in records]
     )
-    stale = sorted(sku for pk, sku, _ in records if pk not in result.fresh)
+    stale = sorted(sku for pk, sku, _on_hand in records if pk not in result.fresh)
     return len(result.changed), stale

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .connections import backoff_delay
 from .connectors import connector_for
@@ -91,7 +92,7 @@ def _send(write_back: SaleWriteBack) -> float | None:
     ).first()
     if connector is None or not connector.accepts_adjustments or item is None:
         write_back.status = WriteBackStatus.MANUAL
-        write_back.last_error = "" if item else "This product is not linked to a POS item."
+        write_back.last_error = "" if item else _("This product is not linked to a POS item.")
         return None
     write_back.attempts += 1
     try:

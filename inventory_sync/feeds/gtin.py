@@ -3,6 +3,8 @@
 import math
 import re
 
+from django.utils.translation import gettext as _
+
 from .values import BadValue, Cell, is_blank, shown
 
 GTIN_LENGTHS = frozenset({8, 12, 13, 14})
@@ -50,7 +52,7 @@ def parse_ean(cell: Cell) -> str | None:
     if len(digits) not in GTIN_LENGTHS:
         raise _not_an_ean(cell)
     if not is_valid_gtin(digits):
-        raise BadValue(f"EAN '{shown(cell)}' has a wrong check digit")
+        raise BadValue(_("EAN '%(value)s' has a wrong check digit") % {"value": shown(cell)})
     return digits
 
 
@@ -80,8 +82,11 @@ def _ean_text_digits(cell: str) -> str:
     length = int(exponent) + 1
     if len(mantissa) < length:
         raise BadValue(
-            f"EAN '{shown(cell)}' lost digits to scientific notation; "
-            "format the column as text and export again"
+            _(
+                "EAN '%(value)s' lost digits to scientific notation; "
+                "format the column as text and export again"
+            )
+            % {"value": shown(cell)}
         )
     if mantissa[length:].strip("0"):
         raise _not_an_ean(cell)
@@ -89,4 +94,6 @@ def _ean_text_digits(cell: str) -> str:
 
 
 def _not_an_ean(cell: Cell) -> BadValue:
-    return BadValue(f"EAN must have 8, 12, 13 or 14 digits, got '{shown(cell)}'")
+    return BadValue(
+        _("EAN must have 8, 12, 13 or 14 digits, got '%(value)s'") % {"value": shown(cell)}
+    )

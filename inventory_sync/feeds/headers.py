@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .types import FeedError
 from .values import Cell, display, shown
 
@@ -35,10 +37,23 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("titel", "title", "naam", "name", "omschrijving", "description"),
 }
 FIELDS = tuple(FIELD_ALIASES)
-# Names a shop owner will recognise in a message about a missing column.
-_EXAMPLES = {
-    "quantity": "Voorraad, Aantal, Quantity, Stock or On hand",
-    "sku or ean": "Artikelnummer, SKU, Code, EAN or Barcode",
+# One whole sentence per field, so each reads naturally once translated.
+_TWO_COLUMNS = {
+    "sku": lambda: _(
+        "The file has two sku columns, '%(first)s' and '%(second)s'; keep one of them."
+    ),
+    "ean": lambda: _(
+        "The file has two ean columns, '%(first)s' and '%(second)s'; keep one of them."
+    ),
+    "quantity": lambda: _(
+        "The file has two quantity columns, '%(first)s' and '%(second)s'; keep one of them."
+    ),
+    "price": lambda: _(
+        "The file has two price columns, '%(first)s' and '%(second)s'; keep one of them."
+    ),
+    "title": lambda: _(
+        "The file has two title columns, '%(first)s' and '%(second)s'; keep one of them."
+    ),
 }
 _RANK = {
     alias: (field, rank)
@@ -59,17 +74,25 @@ class HeaderMap:
         return "quantity" in self.indices and ("sku" in self.indices or "ean" in self.indices)
 
     def missing_message(self) -> str:
+        # Built only when a file is refused; the examples name headers a shop will recognise.
         missing = []
         if "quantity" not in self.indices:
-            missing.append("quantity")
+            missing.append(
+                _("a quantity column (such as Voorraad, Aantal, Quantity, Stock or On hand)")
+            )
         if "sku" not in self.indices and "ean" not in self.indices:
-            missing.append("sku or ean")
-        wanted = "; ".join(f"a {name} column (such as {_EXAMPLES[name]})" for name in missing)
+            missing.append(
+                _("a sku or ean column (such as Artikelnummer, SKU, Code, EAN or Barcode)")
+            )
         listed = [f"'{text}'" for text in self.found[:_MAX_LISTED_COLUMNS]]
         if len(self.found) > _MAX_LISTED_COLUMNS:
-            listed.append(f"and {len(self.found) - _MAX_LISTED_COLUMNS} more")
-        found = ", ".join(listed) or "none"
-        return f"The file needs {wanted}. Columns found: {found}."
+            more = len(self.found) - _MAX_LISTED_COLUMNS
+            listed.append(_("and %(count)s more") % {"count": more})
+        found = ", ".join(listed) or _("none")
+        return _("The file needs %(wanted)s. Columns found: %(found)s.") % {
+            "wanted": "; ".join(missing),
+            "found": found,
+        }
 
 
 def normalise(header: str) -> str:
@@ -91,9 +114,7 @@ def map_header(cells: Sequence[Cell]) -> HeaderMap:
         current = best.get(field)
         if current is not None and current[0] == rank:
             first = display(cells[current[1]]).strip()
-            raise FeedError(
-                f"The file has two {field} columns, '{first}' and '{text}'; keep one of them."
-            )
+            raise FeedError(_TWO_COLUMNS[field]() % {"first": first, "second": text})
         if current is None or rank < current[0]:
             best[field] = (rank, index)
     indices = {field: best[field][1] for field in FIELDS if field in best}

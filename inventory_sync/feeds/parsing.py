@@ -11,6 +11,8 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
+
 from .gc_pause import gc_paused
 from .gtin import parse_ean
 from .headers import FIELDS, HeaderMap, map_header
@@ -37,16 +39,18 @@ def parse_stock_file(*, content: bytes, filename: str) -> ParsedFeed:
 
 def _parse_stock_file(content: bytes, filename: str) -> ParsedFeed:
     if len(content) > MAX_FILE_BYTES:
-        raise FeedError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise FeedError(
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     if not content.strip():
-        raise FeedError("The file is empty.")
+        raise FeedError(_("The file is empty."))
     table = read_table(content=content, filename=filename)
     if not table.rows:
-        raise FeedError("The file is empty.")
+        raise FeedError(_("The file is empty."))
     header_position, header = _find_header(table.rows)
     body = table.rows[header_position + 1 :]
     if not body:
-        raise FeedError("The file has a header row but no rows of stock.")
+        raise FeedError(_("The file has a header row but no rows of stock."))
     file_decimal, decimal_comma = _decimal_convention(body, header.indices.get("price"))
     rows, errors = _parse_body(body, header, file_decimal)
     return ParsedFeed(
@@ -216,10 +220,15 @@ def _check_identity(
     if "sku" in row.failed or (sku is None and "ean" in row.failed):
         return  # the identifying cell already has its own error
     if sku is None and ean is None:
-        row.error("sku" if "sku" in row.header.indices else "ean", "", "row has no sku and no ean")
+        name = "sku" if "sku" in row.header.indices else "ean"
+        row.error(name, "", _("row has no sku and no ean"))
         return
     name, key = ("sku", sku) if sku is not None else ("ean", ean)
     assert key is not None
     earlier = first_seen.setdefault((name, key), row.number)
     if earlier != row.number:
-        row.error(name, key, f"{name} '{key}' already appears in row {earlier}")
+        if name == "sku":
+            message = _("sku '%(value)s' already appears in row %(row)s")
+        else:
+            message = _("ean '%(value)s' already appears in row %(row)s")
+        row.error(name, key, message % {"value": key, "row": earlier})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import openpyxl
+from django.utils.translation import gettext as _
 
 from .headers import count_known_fields
 from .types import MAX_DATA_ROWS, FeedError
@@ -42,9 +43,12 @@ def read_table(*, content: bytes, filename: str) -> Table:
     if content.startswith(ZIP_MAGIC):
         return read_xlsx(content=content)
     if extension in XLSX_EXTENSIONS:
-        raise FeedError(f"The file is named .{extension} but is not an Excel workbook.")
+        raise FeedError(
+            _("The file is named .%(extension)s but is not an Excel workbook.")
+            % {"extension": extension}
+        )
     if content.startswith(OLE_MAGIC):
-        raise FeedError("Old Excel .xls files are not supported; save it as .xlsx or CSV.")
+        raise FeedError(_("Old Excel .xls files are not supported; save it as .xlsx or CSV."))
     return read_csv(content=content)
 
 
@@ -54,10 +58,10 @@ def read_table(*, content: bytes, filename: str) -> Table:
 def read_csv(*, content: bytes) -> Table:
     text, encoding = decode_text(content)
     if "\x00" in text:
-        raise FeedError("The file contains binary data; upload a CSV or XLSX file.")
+        raise FeedError(_("The file contains binary data; upload a CSV or XLSX file."))
     text, delimiter = _excel_separator_hint(text)
     if not text.strip():
-        raise FeedError("The file is empty.")
+        raise FeedError(_("The file is empty."))
     delimiter = delimiter or detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     rows: list[tuple[int, Sequence[Cell]]] = []
@@ -68,10 +72,15 @@ def read_csv(*, content: bytes) -> Table:
                 rows.append((number, cells))
                 _check_row_count(rows)
     except csv.Error as exc:
-        reason = str(exc)
+        reason = str(exc)  # the csv module's own wording; only the usual case is translated
         if "field larger than field limit" in reason:
-            reason = f"a cell is longer than {csv.field_size_limit()} characters"
-        raise FeedError(f"The CSV file cannot be read at row {number + 1}: {reason}.") from exc
+            reason = _("a cell is longer than %(limit)s characters") % {
+                "limit": csv.field_size_limit()
+            }
+        raise FeedError(
+            _("The CSV file cannot be read at row %(row)s: %(reason)s.")
+            % {"row": number + 1, "reason": reason}
+        ) from exc
     return Table(rows=rows, encoding=encoding, delimiter=delimiter)
 
 
@@ -93,7 +102,7 @@ def decode_text(content: bytes) -> tuple[str, str]:
         return content.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise FeedError(
-            "The file is not text in UTF-8 or Windows-1252; upload a CSV or XLSX file."
+            _("The file is not text in UTF-8 or Windows-1252; upload a CSV or XLSX file.")
         ) from exc
 
 
@@ -101,7 +110,9 @@ def _decode(content: bytes, encoding: str) -> str:
     try:
         return content.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FeedError(f"The file says it is {encoding.upper()} text but is not.") from exc
+        raise FeedError(
+            _("The file says it is %(encoding)s text but is not.") % {"encoding": encoding.upper()}
+        ) from exc
 
 
 def _excel_separator_hint(text: str) -> tuple[str, str | None]:
@@ -155,18 +166,19 @@ def read_xlsx(*, content: bytes) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
-        raise FeedError(_UNREADABLE_XLSX) from exc
+        raise FeedError(_unreadable_xlsx()) from exc
     try:
         return Table(rows=_read_first_sheet(workbook), encoding=None, delimiter=None)
     except FeedError:
         raise
     except Exception as exc:
-        raise FeedError(_UNREADABLE_XLSX) from exc
+        raise FeedError(_unreadable_xlsx()) from exc
     finally:
         workbook.close()
 
 
-_UNREADABLE_XLSX = "The Excel file cannot be read; save it again as .xlsx or export it as CSV."
+def _unreadable_xlsx() -> str:
+    return _("The Excel file cannot be read; save it again as .xlsx or export it as CSV.")
 
 
 def _check_workbook_archive(content: bytes) -> None:
@@ -174,18 +186,18 @@ def _check_workbook_archive(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
     except Exception as exc:  # zipfile raises several unrelated types on a damaged archive
-        raise FeedError(_UNREADABLE_XLSX) from exc
+        raise FeedError(_unreadable_xlsx()) from exc
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
-        raise FeedError("The file is a zip archive but not an Excel workbook (.xlsx).")
+        raise FeedError(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
     if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
-        raise FeedError("The Excel file is too large once unpacked.")
+        raise FeedError(_("The Excel file is too large once unpacked."))
 
 
 def _read_first_sheet(workbook: openpyxl.Workbook) -> list[tuple[int, Sequence[Cell]]]:
     sheets = workbook.worksheets
     if not sheets:
-        raise FeedError("The Excel file has no worksheet.")
+        raise FeedError(_("The Excel file has no worksheet."))
     sheet = sheets[0]
     # Some tools write a wrong used range, which read-only mode would trust and cut rows off.
     sheet.reset_dimensions()
@@ -219,4 +231,6 @@ def _is_blank_row(cells: Sequence[Cell]) -> bool:
 
 def _check_row_count(rows: list[tuple[int, Sequence[Cell]]]) -> None:
     if len(rows) > MAX_ROWS_READ:
-        raise FeedError(f"The file has more than {MAX_DATA_ROWS} rows; split it into parts.")
+        raise FeedError(
+            _("The file has more than %(max)s rows; split it into parts.") % {"max": MAX_DATA_ROWS}
+        )

@@ -9,7 +9,7 @@ MAX_DATA_ROWS = 200_000
 
 
 class FeedError(Exception):
-    """The file as a whole cannot be used. The message is plain English for the shop owner."""
+    """The file as a whole cannot be used. The message is for the shop owner, translated."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -2,13 +2,16 @@
 
 A cell is what the reader hands over: text from a CSV, or a str, int or float from an XLSX
 cell (dates and booleans arrive as text). Each parser returns the clean value, or raises
-BadValue with a short plain-English message; it never raises anything else.
+BadValue with a short message for the shop owner, in the active language (gettext at the
+moment of failing, so only bad cells pay for it); it never raises anything else.
 """
 
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+from django.utils.translation import gettext as _
 
 Cell = str | int | float | None
 
@@ -61,7 +64,7 @@ def display(cell: Cell) -> str:
         try:
             return str(cell)
         except ValueError:  # more digits than Python converts to text
-            return "(a number too long to show)"
+            return _("(a number too long to show)")
     return cell
 
 
@@ -95,7 +98,7 @@ def parse_quantity(cell: Cell) -> int:
     else:
         text = (cell or "").strip()
         if not text:
-            raise BadValue("quantity is missing")
+            raise BadValue(_("quantity is missing"))
         match = _QUANTITY_TEXT.fullmatch(text)
         if match is None:
             raise _not_whole(cell)
@@ -111,11 +114,16 @@ def parse_quantity(cell: Cell) -> int:
 
 
 def _not_whole(cell: Cell) -> BadValue:
-    return BadValue(f"quantity must be a whole number of 0 or more, got '{shown(cell)}'")
+    return BadValue(
+        _("quantity must be a whole number of 0 or more, got '%(value)s'") % {"value": shown(cell)}
+    )
 
 
 def _too_many(cell: Cell) -> BadValue:
-    return BadValue(f"quantity must be at most {MAX_QUANTITY}, got '{shown(cell)}'")
+    return BadValue(
+        _("quantity must be at most %(max)s, got '%(value)s'")
+        % {"max": MAX_QUANTITY, "value": shown(cell)}
+    )
 
 
 # --- price ----------------------------------------------------------------------------------
@@ -162,12 +170,15 @@ def parse_price(cell: Cell, *, file_decimal: str | None) -> Decimal | None:
     if value is None:
         if file_decimal is None:
             raise BadValue(
-                f"price '{shown(cell)}' is ambiguous (thousands or decimals?); "
-                "write it without a thousands separator"
+                _(
+                    "price '%(value)s' is ambiguous (thousands or decimals?); "
+                    "write it without a thousands separator"
+                )
+                % {"value": shown(cell)}
             )
         value = reading.resolve(file_decimal)
     if reading.negative and value:
-        raise BadValue(f"price must be 0 or more, got '{shown(cell)}'")
+        raise _negative_price(cell)
     return _checked_price(value, cell, exact=True)
 
 
@@ -216,7 +227,7 @@ def _strip_currency_and_sign(raw: str) -> tuple[str, bool]:
     if text[:1].isdigit() and text[-1:].isdigit():  # the usual case: nothing around the amount
         return text, False
     negative = False
-    for _ in range(2):  # "€ -12,95" and "-€ 12,95" both occur
+    for _attempt in range(2):  # "€ -12,95" and "-€ 12,95" both occur
         text = _strip_currency(text)
         if text.startswith("-"):
             negative = True
@@ -235,18 +246,26 @@ def _strip_currency(text: str) -> str:
 
 def _checked_price(value: Decimal, cell: Cell, *, exact: bool) -> Decimal:
     if value < 0:
-        raise BadValue(f"price must be 0 or more, got '{shown(cell)}'")
+        raise _negative_price(cell)
     if value > MAX_PRICE:
-        raise BadValue(f"price is too large, got '{shown(cell)}'")
+        raise BadValue(_("price is too large, got '%(value)s'") % {"value": shown(cell)})
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
     allowed = Decimal(0) if exact else FLOAT_CENT_TOLERANCE
     if abs(value - rounded) > allowed:
-        raise BadValue(f"price must have at most 2 decimals, got '{shown(cell)}'")
+        raise BadValue(
+            _("price must have at most 2 decimals, got '%(value)s'") % {"value": shown(cell)}
+        )
     return rounded
 
 
 def _not_a_price(cell: Cell) -> BadValue:
-    return BadValue(f"price must be an amount like 12.95 or 12,95, got '{shown(cell)}'")
+    return BadValue(
+        _("price must be an amount like 12.95 or 12,95, got '%(value)s'") % {"value": shown(cell)}
+    )
+
+
+def _negative_price(cell: Cell) -> BadValue:
+    return BadValue(_("price must be 0 or more, got '%(value)s'") % {"value": shown(cell)})
 
 
 # --- sku and title --------------------------------------------------------------------------
@@ -264,15 +283,19 @@ def parse_sku(cell: Cell) -> str | None:
         return cell
     if isinstance(cell, float) and abs(cell) >= MAX_EXACT_FLOAT_INTEGER:
         raise BadValue(
-            f"sku '{shown(cell)}' was stored as a number and lost digits; format the column as text"
+            _("sku '%(value)s' was stored as a number and lost digits; format the column as text")
+            % {"value": shown(cell)}
         )
     text = display(cell).strip()
     if not text:
         return None
     if len(text) > MAX_SKU_LENGTH:
-        raise BadValue(f"sku must be at most {MAX_SKU_LENGTH} characters, got {len(text)}")
+        raise BadValue(
+            _("sku must be at most %(max)s characters, got %(length)s")
+            % {"max": MAX_SKU_LENGTH, "length": len(text)}
+        )
     if _CONTROL_CHARACTERS.search(text):
-        raise BadValue(f"sku contains a control character: '{shown(cell)}'")
+        raise BadValue(_("sku contains a control character: '%(value)s'") % {"value": shown(cell)})
     _refuse_formula("sku", text, cell)
     return text
 
@@ -292,14 +315,28 @@ def parse_title(cell: Cell) -> str | None:
     if not text:
         return None
     if len(text) > MAX_TITLE_LENGTH:
-        raise BadValue(f"title must be at most {MAX_TITLE_LENGTH} characters, got {len(text)}")
+        raise BadValue(
+            _("title must be at most %(max)s characters, got %(length)s")
+            % {"max": MAX_TITLE_LENGTH, "length": len(text)}
+        )
     _refuse_formula("title", text, cell)
     return text
 
 
 def _refuse_formula(name: str, text: str, cell: Cell) -> None:
     if isinstance(cell, str) and text.startswith(FORMULA_PREFIXES):
-        raise BadValue(
-            f"{name} '{shown(cell)}' starts with '{text[0]}', which a spreadsheet runs as a "
-            "formula; remove that first character"
-        )
+        # One whole sentence per field, so a translation can word each naturally.
+        message = _FORMULA_MESSAGES[name]()
+        raise BadValue(message % {"value": shown(cell), "first": text[0]})
+
+
+_FORMULA_MESSAGES = {
+    "sku": lambda: _(
+        "sku '%(value)s' starts with '%(first)s', which a spreadsheet runs as a formula; "
+        "remove that first character"
+    ),
+    "title": lambda: _(
+        "title '%(value)s' starts with '%(first)s', which a spreadsheet runs as a formula; "
+        "remove that first character"
+    ),
+}

@@ -1,10 +1,12 @@
 """64 buyers on one contended product: our order placement beside a raw guarded UPDATE.
 
 Needs PostgreSQL (DATABASE_URL, migrated). Each round puts UNITS units on the shelf and lets
-64 connected threads buy one each at the same moment while a POS thread keeps re-counting
-the shelf; the same rounds are run with nothing but the guarded UPDATE. The clock runs from
-the moment all buyers press "buy" until the last has an answer. Prints orders/s, oversold
-units and the ratio.
+64 connected processes buy one each at the same moment while a POS thread keeps re-counting
+the shelf; the baseline rounds run the same buyers and the same POS with nothing but the
+guarded UPDATE, so the ratio measures what our order placement adds. Rounds with the raw
+UPDATE on a quiet shelf (no POS) are printed for reference. The clock runs from the moment
+all buyers press "buy" until the last has an answer. Prints orders/s, oversold units and
+the ratios.
 """
 
 import multiprocessing
@@ -165,19 +167,24 @@ def pos_counts(record_id: int, stop: threading.Event) -> None:
         connections.close_all()
 
 
+def pos_running(record_id: int):
+    """Starts a POS re-counting the shelf; returns what stops it."""
+
+    def start():
+        stop = threading.Event()
+        pos = threading.Thread(target=pos_counts, args=(record_id, stop))
+        pos.start()
+        return lambda: (stop.set(), pos.join())
+
+    return start
+
+
 def our_round(users, tag: str) -> tuple[float, int, int]:
     record = make_offer(tag)
     baskets = make_baskets(users, record)
     act = Buy({record.partner_id: PartChoice(method="collect")})
-
-    def start_pos():
-        stop = threading.Event()
-        pos = threading.Thread(target=pos_counts, args=(record.pk, stop))
-        pos.start()
-        return lambda: (stop.set(), pos.join())
-
     args = [(basket, user.pk) for basket, user in zip(baskets, users, strict=True)]
-    seconds, answers = run_buyers(act, args, meanwhile=start_pos)
+    seconds, answers = run_buyers(act, args, meanwhile=pos_running(record.pk))
     check_answers(answers)
     record.refresh_from_db()
     sold = answers.count("sold")
@@ -185,9 +192,13 @@ def our_round(users, tag: str) -> tuple[float, int, int]:
     return seconds, sold, oversold
 
 
-def raw_round(tag: str) -> tuple[float, int]:
+def raw_round(tag: str, *, with_pos: bool) -> tuple[float, int]:
+    """The floor: each buyer does nothing but the guarded UPDATE. With the POS re-counting
+    as in our rounds (the baseline of the ratio: same conditions, only the buyer's work
+    differs), or on a quiet shelf (printed for reference)."""
     record = make_offer(tag)
-    seconds, answers = run_buyers(RawUpdate(record.pk), [()] * BUYERS)
+    meanwhile = pos_running(record.pk) if with_pos else None
+    seconds, answers = run_buyers(RawUpdate(record.pk), [()] * BUYERS, meanwhile=meanwhile)
     check_answers(answers)
     return seconds, answers.count("sold")
 
@@ -219,19 +230,24 @@ def checkout_contention(size: str) -> dict:
     users = [
         User.objects.create(username=f"bench-{run}-{i}@stadsmarkt.test") for i in range(BUYERS)
     ]
-    ours_seconds = raw_seconds = 0.0
-    ours_sold = raw_sold = oversold = 0
+    ours = {"seconds": 0.0, "sold": 0}
+    raw = {"seconds": 0.0, "sold": 0}
+    quiet = {"seconds": 0.0, "sold": 0}
+    oversold = 0
     for index in range(ROUNDS[size]):
         seconds, sold, over = our_round(users, f"{run}-ours-{index}")
-        ours_seconds, ours_sold, oversold = (
-            ours_seconds + seconds,
-            ours_sold + sold,
-            oversold + over,
-        )
-        seconds, sold = raw_round(f"{run}-raw-{index}")
-        raw_seconds, raw_sold = raw_seconds + seconds, raw_sold + sold
-    ours_rate, raw_rate = ours_sold / ours_seconds, raw_sold / raw_seconds
-    print(f"ours: {ours_sold} orders in {ours_seconds:.2f}s; raw: {raw_sold} in {raw_seconds:.2f}s")
+        add(ours, seconds, sold)
+        oversold += over
+        add(raw, *raw_round(f"{run}-raw-{index}", with_pos=True))
+        add(quiet, *raw_round(f"{run}-quiet-{index}", with_pos=False))
+    ours_rate, raw_rate, quiet_rate = (
+        side["sold"] / side["seconds"] for side in (ours, raw, quiet)
+    )
+    print(
+        f"ours: {ours['sold']} orders in {ours['seconds']:.2f}s; raw with POS counts: "
+        f"{raw['sold']} in {raw['seconds']:.2f}s; raw on a quiet shelf: "
+        f"{quiet['sold']} in {quiet['seconds']:.2f}s"
+    )
     return {
         "buyers": BUYERS,
         "units_per_round": UNITS,
@@ -239,7 +255,14 @@ def checkout_contention(size: str) -> dict:
         "orders_per_s": round(ours_rate, 1),
         "raw_guarded_update_per_s": round(raw_rate, 1),
         "ratio": round(ours_rate / raw_rate, 3),
+        "raw_on_quiet_shelf_per_s": round(quiet_rate, 1),
+        "ratio_to_quiet_shelf": round(ours_rate / quiet_rate, 3),
         "oversold_units": oversold,
-        "sold": ours_sold,
-        "raw_sold": raw_sold,
+        "sold": ours["sold"],
+        "raw_sold": raw["sold"],
     }
+
+
+def add(side: dict, seconds: float, sold: int) -> None:
+    side["seconds"] += seconds
+    side["sold"] += sold

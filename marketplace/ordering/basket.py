@@ -4,19 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from inventory_sync.selectors import available_from
 from logistics.models import DeliverySettings
 from shops.hours import schedule_for
 from shops.models import OpeningHours, Shop
-
-Basket = get_model("basket", "Basket")
-LineAttribute = get_model("basket", "LineAttribute")
-Order = get_model("order", "Order")
 
 
 @dataclass
@@ -70,37 +65,43 @@ def basket_groups(
 
 
 def lines_for_order(basket) -> list:
-    """The basket's lines with all an order needs, in one query: product and class, stock
-    record, shop, whether a line has options, whether the basket has vouchers and how many
-    orders it already made.
+    """The basket's lines with product and class, stock record and shop, in one query.
 
-    Read before the stock is taken, so the buyer who wins a contended product does not
-    read them while it holds the row; Oscar's totals reuse the evaluated lines.
+    Oscar's all_lines() would also prefetch images and options and read each product's
+    class; an order needs none of that. Oscar's totals reuse the evaluated lines.
     """
-    earlier_orders = (
-        Order.objects.filter(basket_id=OuterRef("basket_id"))
-        .order_by()
-        .values("basket_id")
-        .annotate(count=Count("pk"))
-        .values("count")[:1]
-    )
-    lines = (
-        basket.lines.select_related(
-            "product__product_class",
-            "product__parent__product_class",
-            "stockrecord__partner__shop",
-        )
-        .annotate(
-            has_options=Exists(LineAttribute.objects.filter(line=OuterRef("pk"))),
-            basket_has_vouchers=Exists(
-                Basket.vouchers.through.objects.filter(basket_id=OuterRef("basket_id"))
-            ),
-            earlier_orders=Coalesce(Subquery(earlier_orders), 0),
-        )
-        .order_by("pk")
-    )
+    lines = basket.lines.select_related(
+        "product__product_class",
+        "product__parent__product_class",
+        "stockrecord__partner__shop",
+    ).order_by("pk")
     basket._lines = lines
     return list(lines)  # evaluates the queryset Oscar's all_lines() now returns
+
+
+BASKET_FACTS = """
+SELECT (SELECT count(*) FROM order_order WHERE basket_id = %(basket)s),
+       EXISTS (SELECT 1 FROM basket_basket_vouchers WHERE basket_id = %(basket)s),
+       EXISTS (SELECT 1 FROM basket_lineattribute JOIN basket_line
+               ON basket_line.id = basket_lineattribute.line_id
+               WHERE basket_line.basket_id = %(basket)s)
+"""
+
+
+@dataclass(frozen=True)
+class BasketFacts:
+    earlier_orders: int
+    has_vouchers: bool
+    has_options: bool
+
+
+def basket_facts(basket) -> BasketFacts:
+    """How many orders the basket made, and whether it has vouchers or line options, in one
+    round trip: these are read while the order holds its stock rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(BASKET_FACTS, {"basket": basket.pk})
+        earlier, vouchers, options = cursor.fetchone()
+    return BasketFacts(int(earlier), bool(vouchers), bool(options))
 
 
 def order_groups(lines: list) -> list[BasketGroup]:

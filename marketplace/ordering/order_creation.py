@@ -68,14 +68,14 @@ def create_order(*, basket, user, shipping: PerShopDelivery, number: str | None 
     )
 
 
-def needs_oscar_creator(basket, lines) -> bool:
+def needs_oscar_creator(basket, lines, facts=None) -> bool:
     """Offers, vouchers and product options need Oscar's full order creation (it records
     discounts and line attributes); a plain basket is written in a handful of bulk inserts.
-    Lines read by `lines_for_order` carry both facts, so this makes no query for them."""
+    `facts` (from basket_facts) saves the queries for vouchers and options."""
     if basket.offer_applications:
         return True
-    if lines and hasattr(lines[0], "basket_has_vouchers"):
-        return lines[0].basket_has_vouchers or any(line.has_options for line in lines)
+    if facts is not None:
+        return facts.has_vouchers or facts.has_options
     return basket.vouchers.exists() or any(line.attributes.all() for line in lines)
 
 

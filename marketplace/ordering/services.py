@@ -29,7 +29,7 @@ from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
 from . import delivery
-from .basket import lines_for_order, order_groups
+from .basket import basket_facts, lines_for_order, order_groups
 from .codes import new_code
 from .order_creation import (
     STATUS_CANCELLED,
@@ -71,28 +71,30 @@ def place_order(
     starts after the commit.
     """
     now = now or timezone.now()
-    lines = lines_for_order(basket)
-    requests = [
-        StockRequest(
-            stockrecord_id=line.stockrecord_id,
-            quantity=line.quantity,
-            title=line.product.get_title(),
-        )
-        for line in lines
-    ]
+    requests = stock_requests(basket)
     try:
-        return write_placed_order(basket, user, choices, address, now, lines, requests)
+        return write_placed_order(basket, user, choices, address, now, requests)
     except IntegrityError as clash:
         # Two submits of one basket compute the same order number: the second rolls back.
         raise CheckoutRefused(_("This basket has just been ordered.")) from clash
 
 
-def write_placed_order(basket, user, choices, address, now, lines, requests):
+def stock_requests(basket) -> list[StockRequest]:
+    """Straight from the basket's rows, in the lightest query: every buyer of a contended
+    product pays for it, and most of them lose the race."""
+    rows = basket.lines.values_list("stockrecord_id", "quantity", "product__title")
+    return [StockRequest(stockrecord_id=r, quantity=q, title=t) for r, q, t in rows]
+
+
+def write_placed_order(basket, user, choices, address, now, requests):
     with transaction.atomic():
-        # Stock first, before any other work: on a contended product most buyers lose the
-        # race, and they should learn it after one UPDATE. The winner holds the row until
-        # commit, so everything below is writes from what was read before.
+        # Stock first: on a contended product most buyers lose the race, and they should
+        # learn it after one UPDATE. The winner holds the row until commit, so what follows
+        # is three reads (lines with their shops, the basket's facts, the delivery rules)
+        # and the writes.
         take_stock(requests=requests)
+        lines = lines_for_order(basket)
+        facts = basket_facts(basket)
         rules = DeliverySettings.current()
         groups = order_groups(lines)
         check_choices(groups, choices, address)
@@ -104,8 +106,8 @@ def write_placed_order(basket, user, choices, address, now, lines, requests):
             basket=basket,
             user=user,
             shipping=PerShopDelivery(sum(fees.values(), Decimal("0.00")), rules.vat_rate),
-            number=order_number_for(basket, earlier=lines[0].earlier_orders if lines else 0),
-            plain=not needs_oscar_creator(basket, lines),
+            number=order_number_for(basket, earlier=facts.earlier_orders),
+            plain=not needs_oscar_creator(basket, lines, facts),
             lines=lines,
         )
         create_fulfilments(order, groups, choices, fees, address)

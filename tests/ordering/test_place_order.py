@@ -178,9 +178,9 @@ def test_a_second_submit_of_the_same_basket_is_refused_and_leaves_nothing(two_sh
 
 
 def test_the_winner_holds_the_stock_row_for_writes_only(two_shops):
-    """Everything read for an order is read before the guarded UPDATE: after it come the
-    delivery settings and the writes (order, lines, prices, parts, reservations, payment,
-    basket), so a contended row is held as briefly as possible."""
+    """One light read before the guarded UPDATEs; after them three reads (the lines with
+    their shops, the basket's facts, the delivery rules) and the writes (order, lines,
+    prices, parts, reservations, payment, basket), so a contended row is held briefly."""
     books, cheese, novel, gouda, slot = two_shops
     user = UserFactory()
     basket = make_basket(user, (novel, 1), (gouda, 1))
@@ -205,4 +205,4 @@ def test_the_winner_holds_the_stock_row_for_writes_only(two_shops):
     )
     assert first_update == 1  # after the one query that reads the lines
     after_stock = [sql.split()[0] for sql in statements[first_update + 2 :]]
-    assert after_stock == ["SELECT"] + ["INSERT"] * 6 + ["UPDATE"]
+    assert after_stock == ["SELECT"] * 3 + ["INSERT"] * 6 + ["UPDATE"]

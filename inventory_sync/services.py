@@ -25,12 +25,22 @@ StockRecord = get_model("partner", "StockRecord")
 class OutOfStock(Exception):
     """Not enough units available for one line; carries what the consumer needs to know."""
 
-    def __init__(self, *, stockrecord_id: int, title: str, requested: int, available: int):
+    def __init__(
+        self, *, stockrecord_id: int, title: str, requested: int, available: int | None = None
+    ):
         self.stockrecord_id = stockrecord_id
         self.title = title
         self.requested = requested
-        self.available = available
-        super().__init__(f"{title}: {requested} requested, {available} available")
+        self._available = available
+        super().__init__(f"{title}: {requested} requested, not available")
+
+    @property
+    def available(self) -> int:
+        """Read when first asked, after the refused order has rolled back: the buyer's
+        transaction ends at once, and a caller that never shows the count pays nothing."""
+        if self._available is None:
+            self._available = available_units(stockrecord_id=self.stockrecord_id)
+        return self._available
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,6 @@ def take_stock(*, requests: Iterable[StockRequest]) -> None:
                 stockrecord_id=request.stockrecord_id,
                 title=request.title,
                 requested=request.quantity,
-                available=available_units(stockrecord_id=request.stockrecord_id),
             )
 
 

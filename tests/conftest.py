@@ -1,6 +1,10 @@
 import io
+import json
 import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -75,3 +79,28 @@ def database_url_for_processes() -> str:
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+def run_benchmark_smoke(name: str, *, timeout: int = 900) -> dict:
+    """Runs `python -m benchmarks <name> --size smoke` as its own process on the test
+    database (benchmarks fork or start servers, which this process must not) and returns
+    the figures of its last line. Needs PostgreSQL: a database other processes can share."""
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI must run this on PostgreSQL")
+        pytest.skip("the benchmark needs PostgreSQL")
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")},
+        "DATABASE_URL": database_url_for_processes(),
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", name, "--size", "smoke"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -23,6 +23,7 @@
   to collected is taken for parts collected at the shop, in whole minutes.
 """
 
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -33,6 +34,29 @@ from logistics.models import FulfilmentMethod, FulfilmentStatus
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+@dataclass
+class SalesFigures:
+    """The measures a day's sales row holds (DailyShopSales), summed the same way by the
+    rollup, the selectors and the direct aggregation."""
+
+    parts: int = 0
+    orders: int = 0
+    lines: int = 0
+    units: int = 0
+    gmv: Decimal = ZERO
+    gmv_excl_vat: Decimal = ZERO
+    refunds: Decimal = ZERO
+    commission: Decimal = ZERO
+    commission_vat: Decimal = ZERO
+    lost_parts: int = 0
+    lost_value: Decimal = ZERO
+    deliveries_done: int = 0
+    deliveries_on_time: int = 0
+
+
+SUMMED = tuple(measure.name for measure in fields(SalesFigures))
 LOST_STATUSES = (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED)
 # With placed_at set (paid), these are the sold parts' statuses.
 SOLD_STATUSES = tuple(

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from .definitions import (
     ZERO,
+    SalesFigures,
     delivered_on_time,
     is_lost,
     is_sold,
@@ -50,20 +51,7 @@ class LineRow:
 
 
 @dataclass
-class ShopFigures:
-    parts: int = 0
-    orders: int = 0
-    lines: int = 0
-    units: int = 0
-    gmv: Decimal = ZERO
-    gmv_excl_vat: Decimal = ZERO
-    refunds: Decimal = ZERO
-    commission: Decimal = ZERO
-    commission_vat: Decimal = ZERO
-    lost_parts: int = 0
-    lost_value: Decimal = ZERO
-    deliveries_done: int = 0
-    deliveries_on_time: int = 0
+class ShopFigures(SalesFigures):
     pickup_minutes: Counter = field(default_factory=Counter)
 
 

@@ -19,7 +19,16 @@ from inventory_sync.selectors import stock_is_stale
 from marketplace.models import SearchRecord
 from shops.models import Shop
 
-from .definitions import METHODS, SOLD_STATUSES, ZERO, day_bounds, median_minutes, money
+from .definitions import (
+    METHODS,
+    SOLD_STATUSES,
+    SUMMED,
+    ZERO,
+    SalesFigures,
+    day_bounds,
+    median_minutes,
+    money,
+)
 from .models import (
     DailyCategorySales,
     DailyPickupMinutes,
@@ -31,10 +40,6 @@ from .models import (
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 OrderLineDiscount = get_model("order", "OrderLineDiscount")
-SUMMED = (
-    "parts", "orders", "lines", "units", "gmv", "gmv_excl_vat", "refunds", "commission",
-    "commission_vat", "lost_parts", "lost_value", "deliveries_done", "deliveries_on_time",
-)  # fmt: skip
 FAILED_SYNC = (SyncOutcome.FAILED, SyncOutcome.REJECTED, SyncOutcome.CONFLICT)
 
 
@@ -70,20 +75,7 @@ class Period:
 
 
 @dataclass
-class Summary:
-    parts: int = 0
-    orders: int = 0
-    lines: int = 0
-    units: int = 0
-    gmv: Decimal = ZERO
-    gmv_excl_vat: Decimal = ZERO
-    refunds: Decimal = ZERO
-    commission: Decimal = ZERO
-    commission_vat: Decimal = ZERO
-    lost_parts: int = 0
-    lost_value: Decimal = ZERO
-    deliveries_done: int = 0
-    deliveries_on_time: int = 0
+class Summary(SalesFigures):
     by_method: dict = field(default_factory=dict)
 
     @property

@@ -24,14 +24,25 @@ class BasketGroup:
     pickup_today_from: time | None
 
 
-def shops_for_partners(partner_ids: set[int], *, with_hours: bool) -> dict[int, Shop]:
-    shops = Shop.objects.filter(partner_id__in=partner_ids).select_related("partner")
-    if with_hours:
-        shops = shops.prefetch_related(
+def shops_for_partners(partner_ids: set[int]) -> dict[int, Shop]:
+    """The shops with their opening hours and exceptions, by partner id."""
+    shops = (
+        Shop.objects.filter(partner_id__in=partner_ids)
+        .select_related("partner")
+        .prefetch_related(
             Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
             "opening_exceptions",
         )
+    )
     return {shop.partner_id: shop for shop in shops}
+
+
+def lines_by_partner(lines: list) -> dict[int, list]:
+    """The lines per shop's partner id, in the order the shops first appear."""
+    grouped: dict[int, list] = {}
+    for line in lines:
+        grouped.setdefault(line.stockrecord.partner_id, []).append(line)
+    return grouped
 
 
 def line_in_stock(line, shop: Shop) -> bool:
@@ -42,24 +53,16 @@ def line_in_stock(line, shop: Shop) -> bool:
     return available >= line.quantity
 
 
-def basket_groups(
-    basket, *, now: datetime | None = None, with_hours: bool = True
-) -> list[BasketGroup]:
-    """Groups the basket's lines by shop, in the order the shops first appear.
-
-    Placing an order needs only shops and subtotals: `with_hours=False` skips the opening
-    hours and the pickup-today estimate, which cost most of the queries.
-    """
+def basket_groups(basket, *, now: datetime | None = None) -> list[BasketGroup]:
+    """Groups the basket's lines by shop, in the order the shops first appear, with each
+    shop's hours today and when the lines can be picked up. Placing an order needs less:
+    see `order_groups`."""
     now = timezone.localtime(now or timezone.now())
     lines = list(basket.all_lines())
-    shops = shops_for_partners(
-        {line.stockrecord.partner_id for line in lines}, with_hours=with_hours
-    )
-    grouped: dict[int, list] = {}
-    for line in lines:
-        grouped.setdefault(line.stockrecord.partner_id, []).append(line)
+    grouped = lines_by_partner(lines)
+    shops = shops_for_partners(set(grouped))
     return [
-        group_of(shops[partner_id], shop_lines, now, with_hours)
+        group_of(shops[partner_id], shop_lines, now, with_hours=True)
         for partner_id, shop_lines in grouped.items()
     ]
 
@@ -105,14 +108,12 @@ def basket_facts(basket) -> BasketFacts:
 
 
 def order_groups(lines: list) -> list[BasketGroup]:
-    """Groups lines read by `lines_for_order` by shop, without a query."""
-    grouped: dict[int, list] = {}
-    for line in lines:
-        grouped.setdefault(line.stockrecord.partner_id, []).append(line)
+    """Groups lines read by `lines_for_order` by shop (shops and subtotals only), without a
+    query."""
     now = timezone.localtime()
     return [
         group_of(shop_lines[0].stockrecord.partner.shop, shop_lines, now, with_hours=False)
-        for shop_lines in grouped.values()
+        for shop_lines in lines_by_partner(lines).values()
     ]
 
 

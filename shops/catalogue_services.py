@@ -64,17 +64,25 @@ def add_offer(
                 f"You already sell EAN {ean} ({product.get_title()}); edit that offer instead.",
                 field="ean",
             )
-        if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
-            raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
-        return StockRecord.objects.create(
-            product=product,
-            partner_id=shop.partner_id,
-            partner_sku=sku,
-            price=price,
-            vat_rate=vat_rate,
-            num_in_stock=on_hand,
-            num_allocated=0,
+        return create_offer_record(
+            shop=shop, product=product, sku=sku, price=price, vat_rate=vat_rate, on_hand=on_hand
         )
+
+
+def create_offer_record(*, shop: Shop, product, sku: str, price, vat_rate, on_hand: int):
+    """The shop's stock record for `product`, refused when the shop already uses the SKU.
+    Precondition: inside the caller's transaction, after its EAN checks."""
+    if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
+        raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
+    return StockRecord.objects.create(
+        product=product,
+        partner_id=shop.partner_id,
+        partner_sku=sku,
+        price=price,
+        vat_rate=vat_rate,
+        num_in_stock=on_hand,
+        num_allocated=0,
+    )
 
 
 def add_photo(*, product, image, alt: str) -> None:
@@ -153,15 +161,11 @@ def add_offer_from_stock_row(
             )
         elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
             raise OfferRefused(f"You already sell EAN {ean}.", field="ean")
-        sku = sku or ean
-        if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
-            raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
-        return StockRecord.objects.create(
+        return create_offer_record(
+            shop=shop,
             product=product,
-            partner_id=shop.partner_id,
-            partner_sku=sku,
+            sku=sku or ean,
             price=price,
             vat_rate=Decimal("21.00"),
-            num_in_stock=max(on_hand, 0),
-            num_allocated=0,
+            on_hand=max(on_hand, 0),
         )

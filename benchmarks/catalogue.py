@@ -12,14 +12,10 @@ Prints requests/s and queries per page for both, and the ratios. Oscar has no sh
 its figures there are null.
 """
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import requests
 from django.db import connection
@@ -27,9 +23,9 @@ from django.db.models import Count
 from oscar.core.loading import get_model
 
 from benchmarks import benchmark
+from benchmarks.servers import start_gunicorn
 from shops.models import Shop, ShopStatus
 
-ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 4
 SECONDS = {"smoke": 1.5, "full": 15.0}
 WARM_UP = 3
@@ -42,30 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def start_server(settings_module: str, port: int) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")},
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}"
-        f":{db['PORT'] or 5432}/{db['NAME']}",
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments)
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "-k", "gthread", "--threads", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError(f"the {settings_module} server did not start")
 
 
 def measure(base: str, path: str, seconds: float) -> dict:
@@ -105,7 +77,7 @@ def measure(base: str, path: str, seconds: float) -> dict:
 
 def serve_and_measure(settings_module: str, pages: dict, seconds: float) -> dict:
     port = free_port()
-    server = start_server(settings_module, port)
+    server = start_gunicorn(port=port, settings_module=settings_module, threads=2)
     try:
         base = f"http://127.0.0.1:{port}"
         return {

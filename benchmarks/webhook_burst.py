@@ -10,22 +10,19 @@ events/s. Beside it, the same counts written by a raw per-row UPDATE, one per ev
 """
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from decimal import Decimal
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.parse import urlparse
 
 from django.db import connection, transaction
 from oscar.core.loading import get_model
 
 from benchmarks import benchmark
+from benchmarks.servers import start_gunicorn
 from inventory_sync.connections import webhook_url
 from inventory_sync.event_apply import apply_pending_events
 from inventory_sync.event_models import EventStatus, PosItem, WebhookEvent
@@ -34,7 +31,6 @@ from shops.models import Shop, ShopStatus
 
 SIZES = {"smoke": (20, 200), "full": (500, 10_000)}  # shops, events
 CLIENTS = 8
-ROOT = Path(__file__).resolve().parents[1]
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -138,32 +134,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}"
-        f":{db['PORT'] or 5432}/{db['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_BROKER_URL": "memory://",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments)
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
-
-
 def send_all(base: str, deliveries) -> tuple[float, list[float], list[int]]:
     """CLIENTS keep-alive connections, each sending its share in turn. http.client, not
     requests: on a shared 2-core machine the client's own CPU would count as server latency."""
@@ -213,7 +183,12 @@ def webhook_burst(size: str) -> dict:
     shops = make_shops(shop_count, 20)
     deliveries = signed_events(shops, events)
     port = free_port()
-    server = start_server(port)
+    server = start_gunicorn(
+        port=port,
+        settings_module="marketplace.settings.base",
+        threads=4,
+        env={"CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_BROKER_URL": "memory://"},
+    )
     try:
         send_all(f"http://127.0.0.1:{port}", deliveries[: CLIENTS * 4])  # warm the workers up
         WebhookEvent.objects.filter(connection__in=[c for c, _ in shops]).delete()

@@ -124,17 +124,7 @@ def check(*, partner_id: int, parsed: ParsedFeed) -> tuple[dict, Matching]:
         "rows_valid": len(parsed.rows),
         "rows_failed": failed_rows,
         "rows_unmatched": matching.unmatched,
-        "preview": [
-            {
-                "row": row.row_number,
-                "sku": row.sku or "",
-                "ean": row.ean or "",
-                "quantity": row.quantity,
-                "price": "" if row.price is None else str(row.price),
-                "title": row.title or "",
-            }
-            for row in parsed.rows[:PREVIEW_ROWS]
-        ],
+        "preview": [_row_data(row) for row in parsed.rows[:PREVIEW_ROWS]],
         "problems": problems[:REPORTED_PROBLEMS],
         "problems_total": len(problems),
         # What "create product from this row" needs, kept server-side with the upload.

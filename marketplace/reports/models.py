@@ -94,10 +94,40 @@ class DailyProductSales(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "shop", "product"], name="one_product_sales_row")
         ]
-        indexes = [models.Index(fields=["shop", "day"], name="product_sales_shop_day_idx")]
+        indexes = [
+            models.Index(fields=["shop", "day"], name="product_sales_shop_day_idx"),
+            # The exact sums of a few candidate products (blocks.top_products_walk).
+            models.Index(fields=["product", "day"], name="product_sales_product_day_idx"),
+        ]
 
     def __str__(self):
         return f"{self.day} {self.shop_id} {self.product_id}"
+
+
+class ProductSalesBlock(models.Model):
+    """One product's sales by every shop over an aligned block of `size` days from `start`,
+    derived from DailyProductSales (blocks.py). Read best first, a block ranks products
+    without summing all of them: the centre's top products of any period."""
+
+    size = models.PositiveSmallIntegerField()
+    start = models.DateField()
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
+    lines = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    gmv = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["size", "start", "product"], name="one_product_block_row"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["size", "start", "-gmv", "product"], name="product_block_rank_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.start}+{self.size} {self.product_id}"
 
 
 class DailyPickupMinutes(models.Model):

@@ -13,7 +13,7 @@ from logistics.models import Fulfilment
 from marketplace.commission.models import PartCommission
 from marketplace.payments.models import Refund
 
-from . import rollup
+from . import blocks, rollup
 from .definitions import day_bounds, sale_day
 from .models import (
     DailyCategorySales,
@@ -33,13 +33,16 @@ WATERMARK_OVERLAP = timedelta(minutes=5)
 STAMPS = ("placed_at", "ready_at", "at_hub_at", "completed_at", "rejected_at", "cancelled_at")
 
 
-def refresh_sales_days(*, days: Iterable[date], shop_ids: Iterable[int] | None = None) -> int:
+def refresh_sales_days(
+    *, days: Iterable[date], shop_ids: Iterable[int] | None = None, with_blocks: bool = True
+) -> int:
     """Rewrites the rollups of each day (only of `shop_ids` when given) from the orders.
 
     Consecutive days go together, up to a week per transaction, holding their RollupDay
     rows locked (in day order), so two refreshes of a day (beat and an order event) run one
     after the other and the last one writes current figures. Idempotent: running it again
-    writes the same rows. Returns the number of days done.
+    writes the same rows. Returns the number of days done. `with_blocks` False leaves
+    the product blocks to the caller (a rebuild builds them once at the end).
     """
     shops = sorted(set(shop_ids)) if shop_ids is not None else None
     done = 0
@@ -47,7 +50,7 @@ def refresh_sales_days(*, days: Iterable[date], shop_ids: Iterable[int] | None =
         with transaction.atomic():
             for day in run:
                 lock_day(day)
-            write_days(run, shops, compute_days(run[0], run[-1], shops))
+            write_days(run, shops, compute_days(run[0], run[-1], shops), with_blocks)
         done += len(run)
     return done
 
@@ -75,7 +78,7 @@ def refresh_order_sales(*, order_id: int) -> int:
     return refresh_sales_days(days=days, shop_ids=[shop for _placed, shop in parts])
 
 
-def refresh_changed_sales(*, now: datetime | None = None) -> int:
+def refresh_changed_sales(*, now: datetime | None = None, with_blocks: bool = True) -> int:
     """Beat: refreshes every day with a change since the watermark, then moves it to `now`.
 
     Without a watermark (a new database) every day with a sale is built. Safe to run twice
@@ -84,7 +87,7 @@ def refresh_changed_sales(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     watermark = RollupWatermark.objects.filter(pk=1).first()
     since = watermark.changes_until - WATERMARK_OVERLAP if watermark else None
-    done = refresh_sales_days(days=changed_days(since=since))
+    done = refresh_sales_days(days=changed_days(since=since), with_blocks=with_blocks)
     RollupWatermark.objects.get_or_create(pk=1, defaults={"changes_until": now})
     RollupWatermark.objects.filter(pk=1, changes_until__lt=now).update(changes_until=now)
     return done
@@ -98,7 +101,9 @@ def rebuild_sales_rollups() -> int:
     DailyProductSales.objects.all().delete()
     DailyPickupMinutes.objects.all().delete()
     RollupDay.objects.all().delete()
-    return refresh_changed_sales()
+    done = refresh_changed_sales(with_blocks=False)
+    blocks.rebuild_blocks()
+    return done
 
 
 def changed_days(*, since: datetime | None) -> set[date]:
@@ -218,8 +223,15 @@ def first_parts_of(order_ids: set[int]) -> dict[int, int]:
     return rollup.first_parts(list(rows))
 
 
-def write_days(days: list[date], shop_ids: list[int] | None, computed: dict) -> None:
-    """Replaces the rows of `days` (of `shop_ids` only, when given) with `computed`."""
+def write_days(
+    days: list[date], shop_ids: list[int] | None, computed: dict, with_blocks: bool = True
+) -> None:
+    """Replaces the rows of `days` (of `shop_ids` only, when given) with `computed`, and
+    the product blocks of the products whose daily rows went or came."""
+    old_products = DailyProductSales.objects.filter(day__gte=days[0], day__lte=days[-1])
+    if shop_ids is not None:
+        old_products = old_products.filter(shop_id__in=shop_ids)
+    touched = set(old_products.values_list("product_id", flat=True)) if with_blocks else set()
     for model in (DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes):
         old = model.objects.filter(day__gte=days[0], day__lte=days[-1])
         (old if shop_ids is None else old.filter(shop_id__in=shop_ids))._raw_delete(old.db)
@@ -254,6 +266,8 @@ def write_days(days: list[date], shop_ids: list[int] | None, computed: dict) -> 
     ):
         model.objects.bulk_create(rows, batch_size=2000)
     DailyProductSales.objects.bulk_create(products, batch_size=2000)
+    if with_blocks:
+        blocks.refresh_blocks(days, touched | {row.product_id for row in products})
 
 
 def shop_fields(values: rollup.ShopFigures) -> dict:

@@ -21,7 +21,9 @@ from oscar.core.loading import get_model
 from logistics.models import Fulfilment
 from marketplace.commission.models import LineCommission, PartCommission
 from marketplace.payments.models import Payment, Refund
-from marketplace.reports import direct, selectors
+from marketplace.reports import blocks, direct, selectors
+from marketplace.reports.blocks import BLOCK_SIZES
+from marketplace.reports.models import ProductSalesBlock
 from marketplace.reports.selectors import Period, Scope
 from marketplace.reports.services import (
     WATERMARK_OVERLAP,
@@ -210,6 +212,12 @@ def assert_same_figures(scope: Scope, period: Period) -> None:
         (r["product_id"], r["units"], r["gmv"])
         for r in direct.top_products_direct(scope=scope, period=period, limit=50)
     ]
+    if scope.shop is None:  # the walk over the blocks, made to stop as early as it can
+        walked = blocks.top_products_walk(period.start, period.end, 2, first_depth=1)
+        assert [(r["product_id"], r["units"], r["gmv"]) for r in walked] == [
+            (r["product_id"], r["units"], r["gmv"])
+            for r in direct.top_products_direct(scope=scope, period=period, limit=2)
+        ]
     series = selectors.time_series_for_scope(scope=scope, period=period, granularity="day")
     straight_series = direct.time_series_direct(scope=scope, period=period, granularity="day")
     assert {
@@ -254,6 +262,7 @@ def test_the_beat_refresh_catches_up_with_changes_after_the_watermark(town):
     write_order(town, 1, spec)
     period = Period(start=FIRST_DAY, end=FIRST_DAY + timedelta(days=3))
     assert refresh_changed_sales() == 1  # no watermark yet: every day with a sale
+    assert ProductSalesBlock.objects.filter(gmv=Decimal("20.00")).count() == len(BLOCK_SIZES)
     assert selectors.summary_for_scope(scope=Scope(), period=period).gmv == Decimal("20.00")
     part = Fulfilment.objects.get()
     Fulfilment.objects.filter(pk=part.pk).update(
@@ -268,4 +277,5 @@ def test_the_beat_refresh_catches_up_with_changes_after_the_watermark(town):
         1,
         Decimal("20.00"),
     )
+    assert not ProductSalesBlock.objects.exists()  # its product sold nothing any more
     assert refresh_changed_sales(now=later + WATERMARK_OVERLAP) == 0  # nothing changed since

@@ -4,6 +4,7 @@ details; a shop changes only its own offer (price, VAT, stock, SKU) of it."""
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from inventory_sync.services import set_on_hand
@@ -61,7 +62,8 @@ def add_offer(
                 add_photo(product=product, image=image, alt=image_alt)
         elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
             raise OfferRefused(
-                f"You already sell EAN {ean} ({product.get_title()}); edit that offer instead.",
+                _("You already sell EAN %(ean)s (%(title)s); edit that offer instead.")
+                % {"ean": ean, "title": product.get_title()},
                 field="ean",
             )
         return create_offer_record(
@@ -73,7 +75,7 @@ def create_offer_record(*, shop: Shop, product, sku: str, price, vat_rate, on_ha
     """The shop's stock record for `product`, refused when the shop already uses the SKU.
     Precondition: inside the caller's transaction, after its EAN checks."""
     if StockRecord.objects.filter(partner_id=shop.partner_id, partner_sku=sku).exists():
-        raise OfferRefused(f"Your shop already uses SKU {sku}.", field="sku")
+        raise OfferRefused(_("Your shop already uses SKU %(sku)s.") % {"sku": sku}, field="sku")
     return StockRecord.objects.create(
         product=product,
         partner_id=shop.partner_id,
@@ -144,11 +146,13 @@ def add_offer_from_stock_row(
 
     ean, sku, title = (ean or "").strip(), (sku or "").strip(), (title or "").strip()
     if ean and not is_valid_gtin(ean):
-        raise OfferRefused(f"EAN {ean} is not a valid barcode (check digit).", field="ean")
+        raise OfferRefused(
+            _("EAN %(ean)s is not a valid barcode (check digit).") % {"ean": ean}, field="ean"
+        )
     if price is None or price <= 0:
-        raise OfferRefused("This row has no price; add the product by hand.", field="price")
+        raise OfferRefused(_("This row has no price; add the product by hand."), field="price")
     if not sku and not ean:
-        raise OfferRefused("This row has no SKU and no EAN.", field="sku")
+        raise OfferRefused(_("This row has no SKU and no EAN."), field="sku")
     with transaction.atomic():
         product = Product.objects.filter(upc=ean).first() if ean else None
         if product is None:
@@ -160,7 +164,7 @@ def add_offer_from_stock_row(
                 )[0],
             )
         elif StockRecord.objects.filter(product=product, partner_id=shop.partner_id).exists():
-            raise OfferRefused(f"You already sell EAN {ean}.", field="ean")
+            raise OfferRefused(_("You already sell EAN %(ean)s.") % {"ean": ean}, field="ean")
         return create_offer_record(
             shop=shop,
             product=product,

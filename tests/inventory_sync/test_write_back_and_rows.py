@@ -200,6 +200,22 @@ def test_an_invalid_ean_creates_nothing():
 
 
 @pytest.mark.django_db
+def test_a_refused_row_is_explained_in_the_shops_language():
+    from django.utils import translation
+
+    from shops.catalogue_services import OfferRefused, add_offer_from_stock_row
+
+    shop = ShopFactory()
+    row = {"shop": shop, "ean": "", "title": "x", "price": Decimal("1"), "on_hand": 1}
+    add_offer_from_stock_row(sku="A-1", **row)
+    with translation.override("nl"), pytest.raises(OfferRefused) as refused:
+        add_offer_from_stock_row(sku="A-1", **row)
+    assert str(refused.value) == "Uw winkel gebruikt artikelnummer A-1 al."
+    assert refused.value.field == "sku"
+    assert StockRecord.objects.filter(partner=shop.partner).count() == 1
+
+
+@pytest.mark.django_db
 def test_the_connection_page_shows_status_masked_secrets_and_webhook_url(client):
     shop = ShopFactory()
     connection = connect(shop, PosKind.SQUARE, base_url="http://127.0.0.1:9", location_id="L1")

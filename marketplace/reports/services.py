@@ -30,6 +30,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 # A change committed late can carry a timestamp from before the previous run began; looking
 # back this far past the watermark catches every transaction shorter than it.
 WATERMARK_OVERLAP = timedelta(minutes=5)
+PRODUCT_FIGURES = ("day", "shop_id", "product_id", "lines", "units", "gmv")
 STAMPS = ("placed_at", "ready_at", "at_hub_at", "completed_at", "rejected_at", "cancelled_at")
 
 
@@ -227,11 +228,11 @@ def write_days(
     days: list[date], shop_ids: list[int] | None, computed: dict, with_blocks: bool = True
 ) -> None:
     """Replaces the rows of `days` (of `shop_ids` only, when given) with `computed`, and
-    the product blocks of the products whose daily rows went or came."""
+    the product blocks of the products whose daily figures changed."""
     old_products = DailyProductSales.objects.filter(day__gte=days[0], day__lte=days[-1])
     if shop_ids is not None:
         old_products = old_products.filter(shop_id__in=shop_ids)
-    touched = set(old_products.values_list("product_id", flat=True)) if with_blocks else set()
+    old_figures = set(old_products.values_list(*PRODUCT_FIGURES)) if with_blocks else set()
     for model in (DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes):
         old = model.objects.filter(day__gte=days[0], day__lte=days[-1])
         (old if shop_ids is None else old.filter(shop_id__in=shop_ids))._raw_delete(old.db)
@@ -267,7 +268,10 @@ def write_days(
         model.objects.bulk_create(rows, batch_size=2000)
     DailyProductSales.objects.bulk_create(products, batch_size=2000)
     if with_blocks:
-        blocks.refresh_blocks(days, touched | {row.product_id for row in products})
+        new_figures = {tuple(getattr(row, name) for name in PRODUCT_FIGURES) for row in products}
+        changed = {figures[2] for figures in old_figures ^ new_figures}
+        if changed:
+            blocks.refresh_blocks(days, changed)
 
 
 def shop_fields(values: rollup.ShopFigures) -> dict:

@@ -140,7 +140,7 @@ class ConnectionView(ShopMixin, View):
 
     def post(self, request):
         connection = connections.connection_of(self.shop)
-        new_token = None
+        new_token = settings_form = None
         action = request.POST.get("action")
         form = ConnectionForm(initial={"kind": connection.kind})
         if action == "rotate-token":
@@ -162,12 +162,17 @@ class ConnectionView(ShopMixin, View):
                 if data["signing_secret"]:
                     connections.set_signing_secret(connection, data["signing_secret"])
                 messages.success(request, _("Saved."))
+                settings_form = None  # the page shows the stored settings again
             else:
                 messages.error(
                     request,
                     _("Please check the settings: %(errors)s")
                     % {
-                        "errors": "; ".join(f"{k}: {v[0]}" for k, v in settings_form.errors.items())
+                        "errors": "; ".join(
+                            f"{settings_form.fields[k].label if k in settings_form.fields else k}:"
+                            f" {v[0]}"
+                            for k, v in settings_form.errors.items()
+                        )
                     },
                 )
         elif action == "kind":
@@ -176,9 +181,10 @@ class ConnectionView(ShopMixin, View):
                 connection.kind = form.cleaned_data["kind"]
                 connection.save(update_fields=["kind"])
                 messages.success(request, _("Saved."))
-        return self.page(connection, form, new_token=new_token)
+        return self.page(connection, form, new_token=new_token, settings_form=settings_form)
 
-    def page(self, connection, form, *, new_token=None):
+    def page(self, connection, form, *, new_token=None, settings_form=None):
+        """`settings_form` is the owner's rejected one, shown with its errors at the fields."""
         from .event_models import PosItem, SaleWriteBack, WebhookEvent, WriteBackStatus
 
         push_url = self.request.build_absolute_uri(reverse("pos-api:push-stock"))
@@ -205,7 +211,8 @@ class ConnectionView(ShopMixin, View):
                 "shop": self.shop,
                 "connection": connection,
                 "form": form,
-                "settings_form": ConnectionSettingsForm(
+                "settings_form": settings_form
+                or ConnectionSettingsForm(
                     initial={
                         n: (connection.settings if connection else {}).get(n, "")
                         for n in SETTING_FIELDS

@@ -199,7 +199,7 @@ class Walk:
 
 
 def top_products_walk(
-    start: date, end: date, limit: int, *, first_depth: int = 100, deepest: int = 20_000
+    start: date, end: date, limit: int, *, first_depth: int = 200, deepest: int = 20_000
 ) -> list[dict] | None:
     """The `limit` best products of start..end by gmv (then units, then id), with their
     exact sums; None when the answer lies deeper than `deepest` rows of a block (then

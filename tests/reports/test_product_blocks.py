@@ -15,6 +15,7 @@ from logistics.models import Fulfilment
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.reports import blocks
 from marketplace.reports.models import DailyProductSales, ProductSalesBlock
+from marketplace.reports.services import refresh_sales_days
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
 from tests.reports.test_order_events import tasks_run_here  # noqa: F401 (fixture)
 
@@ -178,3 +179,34 @@ def test_an_order_event_keeps_the_blocks_equal_to_a_rebuild(
     with django_capture_on_commit_callbacks(execute=True):
         reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
     assert block_rows() == set()  # the product sold nothing any more
+
+
+def test_a_refresh_rewrites_only_the_blocks_of_products_whose_sales_changed(
+    tasks_run_here,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    shop = ShopFactory()
+    consumer = UserFactory()
+    kept, dropped = make_offer(shop, price="3.00"), make_offer(shop, price="4.00")
+    orders = []
+    for offer in (kept, dropped):
+        order = place_order(
+            basket=make_basket(consumer, (offer, 1)),
+            user=consumer,
+            choices={shop.partner_id: PartChoice(method="collect")},
+            address=None,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            confirm_order_paid(order_id=order.pk)
+        orders.append(order)
+    rows_of_kept = set(
+        ProductSalesBlock.objects.filter(product=kept.product).values_list("pk", flat=True)
+    )
+    assert len(rows_of_kept) == len(blocks.BLOCK_SIZES)
+
+    refresh_sales_days(days=[timezone.localdate()])  # nothing changed: nothing rewritten
+    part = Fulfilment.objects.get(order=orders[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
+
+    assert set(ProductSalesBlock.objects.values_list("pk", flat=True)) == rows_of_kept

@@ -51,7 +51,7 @@ def webhook_url(connection: PosConnection) -> str:
 def save_settings(connection: PosConnection, *, values: dict, secret_values: dict) -> None:
     """Settings replace the old ones; a secret left empty keeps the stored one, so a form
     never has to show a secret back to be saved again. Queues a first poll on commit."""
-    connection.settings = {**connection.settings, **values}
+    connection.settings = {name: value for name, value in values.items() if value}
     connection.secrets = {
         **connection.secrets,
         **{name: value for name, value in secret_values.items() if value},

@@ -81,6 +81,9 @@ class ConnectionStatus(models.TextChoices):
     FAILING = "failing", _("Failing")
 
 
+SECRET_LABELS = {"access_token": _("Access token")}
+
+
 class PosConnection(models.Model):
     """Where a shop's on-hand counts come from, with the secrets to talk to it.
 
@@ -136,7 +139,11 @@ class PosConnection(models.Model):
 
     @property
     def masked_secrets(self) -> dict[str, str]:
-        return {name: mask_secret(str(value)) for name, value in self.secrets.items()}
+        """Label: masked value, for the owner's page."""
+        return {
+            SECRET_LABELS.get(name, name): mask_secret(str(value))
+            for name, value in self.secrets.items()
+        }
 
 
 class SyncKind(models.TextChoices):

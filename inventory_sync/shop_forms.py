@@ -39,15 +39,22 @@ SETTING_FIELDS = (
 class ConnectionSettingsForm(forms.Form):
     """Where and how to reach the POS. Secrets are write-only: empty keeps the stored one."""
 
+    # A text box, not type=url: the browser would refuse "winkel.myshopify.com", which
+    # the field accepts as https://winkel.myshopify.com.
     base_url = forms.URLField(
-        label=_("POS address"), required=False, max_length=200, assume_scheme="https"
+        label=_("POS address"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
     )
     api_version = forms.CharField(label=_("API version"), required=False, max_length=20)
     location_id = forms.CharField(label=_("Location id"), required=False, max_length=64)
     series = forms.ChoiceField(
         label=_("Lightspeed series"),
         required=False,
-        choices=[("r", "R-Series"), ("x", "X-Series")],
+        choices=[("", "-"), ("r", "R-Series"), ("x", "X-Series")],
+        help_text=_("Only for Lightspeed; empty means R-Series."),
     )
     account_id = forms.CharField(label=_("Account id"), required=False, max_length=64)
     shop_id = forms.CharField(label=_("Lightspeed shop id"), required=False, max_length=64)

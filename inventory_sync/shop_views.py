@@ -156,7 +156,7 @@ class ConnectionView(ShopMixin, View):
                 data = settings_form.cleaned_data
                 connections.save_settings(
                     connection,
-                    values={name: data[name] for name in SETTING_FIELDS if data[name]},
+                    values={name: data[name] for name in SETTING_FIELDS},
                     secret_values={"access_token": data["access_token"]},
                 )
                 if data["signing_secret"]:

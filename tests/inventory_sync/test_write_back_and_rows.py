@@ -242,3 +242,19 @@ def test_the_connection_page_shows_status_masked_secrets_and_webhook_url(client)
 
     other_page = client_for(make_owner(other)).get("/shop/stock/connection/").content.decode()
     assert connection.webhook_key not in other_page
+
+
+@pytest.mark.django_db
+def test_saved_settings_are_what_the_form_holds(client):
+    shop = ShopFactory()
+    connection = connect(shop, PosKind.SHOPIFY, base_url="http://127.0.0.1:9", location_id="L1")
+    client.force_login(make_owner(shop))
+    form = {"action": "settings", "access_token": "shpat-1234", "signing_secret": ""}
+    page = client.post(
+        "/shop/stock/connection/", {**form, "base_url": "winkel.myshopify.com", "series": ""}
+    ).content.decode()
+    connection.refresh_from_db()
+    # Cleared location gone, no Lightspeed series stored, the address gets https.
+    assert connection.settings == {"base_url": "https://winkel.myshopify.com"}
+    assert 'type="url"' not in page  # the browser would refuse an address without https://
+    assert "Access token" in page and "access_token</dt>" not in page

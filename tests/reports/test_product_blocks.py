@@ -147,6 +147,20 @@ def test_the_walk_stops_once_the_best_stand_out(shop, products):
     assert walked(start, end, 3, first_depth=3) == summed(start, end, 3)
 
 
+def paid_order(shop, offer, quantity: int, on_commit):
+    """An order placed and paid the way checkout does it, its on-commit tasks run here."""
+    consumer = UserFactory()
+    order = place_order(
+        basket=make_basket(consumer, (offer, quantity)),
+        user=consumer,
+        choices={shop.partner_id: PartChoice(method="collect")},
+        address=None,
+    )
+    with on_commit(execute=True):
+        confirm_order_paid(order_id=order.pk)
+    return order
+
+
 def block_rows() -> set[tuple]:
     return set(ProductSalesBlock.objects.values_list("size", "start", "product_id", "units", "gmv"))
 
@@ -156,16 +170,8 @@ def test_an_order_event_keeps_the_blocks_equal_to_a_rebuild(
     django_capture_on_commit_callbacks,
 ):
     shop = ShopFactory()
-    consumer = UserFactory()
     offer = make_offer(shop, price="12.50")
-    order = place_order(
-        basket=make_basket(consumer, (offer, 2)),
-        user=consumer,
-        choices={shop.partner_id: PartChoice(method="collect")},
-        address=None,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        confirm_order_paid(order_id=order.pk)
+    order = paid_order(shop, offer, 2, django_capture_on_commit_callbacks)
     today = timezone.localdate()
     after_payment = block_rows()
     assert after_payment == {
@@ -186,19 +192,10 @@ def test_a_refresh_rewrites_only_the_blocks_of_products_whose_sales_changed(
     django_capture_on_commit_callbacks,
 ):
     shop = ShopFactory()
-    consumer = UserFactory()
     kept, dropped = make_offer(shop, price="3.00"), make_offer(shop, price="4.00")
-    orders = []
-    for offer in (kept, dropped):
-        order = place_order(
-            basket=make_basket(consumer, (offer, 1)),
-            user=consumer,
-            choices={shop.partner_id: PartChoice(method="collect")},
-            address=None,
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            confirm_order_paid(order_id=order.pk)
-        orders.append(order)
+    orders = [
+        paid_order(shop, offer, 1, django_capture_on_commit_callbacks) for offer in (kept, dropped)
+    ]
     rows_of_kept = set(
         ProductSalesBlock.objects.filter(product=kept.product).values_list("pk", flat=True)
     )

@@ -57,3 +57,10 @@ def test_only_staff_see_the_centre_report(small_town):
     anonymous = client_for().get("/management/reports/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     assert client_for(UserFactory()).get("/shop/reports/").status_code == 403
+
+
+def test_every_table_is_on_the_page_once(small_town):
+    staff = UserFactory(is_staff=True)
+    page = client_for(staff).get(f"/management/reports/{QUERY}").content.decode()
+    for key in TABLES:
+        assert page.count(f'data-table="{key}"') == 1, key

@@ -17,6 +17,7 @@ urlpatterns = [
     path("management/shops/", include("shops.management_urls")),
     path("management/routes/", include("logistics.management_urls")),
     path("management/reports/", include("marketplace.reports.urls")),
+    path("management/payments/", include("marketplace.payments.management_urls")),
     path("courier/", include("logistics.courier_urls")),
     path("", include("marketplace.payments.urls")),
     path("", include("marketplace.storefront.urls")),

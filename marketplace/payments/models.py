@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +146,7 @@ class EventStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting to be applied")
     IGNORED = "ignored", _("Not needed")
     FAILED = "failed", _("Failed; needs a person")
+    HANDLED = "handled", _("Handled by a person")
 
 
 class WebhookEvent(models.Model):
@@ -161,6 +163,16 @@ class WebhookEvent(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # A failed event a person dealt with (in Stripe's dashboard, with the shop): who, what.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_note = models.CharField(_("what was done"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("webhook event")

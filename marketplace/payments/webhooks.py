@@ -95,3 +95,37 @@ def retry_waiting_events(*, now: datetime | None = None, limit: int = 100) -> in
                 apply_event(record, now=now)
                 applied += record.status == EventStatus.APPLIED
     return applied
+
+
+class EventNotOpen(Exception):
+    """The event was applied or handled meanwhile (a second click, another person)."""
+
+
+def open_event(event_pk: int) -> WebhookEvent:
+    """The waiting or failed event, locked; call in a transaction."""
+    record = WebhookEvent.objects.select_for_update().filter(pk=event_pk).first()
+    if record is None or record.status not in (EventStatus.WAITING, EventStatus.FAILED):
+        raise EventNotOpen(event_pk)
+    return record
+
+
+def retry_now(*, event_pk: int, now: datetime | None = None) -> WebhookEvent:
+    """A person asks for another try at once (e.g. after fixing its order in the admin)."""
+    with transaction.atomic():
+        record = open_event(event_pk)
+        apply_event(record, now=now)
+    return record
+
+
+def mark_handled(*, event_pk: int, user, note: str) -> WebhookEvent:
+    """A person dealt with a failed event outside the marketplace; says who and what."""
+    with transaction.atomic():
+        record = open_event(event_pk)
+        if record.status != EventStatus.FAILED:
+            raise EventNotOpen(event_pk)
+        record.status, record.next_attempt_at = EventStatus.HANDLED, None
+        record.handled_by, record.handled_at = user, timezone.now()
+        record.handled_note = note[:300]
+        record.save()
+    logger.info("Stripe event %s handled by %s: %s", record.event_id, user.pk, note)
+    return record

@@ -10,7 +10,11 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ["event_id", "type", "status", "attempts", "next_attempt_at", "received_at"]
     list_filter = ["status", "type"]
     search_fields = ["event_id"]
-    readonly_fields = ["event_id", "type", "payload", "received_at", "applied_at"]
+    # Handling goes through the payment events page, which records who and when.
+    readonly_fields = [
+        "event_id", "type", "payload", "received_at", "applied_at",
+        "handled_by", "handled_at", "handled_note",
+    ]  # fmt: skip
 
 
 @admin.register(Transfer)

@@ -12,9 +12,11 @@ from django.db.models import Count
 from oscar.core.loading import get_model
 
 from logistics.models import Courier, CourierShift, DeliverySlot, DeliveryZone, Hub
+from marketplace.commission.models import PartPayout, Settlement, SettlementLine
 from marketplace.demo_city.ean import is_valid_ean13
 from marketplace.demo_city.generator import SIZES, generate_city
 from marketplace.models import DemoCitySeed
+from marketplace.payments.models import Transfer
 from shops.models import OpeningHours, Shop, ShopKind
 from tests.conftest import DEMO_SEED, DEMO_TODAY
 
@@ -44,6 +46,9 @@ def counts() -> dict[str, int]:
         "shifts": CourierShift.objects.count(),
         "hubs": Hub.objects.count(),
         "slots": DeliverySlot.objects.count(),
+        "payouts": PartPayout.objects.count(),
+        "transfers": Transfer.objects.count(),
+        "settlements": Settlement.objects.count(),
     }
 
 
@@ -147,6 +152,11 @@ def test_seeding_again_adds_nothing_even_when_interrupted():
     assert counts() == before
     # Pretend the first run died half-way: the loader itself must not duplicate rows.
     DemoCitySeed.objects.update(completed_at=None)
+    # Before its money step, which comes after the orders (payouts protect their parts).
+    SettlementLine.objects.all().delete()
+    Transfer.objects.all().delete()
+    PartPayout.objects.all().delete()
+    Settlement.objects.all().delete()
     Line.objects.filter(order__number__gte="D0001000").delete()
     Order.objects.filter(number__gte="D0001000").delete()
     progress = io.StringIO()

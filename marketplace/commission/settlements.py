@@ -85,7 +85,8 @@ def make_settlement(*, shop_id: int, start: date, end: date) -> Settlement | Non
     changed = refunded_since_stated(before=start).filter(shop_id=shop_id)
     # Locked in a query of their own: PostgreSQL locks no rows of a grouped query.
     stated = list(PartPayout.objects.filter(pk__in=list(changed)).select_for_update())
-    lines = [(payout, not_yet_stated(payout), False) for payout in sorted(new, key=by_pk)]
+    # A part never stated has no lines yet: all of it is new, without asking for them.
+    lines = [(payout, figures_now(payout), False) for payout in sorted(new, key=by_pk)]
     lines += [(payout, not_yet_stated(payout), True) for payout in sorted(stated, key=by_pk)]
     if not lines:
         return None

@@ -7,7 +7,8 @@ state. Outcomes come from a random stream per order number, so the order stream 
 generator is untouched and the same seed gives the same history.
 
 Payments and refunds are not written: rejected parts are lost sales in the reports, whose
-refund never counts (marketplace/reports/definitions.py), and orders stay deletable.
+refund never counts (marketplace/reports/definitions.py). The money of parts that left
+their shop (payouts, sent transfers, weekly settlements) is added afterwards by payouts.py.
 """
 
 import random

@@ -35,6 +35,8 @@ from shops.models import OpeningHours, OpeningHoursException, Shop, ShopStatus
 from . import vocabulary as words
 from .generator import City, OrderSpec
 from .history import OrderHistory, write_stock_sync
+from .payouts import shops_to_pay, write_money
+from .today import add_today
 
 User = get_user_model()
 Partner = get_model("partner", "Partner")
@@ -94,6 +96,12 @@ class CityLoader:
             # on the large city picks nested loops and runs for minutes.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        write_money(
+            shop_ids=shops_to_pay(self.shop_ids, self.city.size),
+            today=self.city.today,
+            progress=self.progress,
+        )
+        add_today(city=self.city, logins=self.demo_logins)
         rebuild_sales_rollups()
 
     # --- platform -------------------------------------------------------------------

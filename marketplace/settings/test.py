@@ -13,3 +13,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "stadsmarkt-test"
+# The demo city in tests is its generated history only; tests of today's live work
+# (tests/demo_city/test_demo_today.py) switch it on with a fixed clock.
+DEMO_CITY_TODAY = False

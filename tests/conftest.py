@@ -18,6 +18,18 @@ DEMO_TODAY = date(2026, 11, 23)
 DEMO_SEED = 7
 
 
+def seed_demo(stdout=None) -> None:
+    """The seed command for the tests' demo city (its seed and anchor day)."""
+    call_command(
+        "seed_demo_city",
+        size="demo",
+        seed=DEMO_SEED,
+        today=DEMO_TODAY,
+        no_progress=True,
+        stdout=stdout or io.StringIO(),
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup, django_db_blocker):
     """The demo city, seeded once per test module and rolled back after it.
@@ -30,14 +42,7 @@ def demo_city(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command(
-                "seed_demo_city",
-                size="demo",
-                seed=DEMO_SEED,
-                today=DEMO_TODAY,
-                no_progress=True,
-                stdout=output,
-            )
+            seed_demo(stdout=output)
             yield output.getvalue()
         finally:
             transaction.set_rollback(True)

@@ -18,7 +18,7 @@ from marketplace.demo_city.generator import SIZES, generate_city
 from marketplace.models import DemoCitySeed
 from marketplace.payments.models import Transfer
 from shops.models import OpeningHours, Shop, ShopKind
-from tests.conftest import DEMO_SEED, DEMO_TODAY
+from tests.conftest import DEMO_SEED, DEMO_TODAY, seed_demo
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -141,14 +141,7 @@ def test_customers_without_demo_login_cannot_log_in():
 
 def test_seeding_again_adds_nothing_even_when_interrupted():
     before = counts()
-    call_command(
-        "seed_demo_city",
-        size="demo",
-        seed=DEMO_SEED,
-        today=DEMO_TODAY,
-        no_progress=True,
-        stdout=io.StringIO(),
-    )
+    seed_demo()
     assert counts() == before
     # Pretend the first run died half-way: the loader itself must not duplicate rows.
     DemoCitySeed.objects.update(completed_at=None)

@@ -2,14 +2,12 @@
 every shop its settlements of the complete past weeks, to the cent, made once and sending
 nothing; the demo shop owner sees them on /shop/money/."""
 
-import io
 from collections import defaultdict
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count
 from oscar.core.loading import get_model
 
@@ -23,7 +21,7 @@ from marketplace.models import DemoCitySeed
 from marketplace.payments import tasks
 from marketplace.payments.models import Transfer, TransferReversal, TransferStatus
 from shops.models import Shop
-from tests.conftest import DEMO_SEED, DEMO_TODAY, client_for
+from tests.conftest import DEMO_TODAY, client_for, seed_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 Order = get_model("order", "Order")
@@ -177,14 +175,7 @@ def test_loading_again_changes_nothing_and_sends_nothing():
     PartPayout.objects.filter(pk__in=parts[:3]).delete()
     DemoCitySeed.objects.update(completed_at=None)
     with mock.patch.object(tasks.send_transfer, "delay") as send:
-        call_command(
-            "seed_demo_city",
-            size="demo",
-            seed=DEMO_SEED,
-            today=DEMO_TODAY,
-            no_progress=True,
-            stdout=io.StringIO(),
-        )
+        seed_demo()
         again = settle_shop(shop_id=shop.pk, start=last.period_start, end=last.period_end)
     assert money_rows() == before
     assert (again.period_start, again.net) == (last.period_start, last.net)

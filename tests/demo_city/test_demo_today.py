@@ -2,7 +2,6 @@
 applications, made through the real services, once, at any hour of the day."""
 
 import copy
-import io
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from unittest import mock
@@ -10,7 +9,6 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -32,7 +30,7 @@ from marketplace.management.commands.seed_demo_city import DEMO_LOGINS
 from marketplace.models import DemoCitySeed
 from marketplace.payments.models import Payment, PaymentStatus
 from shops.models import Shop, ShopStatus
-from tests.conftest import DEMO_SEED, DEMO_TODAY, client_for
+from tests.conftest import DEMO_SEED, DEMO_TODAY, client_for, seed_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 Order = get_model("order", "Order")
@@ -61,14 +59,7 @@ def city():
 def seed_again() -> None:
     """The seed command once more, as after an interruption (the city is not marked done)."""
     DemoCitySeed.objects.update(completed_at=None)
-    call_command(
-        "seed_demo_city",
-        size="demo",
-        seed=DEMO_SEED,
-        today=DEMO_TODAY,
-        no_progress=True,
-        stdout=io.StringIO(),
-    )
+    seed_demo()
 
 
 def todays_parts():

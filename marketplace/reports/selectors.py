@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from inventory_sync.models import SyncLog, SyncOutcome
+from inventory_sync.models import ConnectionStatus, PosKind, SyncLog, SyncOutcome
 from inventory_sync.selectors import stock_is_stale
 from marketplace.models import SearchRecord
 from shops.models import Shop
@@ -297,14 +297,17 @@ def stock_sync_for_scope(*, scope: Scope, now=None, error_days: int = 7) -> list
     failures = dict(
         scope.only(failed).values("shop_id").annotate(n=Count("id")).values_list("shop_id", "n")
     )
+    # Labels translated once: get_FOO_display hashes the lazy choices on every call.
+    kinds = {value: str(label) for value, label in PosKind.choices}
+    statuses = {value: str(label) for value, label in ConnectionStatus.choices}
     rows = []
     for shop in shops.order_by("partner__name"):
         connection = getattr(shop, "pos_connection", None)
         rows.append(
             {
                 "shop": shop.partner.name,
-                "connection": connection.get_kind_display() if connection else "",
-                "status": connection.get_status_display() if connection else "",
+                "connection": kinds.get(connection.kind, connection.kind) if connection else "",
+                "status": statuses.get(connection.status, connection.status) if connection else "",
                 "last_event": connection.last_synced_at if connection else None,
                 "stale": stock_is_stale(shop, now),
                 "errors": failures.get(shop.pk, 0),

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -20,6 +20,7 @@ from .models import (
     DailyPickupMinutes,
     DailyProductSales,
     DailyShopSales,
+    ProductSalesBlock,
     RollupDay,
     RollupWatermark,
 )
@@ -104,7 +105,21 @@ def rebuild_sales_rollups() -> int:
     RollupDay.objects.all().delete()
     done = refresh_changed_sales(with_blocks=False)
     blocks.rebuild_blocks()
+    analyze_rollups()
     return done
+
+
+def analyze_rollups() -> None:
+    """Fresh statistics after a rebuild: with the empty tables' ones PostgreSQL plans the
+    report queries for no rows (a week's top products took 128 ms instead of ~45)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (
+            DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes,
+            ProductSalesBlock,
+        ):  # fmt: skip
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def changed_days(*, since: datetime | None) -> set[date]:

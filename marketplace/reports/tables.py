@@ -2,7 +2,7 @@
 these, so an export holds exactly the figures on screen."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +40,17 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class Request:
+    """One page's question; its tables share what they both read (see `summary`)."""
+
     scope: Scope
     period: Period
     granularity: str = "day"
+    found: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def summary(self, period: Period) -> selectors.Summary:
+        if period not in self.found:
+            self.found[period] = selectors.summary_for_scope(scope=self.scope, period=period)
+        return self.found[period]
 
 
 def percent(part, whole) -> float | None:
@@ -84,8 +92,7 @@ def summary_rows(now: Summary, before: Summary) -> tuple[list[list], list[str]]:
 
 
 def summary_table(request: Request) -> ReportTable:
-    now = selectors.summary_for_scope(scope=request.scope, period=request.period)
-    before = selectors.summary_for_scope(scope=request.scope, period=request.period.previous())
+    now, before = request.summary(request.period), request.summary(request.period.previous())
     rows, kinds = summary_rows(now, before)
     return ReportTable(
         "summary",
@@ -120,7 +127,7 @@ def over_time_table(request: Request) -> ReportTable:
 
 
 def methods_table(request: Request) -> ReportTable:
-    summary = selectors.summary_for_scope(scope=request.scope, period=request.period)
+    summary = request.summary(request.period)
     rows = []
     for method in FulfilmentMethod:
         figures = summary.by_method[method.value]

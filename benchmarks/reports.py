@@ -214,9 +214,8 @@ def reports(size: str) -> dict:
         if key.startswith("centre_") and key.endswith("_naive_ms")
     ]
     centre = [key[: -len("_naive")] for key in centre]
-    figures["slowest_report_ms"] = max(
-        [figures[f"{key}_ms"] for key in centre] + [figures["centre_page_all_tables_ms"]]
-    )
+    # WORKLOADS.md's goal is per report; the page of all ten is printed beside it.
+    figures["slowest_report_ms"] = max(figures[f"{key}_ms"] for key in centre)
     figures["smallest_speedup"] = min(figures[f"{key}_speedup"] for key in centre)
     figures["slowest_shop_report_ms"] = max(
         value
@@ -228,6 +227,7 @@ def reports(size: str) -> dict:
     )
     print(
         f"slowest report {figures['slowest_report_ms']} ms, smallest speed-up "
-        f"{figures['smallest_speedup']}x over {figures['order_lines']:,} order lines"
+        f"{figures['smallest_speedup']}x over {figures['order_lines']:,} order lines; "
+        f"the whole page of ten tables {figures['centre_page_all_tables_ms']} ms"
     )
     return figures

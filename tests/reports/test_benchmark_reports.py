@@ -26,5 +26,6 @@ def test_reports_benchmark_smoke():
             )
     other_lengths = ["top_products_7_days_uncached", "top_products_90_days_uncached"]
     assert figures["slowest_report_ms"] == max(
-        figures[f"centre_{report}_ms"] for report in [*REPORTS, *other_lengths, "page_all_tables"]
+        figures[f"centre_{report}_ms"] for report in [*REPORTS, *other_lengths]
     )
+    assert figures["centre_page_all_tables_ms"] > 0

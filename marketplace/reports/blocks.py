@@ -79,14 +79,18 @@ def lock_blocks() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BLOCKS_LOCK])
 
 
+def product_sums(rows: QuerySet) -> QuerySet:
+    """Daily or block rows summed per product: product_id, units, gmv, lines."""
+    return rows.values("product_id").annotate(
+        units=Sum("units"), gmv=Sum("gmv"), lines=Sum("lines")
+    )
+
+
 def insert_sums(size: int, start: date, rows: QuerySet) -> None:
     """One INSERT … SELECT of `rows` summed per product: the sums never pass through Python."""
     sums = (
-        rows.values("product_id")
+        product_sums(rows)
         .annotate(
-            lines=Sum("lines"),
-            units=Sum("units"),
-            gmv=Sum("gmv"),
             size=Value(size, output_field=IntegerField()),
             start=Value(start, output_field=DateField()),
         )
@@ -94,7 +98,7 @@ def insert_sums(size: int, start: date, rows: QuerySet) -> None:
     )
     select, params = sums.query.sql_with_params()
     table = connection.ops.quote_name(ProductSalesBlock._meta.db_table)
-    columns = "product_id, lines, units, gmv, size, start"
+    columns = "product_id, units, gmv, lines, size, start"
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608
 
@@ -134,11 +138,7 @@ def exact_sums(start: date, end: date, product_ids: Iterable[int]) -> list[dict]
     rows = DailyProductSales.objects.filter(
         day__gte=start, day__lte=end, product_id__in=list(product_ids)
     )
-    return list(
-        rows.values("product_id")
-        .annotate(units=Sum("units"), gmv=Sum("gmv"), lines=Sum("lines"))
-        .order_by()
-    )
+    return list(product_sums(rows).order_by())
 
 
 def rank(row: dict) -> tuple:

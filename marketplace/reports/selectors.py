@@ -241,11 +241,7 @@ def top_products(scope: Scope, period: Period, limit: int) -> list[dict]:
         rows = scope.only(
             DailyProductSales.objects.filter(day__gte=period.start, day__lte=period.end)
         )
-        rows = list(
-            rows.values("product_id")
-            .annotate(units=Sum("units"), gmv=Sum("gmv"), lines=Sum("lines"))
-            .order_by("-gmv", "-units", "product_id")[:limit]
-        )
+        rows = list(blocks.product_sums(rows).order_by("-gmv", "-units", "product_id")[:limit])
     rows = [in_cents(row) for row in rows]
     titles = dict(
         Product.objects.filter(pk__in=[row["product_id"] for row in rows]).values_list(

@@ -31,6 +31,8 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 # A change committed late can carry a timestamp from before the previous run began; looking
 # back this far past the watermark catches every transaction shorter than it.
 WATERMARK_OVERLAP = timedelta(minutes=5)
+# Every table of rows per day and shop, each day (or shop's day) rewritten as a whole.
+DAY_ROWS = (DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes)
 PRODUCT_FIGURES = ("day", "shop_id", "product_id", "lines", "units", "gmv")
 STAMPS = ("placed_at", "ready_at", "at_hub_at", "completed_at", "rejected_at", "cancelled_at")
 
@@ -98,10 +100,8 @@ def refresh_changed_sales(*, now: datetime | None = None, with_blocks: bool = Tr
 def rebuild_sales_rollups() -> int:
     """Every day from scratch (after loading a city, or to repair). Resets the watermark."""
     RollupWatermark.objects.filter(pk=1).delete()
-    DailyShopSales.objects.all().delete()
-    DailyCategorySales.objects.all().delete()
-    DailyProductSales.objects.all().delete()
-    DailyPickupMinutes.objects.all().delete()
+    for model in DAY_ROWS:
+        model.objects.all().delete()
     RollupDay.objects.all().delete()
     done = refresh_changed_sales(with_blocks=False)
     blocks.rebuild_blocks()
@@ -115,10 +115,7 @@ def analyze_rollups() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (
-            DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes,
-            ProductSalesBlock,
-        ):  # fmt: skip
+        for model in (*DAY_ROWS, ProductSalesBlock):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -244,13 +241,16 @@ def write_days(
 ) -> None:
     """Replaces the rows of `days` (of `shop_ids` only, when given) with `computed`, and
     the product blocks of the products whose daily figures changed."""
-    old_products = DailyProductSales.objects.filter(day__gte=days[0], day__lte=days[-1])
-    if shop_ids is not None:
-        old_products = old_products.filter(shop_id__in=shop_ids)
-    old_figures = set(old_products.values_list(*PRODUCT_FIGURES)) if with_blocks else set()
-    for model in (DailyShopSales, DailyCategorySales, DailyProductSales, DailyPickupMinutes):
-        old = model.objects.filter(day__gte=days[0], day__lte=days[-1])
-        (old if shop_ids is None else old.filter(shop_id__in=shop_ids))._raw_delete(old.db)
+
+    def rows_of(model):
+        rows = model.objects.filter(day__gte=days[0], day__lte=days[-1])
+        return rows if shop_ids is None else rows.filter(shop_id__in=shop_ids)
+
+    old_figures = (
+        set(rows_of(DailyProductSales).values_list(*PRODUCT_FIGURES)) if with_blocks else set()
+    )
+    for model in DAY_ROWS:
+        rows_of(model)._raw_delete(model.objects.db)
     shops, categories, products, pickups = [], [], [], []
     for day in days:
         figures = computed.get(day, rollup.DayRollup())
@@ -278,13 +278,13 @@ def write_days(
     for model, rows in (
         (DailyShopSales, shops),
         (DailyCategorySales, categories),
+        (DailyProductSales, products),
         (DailyPickupMinutes, pickups),
     ):
         model.objects.bulk_create(rows, batch_size=2000)
-    DailyProductSales.objects.bulk_create(products, batch_size=2000)
     if with_blocks:
         new_figures = {tuple(getattr(row, name) for name in PRODUCT_FIGURES) for row in products}
-        changed = {figures[2] for figures in old_figures ^ new_figures}
+        changed = {product for _day, _shop, product, *_ in old_figures ^ new_figures}
         if changed:
             blocks.refresh_blocks(days, changed)
 

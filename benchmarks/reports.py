@@ -177,12 +177,7 @@ def top_products_of_other_lengths(last: date, size: str) -> dict:
     figures = {}
     for days in (7, 90):
         period = Period(start=last - timedelta(days=days - 1), end=last)
-        where = {"scope": Scope(), "period": period}
-        pair = (
-            lambda where=where: selectors.top_products_for_scope(**where, cached=False),
-            lambda where=where: direct.top_products_direct(**where),
-            products,
-        )
+        pair = report_pairs(Scope(), period)["top_products_uncached"]
         figures |= measure_pair(f"centre_top_products_{days}_days_uncached", pair, size)
     return figures
 

@@ -38,15 +38,19 @@ def as_fees(snapshot: PartCommission) -> FulfilmentCommission:
 
 def opening_money(*, fulfilment: Fulfilment) -> PartMoney:
     parts = list(Fulfilment.objects.filter(order_id=fulfilment.order_id).order_by("pk"))
-    snapshots = [snapshot_part(part) for part in parts]
+    money = order_money(parts, [snapshot_part(part) for part in parts])
+    return money[[part.pk for part in parts].index(fulfilment.pk)]
+
+
+def order_money(parts: list[Fulfilment], snapshots: list[PartCommission]) -> list[PartMoney]:
+    """The opening money of all of one order's parts (in pk order), from their snapshots."""
     percentage, fixed = card_fee_terms()
-    money = open_parts(
+    return open_parts(
         commissions=[as_fees(snapshot) for snapshot in snapshots],
         delivery_fees=[part.delivery_fee_incl_vat for part in parts],
         card_fee_percentage=percentage,
         card_fee_fixed=fixed,
     )
-    return money[[part.pk for part in parts].index(fulfilment.pk)]
 
 
 def open_payout(*, fulfilment: Fulfilment) -> PartPayout:

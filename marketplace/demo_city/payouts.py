@@ -18,9 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from logistics.models import Fulfilment, FulfilmentStatus
-from marketplace.commission.ledger import as_fees, card_fee_terms
+from marketplace.commission.ledger import order_money
 from marketplace.commission.models import PartCommission, PartPayout, Settlement
-from marketplace.commission.payouts import PartMoney, open_parts, transfer_due
+from marketplace.commission.payouts import PartMoney, transfer_due
 from marketplace.commission.settlements import local_midnight, period_of, settle_shop
 from marketplace.payments.models import Transfer, TransferStatus
 
@@ -45,9 +45,9 @@ def write_money(*, shop_ids: list[int], today: date, progress: Callable) -> None
 
 
 def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
-    """The rows `open_payout` and `schedule_part_transfer` make, with their maths (`as_fees`,
-    `open_parts` on all the order's snapshots, `transfer_due`) but in bulk: calling them part
-    by part costs a few queries each, which doubled the seed's time."""
+    """The rows `open_payout` and `schedule_part_transfer` make, with their maths
+    (`order_money`, `transfer_due`) but in bulk: calling them part by part costs a few
+    queries each, which doubled the seed's time."""
     gone = Fulfilment.objects.filter(
         shop_id__in=shop_ids,
         status__in=LEFT_THE_SHOP,
@@ -65,17 +65,11 @@ def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
         snapshot.fulfilment_id: snapshot
         for snapshot in PartCommission.objects.filter(fulfilment__order_id__in=order_ids)
     }
-    percentage, fixed = card_fee_terms()
     advance = progress("payouts", len(wanted))
     paid = []
     for _order_id, group in groupby(parts, key=attrgetter("order_id")):
         group = list(group)
-        money = open_parts(
-            commissions=[as_fees(snapshots[part.pk]) for part in group],
-            delivery_fees=[part.delivery_fee_incl_vat for part in group],
-            card_fee_percentage=percentage,
-            card_fee_fixed=fixed,
-        )
+        money = order_money(group, [snapshots[part.pk] for part in group])
         paid += [(p, m) for p, m in zip(group, money, strict=True) if p.pk in wanted]
     payouts = [payout_row(part, money) for part, money in paid]
     with own_timestamps(PartPayout, Transfer):

@@ -6,6 +6,7 @@ picked up are planned on the courier carrying them. Parts that cannot be planned
 as UnplannedPart rows with the reason, replacing the previous run's.
 """
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -48,11 +49,20 @@ def travel_times() -> TravelTimeProvider:
     return HaversineProvider()
 
 
-def plan_day(*, day: date, now: datetime, time_limit: float | None = None) -> PlanSummary:
+def plan_day(
+    *,
+    day: date,
+    now: datetime,
+    time_limit: float | None = None,
+    couriers: Collection[int] | None = None,
+) -> PlanSummary:
     """Plans `day` as it stands at `now`. Solving runs outside any transaction (it takes
     seconds); the result is written in one, and parts that moved meanwhile wait for the
-    next run rather than being planned on stale facts."""
+    next run rather than being planned on stale facts. `couriers` (ids) limits who rides,
+    when any of them can; otherwise every courier on shift does."""
     inputs = dispatch_inputs.load(day=day, now=now)
+    if couriers is not None:
+        inputs.vehicles = [v for v in inputs.vehicles if v.id in couriers] or inputs.vehicles
     plan = plan_routes(
         vehicles=inputs.vehicles,
         parcels=inputs.parcels,

@@ -17,14 +17,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from inventory_sync.selectors import available_units
 from inventory_sync.services import OutOfStock
-from logistics import dispatch, dispatch_inputs
+from logistics import dispatch
 from logistics.fulfilments import accept_part, mark_ready
 from logistics.models import (
     Courier,
@@ -34,7 +33,6 @@ from logistics.models import (
     FulfilmentStatus,
     Route,
 )
-from logistics.routing import plan_routes
 from marketplace.models import DemoCitySeed
 from marketplace.ordering import delivery
 from marketplace.ordering.services import (
@@ -119,21 +117,16 @@ def add_today(*, city, logins: dict[str, str]) -> None:
 
 
 def plan_demo_route(day, *, courier_email: str) -> None:
-    """Centre management's planning (logistics.dispatch) with the demo courier as the only
-    rider, so the courier login has the route: VROOM would otherwise pick any of the
-    equally good couriers. Without time left on their shift, all couriers are planned."""
-    now = timezone.now()
-    inputs = dispatch_inputs.load(day=day, now=now)
-    own = [v for v in inputs.vehicles if v.id == courier_id_of(courier_email)]
-    inputs.vehicles = own or inputs.vehicles
-    plan = plan_routes(
-        vehicles=inputs.vehicles,
-        parcels=inputs.parcels,
-        travel_times=dispatch.travel_times(),
+    """Centre management's planning with the demo courier as the only rider, so the courier
+    login has the route: VROOM would otherwise pick any of the equally good couriers.
+    Without time left on their shift, all couriers are planned."""
+    own = courier_id_of(courier_email)
+    dispatch.plan_day(
+        day=day,
+        now=timezone.now(),
         time_limit=PLANNING_SECONDS,
+        couriers=[own] if own is not None else None,
     )
-    with transaction.atomic():
-        dispatch.save_plan(day=day, now=now, inputs=inputs, plan=plan)
 
 
 def courier_id_of(email: str) -> int | None:

@@ -101,10 +101,10 @@ class EventNotOpen(Exception):
     """The event was applied or handled meanwhile (a second click, another person)."""
 
 
-def open_event(event_pk: int) -> WebhookEvent:
-    """The waiting or failed event, locked; call in a transaction."""
+def open_event(event_pk: int, *statuses: str) -> WebhookEvent:
+    """The event, locked, if it is in one of `statuses`; call in a transaction."""
     record = WebhookEvent.objects.select_for_update().filter(pk=event_pk).first()
-    if record is None or record.status not in (EventStatus.WAITING, EventStatus.FAILED):
+    if record is None or record.status not in statuses:
         raise EventNotOpen(event_pk)
     return record
 
@@ -112,7 +112,7 @@ def open_event(event_pk: int) -> WebhookEvent:
 def retry_now(*, event_pk: int, now: datetime | None = None) -> WebhookEvent:
     """A person asks for another try at once (e.g. after fixing its order in the admin)."""
     with transaction.atomic():
-        record = open_event(event_pk)
+        record = open_event(event_pk, EventStatus.WAITING, EventStatus.FAILED)
         apply_event(record, now=now)
     return record
 
@@ -120,9 +120,7 @@ def retry_now(*, event_pk: int, now: datetime | None = None) -> WebhookEvent:
 def mark_handled(*, event_pk: int, user, note: str) -> WebhookEvent:
     """A person dealt with a failed event outside the marketplace; says who and what."""
     with transaction.atomic():
-        record = open_event(event_pk)
-        if record.status != EventStatus.FAILED:
-            raise EventNotOpen(event_pk)
+        record = open_event(event_pk, EventStatus.FAILED)
         record.status, record.next_attempt_at = EventStatus.HANDLED, None
         record.handled_by, record.handled_at = user, timezone.now()
         record.handled_note = note[:300]

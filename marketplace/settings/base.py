@@ -255,6 +255,8 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 SETTLEMENT_PERIOD_DAYS = env.int("SETTLEMENT_PERIOD_DAYS", default=7)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Oscar's e-mail links are OSCAR_URL_SCHEMA://<Site domain>; migrate sets the Site from SITE_URL.
+OSCAR_URL_SCHEMA = SITE_URL.split("://", 1)[0]
 
 CELERY_BEAT_SCHEDULE = {
     "retry-webhook-events": {

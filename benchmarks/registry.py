@@ -7,5 +7,6 @@ from benchmarks import (
     dispatcher_day,  # noqa: F401
     pos_feed,  # noqa: F401
     reports,  # noqa: F401
+    storefront_load,  # noqa: F401
     webhook_burst,  # noqa: F401
 )

@@ -1,4 +1,6 @@
-# Production-like image: gunicorn serves the app, whitenoise the static files.
+# Production-like image: gunicorn serves the app and whitenoise the hashed static files
+# (built here, so every web container has the same manifest) behind the nginx proxy of
+# docker-compose.yml; uploaded media live in the object store, not in the image.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,4 +17,5 @@ RUN pip install -c constraints.txt . \
  && mkdir -p /app/media && chown -R stadsmarkt /app/media
 USER stadsmarkt
 EXPOSE 8000
-CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--worker-class", "gthread", "--threads", "4"]

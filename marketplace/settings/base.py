@@ -216,6 +216,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With a bucket named, media live on an S3-compatible object store (MinIO in compose) that
+# every web container shares; pages link them under MEDIA_URL, which the proxy forwards to
+# the bucket (marketplace/storage.py).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "marketplace.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+            # MinIO answers on one host name: the bucket goes in the path.
+            "addressing_style": "path",
+        },
+    }
+# Thumbnails go to the default storage; their keys are kept in the cache and the database.
+# A missing or broken image renders no thumbnail instead of failing the page.
+THUMBNAIL_DEBUG = False
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Used by the file-based backend (the browser journey test reads what the worker sent).

@@ -11,6 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"
+# Plain files whatever the environment says; S3 tests switch to a local server (tests/s3.py).
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "stadsmarkt-test"
 # The demo city in tests is its generated history only; tests of today's live work

@@ -3,6 +3,8 @@
 Every query goes through the signed-in user's shop; another shop's object is a 404.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from oscar.core.loading import get_model
+from sorl import thumbnail
 
 from inventory_sync.selectors import available_from
 from logistics.shop_views import OPEN, ShopMixin
@@ -55,8 +58,10 @@ class OfferListView(ShopMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        offers = StockRecord.objects.filter(partner_id=self.shop.partner_id).select_related(
-            "product"
+        offers = (
+            StockRecord.objects.filter(partner_id=self.shop.partner_id)
+            .select_related("product")
+            .prefetch_related("product__images")
         )
         query = self.request.GET.get("q", "").strip()
         if query:
@@ -174,6 +179,8 @@ class PhotoView(ShopMixin, View):
                 ShopPhoto, shop=self.shop, pk=int_or_404(request.POST["delete"])
             )
             photo.delete()
+            # The file and its thumbnails go too, once the row is surely gone.
+            transaction.on_commit(partial(thumbnail.delete, photo.image))
             messages.success(request, _("Photo removed."))
             return redirect("shop:profile")
         form = PhotoForm(request.POST, request.FILES)

@@ -1,6 +1,6 @@
 """A page of products with the shops that sell each: price, stock, pick up today.
 
-One query loads the stock records of every product on the page (a prefetch); shop names,
+One query loads the stock records of every product on the page, one their photos; shop names,
 hours and staleness come from the cached shop facts. So a page of 1 or 100 products costs
 the same number of queries.
 """
@@ -62,13 +62,16 @@ class Listing:
 
 
 def with_offers(products):
-    """Adds the prefetch of active shops' stock records (cheapest first) to a product query."""
+    """Adds the prefetch of active shops' stock records (cheapest first) and of the photos
+    (for the cards' thumbnails) to a product query."""
     records = (
         StockRecord.objects.filter(partner__shop__status=ShopStatus.ACTIVE)
         .only("id", "product_id", "partner_id", "price", "num_in_stock", "num_allocated")
         .order_by("price", "id")
     )
-    return products.prefetch_related(Prefetch("stockrecords", records, to_attr=OFFERS_ATTRIBUTE))
+    return products.prefetch_related(
+        Prefetch("stockrecords", records, to_attr=OFFERS_ATTRIBUTE), "images"
+    )
 
 
 def offer_of(record, facts: dict[int, ShopFacts]) -> Offer | None:

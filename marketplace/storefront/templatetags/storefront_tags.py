@@ -22,6 +22,14 @@ def storefront_listing(product) -> Listing:
     return Listing(product=product, offers=[offer for offer in offers if offer is not None])
 
 
+@register.simple_tag
+def product_photo(product):
+    """The product's first photo or None, from the prefetched images where the page loaded
+    them. Oscar's primary_image would place a placeholder file in MEDIA_ROOT instead."""
+    images = product.images.all()
+    return images[0] if images else None
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number) -> str:
     """The current URL with another page number, keeping the other parameters."""

@@ -1,5 +1,6 @@
 """The Celery app. Settings come from Django's CELERY_* settings (see settings/base.py)."""
 
+import contextvars
 import os
 from functools import partial
 
@@ -7,6 +8,8 @@ from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.utils import uuid
 from django.db import transaction
+
+from marketplace.observability import tasks as _observability  # noqa: F401 (signal hooks)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
 
@@ -23,7 +26,8 @@ class OnCommitTask(DjangoTask):
         task_id = task_id or uuid()
         send = partial(super().apply_async, args, kwargs, task_id=task_id, **options)
         if transaction.get_connection().in_atomic_block:
-            transaction.on_commit(send)
+            # Sent later, but in the caller's context: the request id rides along.
+            transaction.on_commit(partial(contextvars.copy_context().run, send))
             return self.AsyncResult(task_id)
         return send()
 

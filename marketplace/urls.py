@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from marketplace.observability.views import metrics
+
 urlpatterns = [
+    path("metrics", metrics, name="metrics"),  # Prometheus; token or allow-list
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

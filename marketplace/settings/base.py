@@ -11,6 +11,8 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
+from marketplace.observability.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
@@ -100,6 +102,8 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # Before all: the request id and the access line cover everything, probes included.
+    "marketplace.observability.middleware.RequestObservabilityMiddleware",
     # First: /healthz and /readyz answer before HTTPS redirects, host checks and locale.
     "marketplace.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -259,12 +263,25 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": f"{BRAND_NAME} API", "VERSION": "1"}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# --- Logs, metrics, errors (marketplace/observability; README "Logs, metrics and errors") ---
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(env("LOG_FORMAT", default="text"), LOG_LEVEL)
+# /metrics answers a bearer token or these addresses (CIDR allowed); anyone else gets a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# A part counts as waiting too long after these (stadsmarkt_parts_waiting_too_long).
+METRICS_PART_ACCEPT_MINUTES = env.int("METRICS_PART_ACCEPT_MINUTES", default=30)
+METRICS_PART_COLLECT_HOURS = env.int("METRICS_PART_COLLECT_HOURS", default=24)
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from marketplace.observability.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="offline")
 # Stripe (PAYMENT_GATEWAY=stripe). STRIPE_API_BASE lets tests point the library at a local
 # server; the library retries a failed call itself with the same idempotency key.

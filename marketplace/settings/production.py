@@ -5,7 +5,7 @@ zero warnings.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOG_LEVEL, env, logging_config
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -28,3 +28,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# One JSON object per line for the log collector (README "Logs, metrics and errors").
+LOGGING = logging_config(env("LOG_FORMAT", default="json"), LOG_LEVEL)

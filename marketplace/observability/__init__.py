@@ -1,0 +1,1 @@
+"""Logs, metrics and error tracking: what an operator reads (README, "Logs, metrics and errors")."""

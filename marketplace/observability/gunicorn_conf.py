@@ -1,0 +1,26 @@
+"""Gunicorn's own settings for logs and metrics:
+
+    gunicorn -c python:marketplace.observability.gunicorn_conf marketplace.wsgi:application
+
+Its error log goes through the same JSON handler as the app; its access log is off, since the
+middleware writes one line per request with the request id and route.
+"""
+
+import logging
+import os
+
+from marketplace.observability.logging import logging_config
+
+accesslog = None
+logging.captureWarnings(True)  # Python's warnings become JSON records too (py.warnings)
+logconfig_dict = logging_config(
+    os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO")
+)
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges leave the merged metrics (multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -115,11 +115,12 @@ def buyer_process(act, args, barrier, answers) -> None:
     try:
         connection.ensure_connection()
         state = act.prepare(*args)
-        barrier.wait()
+        barrier.wait(timeout=120)
         started = time.perf_counter()
         answer = act(state)
         answers.put((started, time.perf_counter(), answer))
     except Exception as error:  # reported to the parent, which fails loudly
+        barrier.abort()  # the others must not wait at the barrier for a buyer who failed
         answers.put((time.perf_counter(), time.perf_counter(), f"error: {error!r}"))
     finally:
         connections.close_all()

@@ -60,7 +60,11 @@ def restore_files(
             raise BackupError(f"unsafe name in the backup: {member.name}")
         if storage.exists(name):
             storage.delete(name)
-        saved = storage.save(name, File(tar.extractfile(member), name=name))
+        # A streamed tar cannot seek, and an upload to S3 does: copy first.
+        with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as copy:
+            shutil.copyfileobj(tar.extractfile(member), copy)
+            copy.seek(0)
+            saved = storage.save(name, File(copy, name=name))
         if saved != name:
             raise BackupError(f"{name} was stored as {saved}")
         restored += 1

@@ -24,7 +24,10 @@ from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections
 
 from marketplace.backup import BackupError, make_backup, restore_backup
+from marketplace.backup.media import file_names as media_names
+from marketplace.storage import MediaStorage
 from tests.conftest import DEMO_SEED, DEMO_TODAY, IN_CI
+from tests.s3 import KEYS, REGION, s3_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -209,6 +212,42 @@ def test_sqlite_backup_round_trip_and_refusal(tmp_path):
     assert files_in(tmp_path / "restored") == files_in(tmp_path / "media")
     with closing(sqlite3.connect(tmp_path / "other.sqlite3")) as database:
         assert database.execute("SELECT name FROM cheese").fetchall() == [("Brie",)]
+
+
+def bucket_storage(endpoint: str) -> MediaStorage:
+    name = f"backup-{uuid.uuid4().hex}"
+    s3_client(endpoint).create_bucket(Bucket=name)
+    return MediaStorage(
+        bucket_name=name, endpoint_url=endpoint, access_key=KEYS["aws_access_key_id"],
+        secret_key=KEYS["aws_secret_access_key"], region_name=REGION, addressing_style="path",
+    )  # fmt: skip
+
+
+def test_media_in_an_s3_bucket_round_trips(s3_endpoint, tmp_path):
+    source = sqlite_database(tmp_path / "source.sqlite3", ["Gouda"])
+    bucket, restored_bucket = bucket_storage(s3_endpoint), bucket_storage(s3_endpoint)
+    photos = {
+        "shops/photos/2026/12/brink.jpg": os.urandom(5000),
+        "cache/ab/cd/thumb.jpg": os.urandom(800),
+        "logo.svg": b"<svg/>",
+    }
+    for name, content in photos.items():
+        bucket.save(name, ContentFile(content))
+    restored_bucket.save("logo.svg", ContentFile(b"older"))  # replaced, not renamed
+    archive = io.BytesIO()
+
+    manifest = make_backup(output=archive, db=source, storage=bucket)
+    archive.seek(0)
+    restore_backup(
+        source=archive, db={**source, "NAME": str(tmp_path / "target.sqlite3")},
+        storage=restored_bucket, force=False,
+    )  # fmt: skip
+
+    assert manifest["media"] == {"files": 3}
+    for name, content in photos.items():
+        with restored_bucket.open(name, "rb") as restored:
+            assert restored.read() == content, name
+    assert media_names(restored_bucket) == sorted(photos)
 
 
 def test_a_tar_that_is_no_backup_is_refused(tmp_path):

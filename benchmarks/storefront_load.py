@@ -1,10 +1,11 @@
 """The storefront under load through the proxy, beside the same session on plain Oscar.
 
 Needs PostgreSQL (DATABASE_URL with the demo city: `manage.py seed_demo_city --size demo`)
-and, for `--size full`, Redis (REDIS_URL) as the servers' cache. Each site runs in turn on
-the same database behind the project's nginx config (benchmarks.stack: 2 gunicorn
-processes of 1 gthread worker × 4 threads, one per core): ours with the production
-settings, plain Oscar with its stock apps, views and templates (benchmarks.plain_oscar_settings).
+and, for `--size full`, Redis (REDIS_URL) as the servers' cache. Both sites run on the same
+database, each behind the project's nginx config (benchmarks.stack: 2 gunicorn processes
+of 1 gthread worker × 4 threads, one per core), and take turns (4 rounds of 15 s each for
+`full`): ours with the production settings, plain Oscar with its stock apps, views and
+templates (benchmarks.plain_oscar_settings).
 
 Every virtual user is a signed-in consumer (sessions made before the clock starts) who
 repeats one visit: home, search, category, product, add to basket (POST with the page's
@@ -24,6 +25,7 @@ import statistics
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +43,8 @@ from benchmarks.stack import start_stack
 from shops.models import ShopStatus
 
 USERS = {"smoke": 4, "full": 16}
-SECONDS = {"smoke": 4.0, "full": 60.0}
+SECONDS = {"smoke": 4.0, "full": 60.0}  # per site
+ROUNDS = {"smoke": 1, "full": 4}  # turns each site takes
 STEPS = ("home", "search", "category", "product", "add_to_basket", "basket", "checkout")
 Product = get_model("catalogue", "Product")
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -66,6 +69,7 @@ SITES = (
 class Results:
     seconds: dict = field(default_factory=lambda: {step: [] for step in STEPS})
     errors: list = field(default_factory=list)
+    elapsed: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, step: str, seconds: float, error: str | None) -> None:
@@ -178,11 +182,13 @@ def visit(client: httpx.Client, site: Site, pages: dict, results: Results | None
     )
 
 
-def run_users(site: Site, url: str, size: str, pool: list[dict], users: list) -> dict:
-    results, clock, baskets = Results(), {}, Baskets()
+def run_round(site: Site, url: str, seconds: float, pool: list, users: list, results) -> float:
+    """All users on one site for `seconds` after a warm-up visit each; returns the time
+    taken (visits under way at the deadline finish and count)."""
+    clock, baskets = {}, Baskets()
 
     def user(number: int) -> None:
-        rng = random.Random(number)  # noqa: S311
+        rng = random.Random(number + int(results.elapsed))  # noqa: S311
         user_id, cookies = users[number]
         with httpx.Client(base_url=url, cookies=cookies, timeout=30) as client:
             visit(client, site, rng.choice(pool), None)
@@ -194,17 +200,16 @@ def run_users(site: Site, url: str, size: str, pool: list[dict], users: list) ->
 
     def start_clock() -> None:
         clock["started"] = time.perf_counter()
-        clock["deadline"] = clock["started"] + SECONDS[size]
+        clock["deadline"] = clock["started"] + seconds
 
-    barrier = threading.Barrier(USERS[size], action=start_clock)
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(USERS[size])]
+    barrier = threading.Barrier(len(users), action=start_clock)
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(len(users))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     baskets.close()
-    # Visits under way at the deadline finish: count the time they took too.
-    return summary(results, time.perf_counter() - clock["started"])
+    return time.perf_counter() - clock["started"]
 
 
 def percentiles(seconds: list[float]) -> dict:
@@ -242,16 +247,37 @@ def server_env() -> dict[str, str]:
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "REDIS_URL": settings.REDIS_URL,
+        # Longer than nginx keeps an idle upstream connection (60 s): gunicorn's default of
+        # 2 s lets it close one just as nginx sends a request on it, a 502 for a POST.
+        "GUNICORN_CMD_ARGS": "--keep-alive 75",
     }
     return env
 
 
-def measure_site(site: Site, size: str, pool: list[dict], users: list) -> dict:
-    with tempfile.TemporaryDirectory(prefix="stadsmarkt-load-") as scratch:
-        static_root = None if site.name == "ours" else Path(scratch)  # only ours has a manifest
-        env = {**server_env(), "DJANGO_SETTINGS_MODULE": site.settings_module}
-        with start_stack(env=env, web_processes=2, static_root=static_root) as stack:
-            return run_users(site, stack.url, size, pool, users)
+def measure(size: str, pool: list, users: list) -> dict:
+    """Both stacks run side by side and take turns: the machine is shared, and a load that
+    changes during the run then weighs on both sites alike."""
+    results = {site.name: Results() for site in SITES}
+    with ExitStack() as running:
+        scratch = Path(running.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
+        stacks = {
+            site.name: running.enter_context(
+                start_stack(
+                    env={**server_env(), "DJANGO_SETTINGS_MODULE": site.settings_module},
+                    web_processes=2,
+                    static_root=None if site.name == "ours" else scratch,  # ours: a manifest
+                )
+            )
+            for site in SITES
+        }
+        for _ in range(ROUNDS[size]):
+            for site in SITES:
+                result = results[site.name]
+                seconds = SECONDS[size] / ROUNDS[size]
+                result.elapsed += run_round(
+                    site, stacks[site.name].url, seconds, pool, users, result
+                )
+    return {name: summary(result, result.elapsed) for name, result in results.items()}
 
 
 @benchmark("storefront_load")
@@ -264,14 +290,14 @@ def storefront_load(size: str) -> dict:
         raise SystemExit("storefront_load needs the demo city: manage.py seed_demo_city")
     pool, users = visits(), signed_in_users(USERS[size])
     connection.close()
-    figures = {}
-    for site in SITES:
-        figures[site.name] = measure_site(site, size, pool, users)
-        print(site.name, {k: v for k, v in figures[site.name].items() if k != "pages"})
+    figures = measure(size, pool, users)
+    for name, result in figures.items():
+        print(name, {k: v for k, v in result.items() if k != "pages"})
     ours, plain = figures["ours"], figures["plain_oscar"]
     return {
         "users": USERS[size],
         "seconds": SECONDS[size],
+        "rounds": ROUNDS[size],
         "redis": bool(settings.REDIS_URL),
         **figures,
         "ratio": round(ours["requests_per_s"] / plain["requests_per_s"], 2)

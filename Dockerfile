@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=marketplace.settings.production
 
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` (15, as the
+# compose database).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY . .
 RUN pip install -c constraints.txt . \
@@ -17,5 +23,6 @@ RUN pip install -c constraints.txt . \
  && mkdir -p /app/media && chown -R stadsmarkt /app/media
 USER stadsmarkt
 EXPOSE 8000
-CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+CMD ["gunicorn", "-c", "python:marketplace.observability.gunicorn_conf", \
+     "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--worker-class", "gthread", "--threads", "4"]

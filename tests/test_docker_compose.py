@@ -153,13 +153,26 @@ def test_media_go_to_the_minio_bucket_that_the_proxy_serves():
     assert SERVICES["media-bucket"]["restart"] == "no"
 
 
-def test_web_runs_gunicorn_on_our_wsgi_application():
+def test_web_runs_gunicorn_on_our_wsgi_application_with_our_config():
     command = command_of("web")
     assert command[0] == "gunicorn"
     assert (VENV_BIN / "gunicorn").exists()
-    module_name, attribute = command[1].split(":")
+    # JSON error log, no access log of gunicorn's own (the middleware writes one line).
+    config = command[command.index("-c") + 1]
+    assert config == "python:marketplace.observability.gunicorn_conf"
+    assert importlib.import_module(config.removeprefix("python:")).accesslog is None
+    [application] = [part for part in command[1:] if part.startswith("marketplace.wsgi")]
+    module_name, attribute = application.split(":")
     assert module_name == "marketplace.wsgi"
     assert callable(getattr(importlib.import_module(module_name), attribute))
+
+
+def test_web_and_worker_keep_metrics_in_a_fresh_directory_of_their_own():
+    for name in ("web", "worker"):
+        service = SERVICES[name]
+        assert service["environment"]["PROMETHEUS_MULTIPROC_DIR"] in service["tmpfs"], name
+    assert SERVICES["worker"]["environment"]["METRICS_PORT"]
+    assert "ports" not in SERVICES["worker"]
 
 
 @pytest.mark.parametrize("service,subcommand", [("worker", "worker"), ("beat", "beat")])

@@ -31,7 +31,7 @@ from logistics import routing
 from logistics.routing_types import Location, Parcel, ServiceTimes, Vehicle
 from logistics.travel_times import EuclideanProvider
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "li_lim_100"
+DATA = Path(__file__).resolve().parent / "data" / "li_lim_100"  # public Li & Lim PDPTW set
 SCALE = 100  # VROOM takes integers: hundredths of a distance unit
 EXPLORATION_LEVEL = 5
 SECONDS_PER_INSTANCE = 2.5  # budget for all solves of one instance (the goal is 3 s)

@@ -3,19 +3,120 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 # CI runs against real PostgreSQL and Redis; a missing service there is a failure, not a skip.
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_TODAY = date(2026, 11, 23)
 DEMO_SEED = 7
+
+
+def own_redis_database() -> None:
+    """Gives each pytest-xdist worker a Redis database of its own: a test's cache.clear()
+    empties a whole database, which must not wipe another worker's cache mid-test. The
+    environment carries it to the workers and benchmarks the tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    base = settings.REDIS_URL
+    if not (base and worker.startswith("gw")):
+        return
+    url, _, number = base.rstrip("/").rpartition("/")
+    if not number.isdigit():
+        url, number = base.rstrip("/"), "0"
+    own = f"{url}/{(int(number) + int(worker[2:])) % 16}"
+    os.environ["REDIS_URL"] = settings.REDIS_URL = own
+    settings.CACHES["default"]["LOCATION"] = own
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        if getattr(settings, name) == base:
+            setattr(settings, name, own)
+            os.environ.pop(name, None)
+    from marketplace.celery import app
+
+    app.conf.update(
+        broker_url=settings.CELERY_BROKER_URL, result_backend=settings.CELERY_RESULT_BACKEND
+    )
+
+
+own_redis_database()
+
+
+def sleep_under_faketime() -> None:
+    """Under libfaketime with the real monotonic clock (.ci/run's pass 400 days ahead),
+    time.sleep fails with EINVAL: libfaketime 0.9.10 shifts the absolute monotonic deadline
+    that Python 3.11 gives clock_nanosleep. A timed wait on an event sleeps as long."""
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+
+    def sleep(seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        threading.Event().wait(seconds)
+
+    time.sleep = sleep
+
+
+sleep_under_faketime()
+
+
+def set_clock(monkeypatch, moment: datetime, *, ticking: bool = False) -> None:
+    """Moves this process's clock to `moment`: Django's timezone.now, and with it localtime,
+    localdate and auto_now, plus the modules that imported `now` by name (Oscar's order
+    date_placed among them), so data the test builds comes from the same clock as the code
+    under test. Ticking keeps time moving from `moment`; otherwise it stands still."""
+    real_now = timezone.now
+    if ticking:
+        shift = moment - real_now()
+
+        def fixed():
+            return real_now() + shift
+    else:
+
+        def fixed():
+            return moment
+
+    for module in list(sys.modules.values()):
+        if module is not None and vars(module).get("now") is real_now:
+            monkeypatch.setattr(module, "now", fixed)
+    monkeypatch.setattr(timezone, "now", fixed)
+
+
+@contextmanager
+def clock_at(moment: datetime, *, ticking: bool = True):
+    """set_clock for a block (module-scoped fixtures cannot take monkeypatch)."""
+    with pytest.MonkeyPatch.context() as patch:
+        set_clock(patch, moment, ticking=ticking)
+        yield
+
+
+def is_serial(item) -> bool:
+    """Tests that start servers, workers, browsers or benchmarks on the test database: they
+    run after the parallel pass, alone (`make test`), so nothing else competes with them
+    for the CPU, database connections or their timeouts."""
+    path = item.nodeid.split("::")[0]
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.startswith("tests/browser/")
+        or name.startswith("test_benchmark")
+        or "benchmarks" in name
+        or item.get_closest_marker("celery_worker") is not None
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if is_serial(item):
+            item.add_marker(pytest.mark.serial)
 
 
 def seed_demo(stdout=None) -> None:

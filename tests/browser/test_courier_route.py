@@ -26,6 +26,7 @@ from logistics.models import (
     StopStatus,
 )
 from tests.browser.conftest import shot
+from tests.conftest import set_clock
 from tests.factories import ShopFactory, make_slot, make_zone
 from tests.logistics.test_dispatch import at, delivery_part, make_courier, make_hub, plan, tomorrow
 
@@ -56,9 +57,7 @@ def planned_day(monkeypatch):
     ], summary
 
     # From here the process (and so the live server thread) lives at 09:00 on `day`.
-    real_now, started = timezone.now, timezone.now()
-    shift = at(day, 9) - started
-    monkeypatch.setattr("django.utils.timezone.now", lambda: real_now() + shift)
+    set_clock(monkeypatch, at(day, 9), ticking=True)
     assert timezone.localdate() == day
     return {"shop": shop, "part": part, "courier": courier, "route": route, "stops": stops}
 

@@ -32,7 +32,7 @@ from playwright.sync_api import expect
 from logistics.models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind
 from marketplace.celery import app
 from tests.browser.conftest import shot
-from tests.conftest import IN_CI, database_url_for_processes
+from tests.conftest import IN_CI, database_url_for_processes, set_clock
 from tests.factories import ShopFactory, UserFactory, make_offer, make_owner, make_slot, make_zone
 from tests.logistics.test_dispatch import make_courier, make_hub
 
@@ -105,9 +105,7 @@ def town(monkeypatch):
     """Two shops with one product each, a zone with today's afternoon slot, a courier."""
     today = timezone.localdate()
     ten = datetime.combine(today, datetime.min.time().replace(hour=10), tzinfo=AMSTERDAM)
-    real_now = timezone.now
-    shift = ten - real_now()
-    monkeypatch.setattr("django.utils.timezone.now", lambda: real_now() + shift)
+    set_clock(monkeypatch, ten, ticking=True)
     books = ShopFactory(kind="books", partner__name="Boekhandel De Brink")
     cheese = ShopFactory(kind="cheese", partner__name="Kaashuis Walstraat")
     novel = make_offer(books, price="19.95", on_hand=5, title="Het Deventer Koekboek")

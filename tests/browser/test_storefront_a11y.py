@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from marketplace.storefront import shop_facts
 from shops.models import ShopKind
 from tests.browser.conftest import shot
+from tests.conftest import set_clock
 from tests.factories import ShopFactory, UserFactory, make_offer
 from tests.storefront.conftest import THURSDAY_LUNCH, also_sold_by, in_category
 
@@ -29,7 +30,7 @@ PASSWORD = "secret-pass-1"  # tests.factories.UserFactory's
 
 @pytest.fixture
 def town(monkeypatch):
-    monkeypatch.setattr(shop_facts, "now", lambda: THURSDAY_LUNCH)
+    set_clock(monkeypatch, THURSDAY_LUNCH)
     cache.clear()
     shop_facts.forget_latest()
     books = ShopFactory(partner__name="Boekhandel Brink", slug="boekhandel-brink")

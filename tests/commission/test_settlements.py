@@ -10,7 +10,7 @@ Statement: gross 52.40, refunds 12.50, commission 2.00, VAT 0.42, card fees 0.85
 
 import re
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from marketplace.commission.models import PartPayout, Settlement
 from marketplace.commission.settlements import period_of, settle_shop, settle_shops
 from marketplace.payments.models import Transfer, TransferStatus
 from marketplace.payments.payouts import refund_part_payment
-from tests.conftest import client_for
+from tests.conftest import client_for, set_clock
 from tests.factories import UserFactory, make_offer, make_owner
 from tests.payments.conftest import (  # noqa: F401 (fixtures used by name)
     connected_shop,
@@ -48,12 +48,13 @@ def collected_order(shop, price, quantity, *, intent):
     accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
     mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
     hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
-    PartPayout.objects.filter(fulfilment=part).update(completed_at=timezone.make_aware(LAST_WEEK))
     return part
 
 
 @pytest.fixture
-def week(stripe_on):  # noqa: F811
+def week(stripe_on, monkeypatch):  # noqa: F811
+    # Ordered, paid, handed over and refunded last week; then it is TODAY, a morning.
+    set_clock(monkeypatch, timezone.make_aware(LAST_WEEK), ticking=True)
     default_plan()
     shop = connected_shop()
     stripe_on.fail_next("/v1/transfers")  # A's transfer fails at hand-over: left pending
@@ -61,6 +62,7 @@ def week(stripe_on):  # noqa: F811
     part_b = collected_order(shop, "12.50", 1, intent="pi_b")
     with transaction.atomic():
         refund_part_payment(fulfilment=part_b, amount=Decimal("12.50"), key="refund-b")
+    set_clock(monkeypatch, timezone.make_aware(datetime.combine(TODAY, time(9))), ticking=True)
     return {"shop": shop, "a": part_a, "b": part_b, "fake": stripe_on}
 
 

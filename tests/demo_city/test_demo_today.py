@@ -4,7 +4,6 @@ applications, made through the real services, once, at any hour of the day."""
 import copy
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -31,6 +30,7 @@ from marketplace.models import DemoCitySeed
 from marketplace.payments.models import Payment, PaymentStatus
 from shops.models import Shop, ShopStatus
 from tests.conftest import DEMO_SEED, DEMO_TODAY, client_for, seed_demo
+from tests.conftest import clock_at as process_clock_at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 Order = get_model("order", "Order")
@@ -41,13 +41,12 @@ OPEN = [S.PLACED, S.ACCEPTED, S.READY]
 
 
 def clock_at(hour: int, minute: int = 0):
-    """The clock of this process moved to DEMO_TODAY at hour:minute, still ticking."""
+    """The clock of this process moved to DEMO_TODAY at hour:minute, still ticking (Oscar's
+    date_placed too: today's orders are found again by it)."""
     moment = datetime.combine(
         DEMO_TODAY, time(hour, minute), tzinfo=timezone.get_default_timezone()
     )
-    real_now = timezone.now
-    shift = moment - real_now()
-    return mock.patch("django.utils.timezone.now", lambda: real_now() + shift)
+    return process_clock_at(moment)
 
 
 @pytest.fixture(scope="module")

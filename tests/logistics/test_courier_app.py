@@ -20,6 +20,7 @@ from logistics.models import (
     StopStatus,
     UnplannedPart,
 )
+from tests.conftest import set_clock
 from tests.factories import ShopFactory, UserFactory, make_slot, make_zone
 from tests.logistics.test_dispatch import at, delivery_part, make_courier, make_hub, tomorrow
 
@@ -198,7 +199,7 @@ def test_management_plan_now_creates_routes_and_lists_unplanned(client, monkeypa
     assert not Route.objects.exists()
 
     client.force_login(UserFactory(is_staff=True))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: at(day, 8))
+    set_clock(monkeypatch, at(day, 8))
     page = client.post("/management/routes/plan/", follow=True)
 
     route = Route.objects.get()

@@ -14,7 +14,7 @@ from marketplace.ordering.services import (
     confirm_order_paid,
     place_order,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, set_clock
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_owner
 from tests.logistics.test_dispatch import FAST, at, make_courier, make_hub
 
@@ -48,9 +48,11 @@ def test_without_a_hub_the_choice_is_refused():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_code():
-    hub = make_hub()
+def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_code(monkeypatch):
     today = timezone.localdate()
+    # Planned at 09:00: the part is made ready before that, whatever the hour of the run.
+    set_clock(monkeypatch, at(today, 8, 30), ticking=True)
+    hub = make_hub()
     courier = make_courier(today, starts=9, ends=20)
     shop, consumer = ShopFactory(), UserFactory()
     record = make_offer(shop, on_hand=5)

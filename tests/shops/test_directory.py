@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.staticfiles import finders
 
-from shops import views
 from shops.models import OpeningHours, OpeningHoursException, ShopKind, ShopStatus
+from tests.conftest import set_clock
 from tests.factories import ShopFactory, make_offer
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,11 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/marker-icon.png", "LICENSE
 
 @pytest.fixture
 def at(monkeypatch):
-    """Fixes the views' clock: at(datetime) makes that moment "now"."""
+    """Fixes the clock: at(datetime) makes that moment "now", standing still, for the
+    views and for every row the test makes."""
 
     def fix(moment: datetime):
-        monkeypatch.setattr(views, "now", lambda: moment)
+        set_clock(monkeypatch, moment)
 
     fix(THURSDAY_LUNCH)
     return fix

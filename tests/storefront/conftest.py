@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 
 from marketplace.storefront import shop_facts
 from shops.models import ShopKind
+from tests.conftest import set_clock
 from tests.factories import ShopFactory, make_offer
 
 Category = get_model("catalogue", "Category")
@@ -34,10 +35,11 @@ def empty_cache():
 
 @pytest.fixture
 def at(monkeypatch):
-    """Fixes the storefront's clock: at(datetime) makes that moment "now"."""
+    """Fixes the clock: at(datetime) makes that moment "now", standing still, for the
+    storefront and for every row the test makes (timezone.now, auto_now)."""
 
     def fix(moment: datetime):
-        monkeypatch.setattr(shop_facts, "now", lambda: moment)
+        set_clock(monkeypatch, moment)
         cache.clear()
         shop_facts.forget_latest()
 

@@ -5,11 +5,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from inventory_sync.models import PosConnection
 from tests.factories import make_offer
-from tests.storefront.conftest import also_sold_by, in_category
+from tests.storefront.conftest import THURSDAY_LUNCH, also_sold_by, in_category
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +46,14 @@ def test_product_page_lists_every_shop_with_price_stock_and_pickup(client, town)
     assert f'action="/basket/add-offer/{town.novel_at_cheese.pk}/"' in body
 
 
-def test_a_stale_feed_shows_availability_to_be_confirmed(client, town):
-    connection_row = PosConnection.objects.create(shop=town.cheese)
+def test_a_stale_feed_shows_availability_to_be_confirmed(client, town, at):
+    connection_row = PosConnection.objects.create(shop=town.cheese)  # on the fixed clock
+    _, fresh = page(client, town.novel.product.get_absolute_url())
+    assert "3 in stock" in fresh, "a feed connected a moment ago is trusted"
     PosConnection.objects.filter(pk=connection_row.pk).update(
-        created_at=timezone.now() - timedelta(days=3)
+        created_at=THURSDAY_LUNCH - timedelta(days=3)
     )
+    at(THURSDAY_LUNCH)  # the shop facts of this minute again, without the cached ones
     _, body = page(client, town.novel.product.get_absolute_url())
     assert "Availability to be confirmed" in body
     assert "3 in stock" not in body

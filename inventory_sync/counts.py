@@ -71,7 +71,7 @@ WITH incoming AS (
     WHERE m.last_event_at < EXCLUDED.last_event_at
     RETURNING m.stockrecord_id
 ), changed AS (
-    UPDATE {records} AS sr SET num_in_stock = i.quantity, date_updated = now()
+    UPDATE {records} AS sr SET num_in_stock = i.quantity, date_updated = %s
     FROM incoming AS i JOIN fresh AS f ON f.stockrecord_id = i.id
     WHERE sr.id = i.id AND sr.num_in_stock IS DISTINCT FROM i.quantity
     RETURNING sr.id
@@ -92,6 +92,7 @@ def _write_postgresql(winners: list[Count]) -> CountOutcome:
                 [c.stockrecord_id for c in winners],
                 [c.quantity for c in winners],
                 [c.at for c in winners],
+                timezone.now(),  # Python's clock, as in every other write
             ],
         )
         fresh, changed = cursor.fetchone()

@@ -62,14 +62,15 @@ def _write_postgresql(partner_id: int, writes: list[StockWrite]) -> int:
         )
         # partner_id again here: a staged id of another shop can never be written. Only our
         # constant and Django's quoted table name are interpolated, never input.
+        # The time from Python, like every other write: the database's clock may differ.
         cursor.execute(
             f"UPDATE {table} AS sr SET num_in_stock = s.quantity,"  # noqa: S608
-            " price = COALESCE(s.price, sr.price), date_updated = now()"
+            " price = COALESCE(s.price, sr.price), date_updated = %s"
             f" FROM {STAGING_TABLE} AS s"
             " WHERE sr.id = s.stockrecord_id AND sr.partner_id = %s"
             " AND (sr.num_in_stock IS DISTINCT FROM s.quantity"
             " OR (s.price IS NOT NULL AND sr.price IS DISTINCT FROM s.price))",
-            [partner_id],
+            [timezone.now(), partner_id],
         )
         changed = cursor.rowcount
         cursor.execute(f"DROP TABLE {STAGING_TABLE}")

@@ -22,11 +22,17 @@ demo: install
 	@echo "Serving the marketplace on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite in parallel where that is safe (pytest-xdist; each worker has its own test database
+# and Redis database), then the tests marked serial (browsers, benchmarks, real Celery workers)
+# alone, on the first worker's database. TEST_WORKERS=1 runs the first pass in one process.
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=marketplace.settings.test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 1 --reuse-db -m serial $(PYTEST_ARGS); status=$$?; \
+		[ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
 
 lint: install
 	$(BIN)/ruff check .

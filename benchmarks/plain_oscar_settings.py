@@ -29,6 +29,8 @@ TEMPLATES = [
                 for processor in TEMPLATES[0]["OPTIONS"]["context_processors"]  # noqa: F405
                 if not processor.startswith("marketplace.")
             ]
+            # Oscar's header shows the unread count; our layout does not, so base drops it.
+            + ["oscar.apps.communication.notifications.context_processors.notifications"]
         },
     }
 ]

@@ -136,7 +136,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oscar.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
+                # Not Oscar's notifications processor: it counts unread notifications on
+                # every page (a query) for a header badge our layout does not show.
                 "oscar.core.context_processors.metadata",
                 "marketplace.context_processors.branding",
                 "marketplace.context_processors.work_areas",

@@ -202,6 +202,7 @@ def start_stack(
             with log.open("w") as log_file:
                 process = subprocess.Popen(  # noqa: S603 (our interpreter, fixed arguments)
                     [sys.executable, "-m", "gunicorn", "marketplace.wsgi",
+                     "-c", "python:marketplace.observability.gunicorn_conf",
                      "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                      "--worker-class", "gthread", "--threads", str(threads),
                      "--timeout", "60", "--graceful-timeout", "5"],

@@ -247,9 +247,6 @@ def server_env() -> dict[str, str]:
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "REDIS_URL": settings.REDIS_URL,
-        # Longer than nginx keeps an idle upstream connection (60 s): gunicorn's default of
-        # 2 s lets it close one just as nginx sends a request on it, a 502 for a POST.
-        "GUNICORN_CMD_ARGS": "--keep-alive 75",
     }
     return env
 

@@ -12,6 +12,9 @@ import os
 from marketplace.observability.logging import logging_config
 
 accesslog = None
+# Longer than nginx keeps an idle upstream connection (60 s): gunicorn's default of 2 s lets
+# it close one just as nginx sends a request on it, a 502 for a POST.
+keepalive = 75
 logging.captureWarnings(True)  # Python's warnings become JSON records too (py.warnings)
 logconfig_dict = logging_config(
     os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO")

@@ -17,6 +17,9 @@ from moto.server import ThreadedMotoServer
 from benchmarks.stack import NGINX, start_stack
 from tests.conftest import IN_CI, database_url_for_processes
 
+# The gunicorns read the test database: the mark makes pytest-django create it even when
+# this module runs alone (it sets up only the databases that marked tests ask for).
+pytestmark = pytest.mark.django_db
 BUCKET = "stadsmarkt-proxy-test"
 HTTPS = {"X-Forwarded-Proto": "https"}
 

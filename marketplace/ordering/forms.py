@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from logistics.models import FulfilmentMethod, Hub
@@ -16,9 +17,13 @@ def method_choices() -> list:
     return [(v, label) for v, label in FulfilmentMethod.choices if v != FulfilmentMethod.HUB]
 
 
+def slot_label(slot) -> str:
+    return f"{date_format(slot.date, 'l j F')}, {slot.starts:%H:%M}–{slot.ends:%H:%M}"
+
+
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, slot):
-        return f"{date_format(slot.date, 'l j F')}, {slot.starts:%H:%M}–{slot.ends:%H:%M}"
+        return slot_label(slot)
 
 
 class CheckoutForm(forms.Form):
@@ -34,11 +39,13 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.groups = groups
         slots = delivery.open_slots()
+        self._slots = slots
+        methods = method_choices() if groups else []  # one query for every shop
         for group in groups:
             key = group.shop.partner_id
             self.fields[f"method_{key}"] = forms.ChoiceField(
                 label=group.shop.name,
-                choices=method_choices(),
+                choices=methods,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=FulfilmentMethod.COLLECT,
             )
@@ -46,6 +53,12 @@ class CheckoutForm(forms.Form):
                 label=_("Delivery slot"), queryset=slots, required=False
             )
         self.area = None
+
+    @cached_property
+    def slot_choices(self) -> list[tuple[int, str]]:
+        """The open slots as (pk, label), read once for every shop's select (each field's
+        own choices would count and read the slots again per shop)."""
+        return [(slot.pk, slot_label(slot)) for slot in self._slots.all()]
 
     def method_field(self, group):
         return self[f"method_{group.shop.partner_id}"]

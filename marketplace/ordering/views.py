@@ -23,6 +23,7 @@ from logistics.models import DeliverySettings, FulfilmentStatus, Hub
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
 from marketplace.payments.views import unavailable_message
+from marketplace.redirects import safe_next
 from shops.hours import schedule_for
 from shops.models import Weekday
 
@@ -62,14 +63,14 @@ class AddOfferView(View):
                     "product": record.product.get_title(),
                 },
             )
-            return redirect(request.POST.get("next") or record.product.get_absolute_url())
+            return redirect(safe_next(request, record.product.get_absolute_url()))
         add_offer_to_basket(request.basket, record, quantity)
         messages.success(
             request,
             _("%(product)s from %(shop)s is in your basket.")
             % {"product": record.product.get_title(), "shop": record.partner.name},
         )
-        return redirect(request.POST.get("next") or reverse("basket:summary"))
+        return redirect(safe_next(request, reverse("basket:summary")))
 
 
 def add_offer_to_basket(basket, record, quantity: int) -> None:
@@ -106,15 +107,18 @@ class CheckoutView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
+    def rules(self):
+        return DeliverySettings.current()
+
+    @cached_property
     def groups(self):
-        return basket_groups(self.request.basket)
+        return basket_groups(self.request.basket, rules=self.rules)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "groups": self.groups}
 
     def get_context_data(self, **kwargs):
-        rules = DeliverySettings.current()
-        return super().get_context_data(groups=self.groups, rules=rules, **kwargs)
+        return super().get_context_data(groups=self.groups, rules=self.rules, **kwargs)
 
     def form_valid(self, form):
         try:

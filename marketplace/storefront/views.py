@@ -4,6 +4,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -52,7 +53,16 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
-class HomeView(TemplateView):
+class ReadOnlyPageMixin:
+    """A page that only reads (a search adds one record): no transaction around it, so no
+    BEGIN and COMMIT round trips for ATOMIC_REQUESTS on every view of the storefront."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+
+class HomeView(ReadOnlyPageMixin, TemplateView):
     """The town's shops, the category tree and what can be picked up today."""
 
     template_name = "oscar/storefront/home.html"
@@ -82,7 +92,7 @@ class HomeView(TemplateView):
         )
 
 
-class SearchView(TemplateView):
+class SearchView(ReadOnlyPageMixin, TemplateView):
     """Search over all shops' products with filters; every search is recorded."""
 
     template_name = "oscar/search/results.html"

@@ -36,3 +36,20 @@ def page_url(context, number) -> str:
     params = context["request"].GET.copy()
     params["page"] = number
     return f"?{params.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def basket_item_count(context) -> int:
+    """The number of items in the visitor's basket, for the header (one query at most)."""
+    from ..basket_count import basket_item_count as count
+
+    request = context.get("request")
+    return count(request) if request is not None else 0
+
+
+@register.simple_tag
+def product_cards(listings) -> list:
+    """The cards of `listings` (storefront.cards: cached by what they show)."""
+    from ..cards import rendered_cards
+
+    return rendered_cards(list(listings))

@@ -15,12 +15,12 @@ from oscar.core.loading import get_model
 from marketplace.catalogue_selectors import products_for_storefront
 from marketplace.storefront.categories import categories_for_storefront
 from marketplace.storefront.shop_facts import shop_facts_for_storefront
-from marketplace.storefront.views import paginated_listings
+from marketplace.storefront.views import ReadOnlyPageMixin, paginated_listings
 
 Category = get_model("catalogue", "Category")
 
 
-class CatalogueView(TemplateView):
+class CatalogueView(ReadOnlyPageMixin, TemplateView):
     template_name = "oscar/catalogue/browse.html"
 
     def get_queryset(self):
@@ -47,20 +47,40 @@ class ProductCategoryView(CatalogueView):
         self.category = get_object_or_404(Category, pk=self.kwargs["pk"])
         if not (self.category.is_public or request.user.is_staff):
             raise Http404()
-        if self.category.get_absolute_url() != request.path:
-            return HttpResponsePermanentRedirect(self.category.get_absolute_url())
+        # The cached public tree has the category's URL and its ancestors (Oscar's
+        # get_absolute_url and get_ancestors ask the database). Anything else (a category
+        # only staff see, a tree cached before a rename) takes Oscar's way.
+        entries = categories_for_storefront()
+        entry = next((e for e in entries if e.pk == self.category.pk), None)
+        self.entries = entries
+        if entry is not None and entry.path == self.category.path and entry.url == request.path:
+            url = entry.url
+            self.ancestors = [
+                e for e in entries if e.depth < entry.depth and entry.path.startswith(e.path)
+            ]
+        else:
+            url = self.category.get_absolute_url()
+            self.ancestors = [
+                {"name": a.name, "url": a.get_absolute_url()} for a in self.category.get_ancestors()
+            ]
+        if url != request.path:
+            return HttpResponsePermanentRedirect(url)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return products_for_storefront(category=self.category)
 
     def get_context_data(self, **kwargs):
-        entries = categories_for_storefront()
+        entries = self.entries
         children = [
             entry
             for entry in entries
             if entry.depth == self.category.depth + 1 and entry.path.startswith(self.category.path)
         ]
         return super().get_context_data(
-            category=self.category, summary=self.category.name, subcategories=children, **kwargs
+            category=self.category,
+            ancestors=self.ancestors,
+            summary=self.category.name,
+            subcategories=children,
+            **kwargs,
         )

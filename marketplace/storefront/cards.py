@@ -1,0 +1,88 @@
+"""Product cards rendered once and kept in the cache under a key made of everything a card
+shows: the product (title, URL, photo), each offer (shop, price, units available, stale
+feed, pickup time), the language and the card template itself.
+
+A change of price, stock, shop name or pickup time makes another key, so a card is never
+shown stale: the storefront shows what is on the shelf the moment the feed says so. Cards
+are read in one round trip per page (get_many); without the cache (Redis down) they are
+rendered as before.
+"""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+CARD_TEMPLATE = "oscar/storefront/partials/product_card.html"
+CACHE_SECONDS = 60 * 60
+logger = logging.getLogger(__name__)
+_template_version: dict[str, str] = {}
+
+
+def template_version() -> str:
+    """A hash of the card template's source: a deploy that changes it makes new keys."""
+    if "card" not in _template_version:
+        template = get_template(CARD_TEMPLATE)
+        source = getattr(getattr(template, "template", None), "source", "")
+        _template_version["card"] = hashlib.sha256(source.encode()).hexdigest()[:12]
+    return _template_version["card"]
+
+
+def photo_name(product) -> str:
+    images = product.images.all()  # prefetched by listings.with_offers
+    return images[0].original.name if images else ""
+
+
+def card_key(listing, language: str, version: str) -> str:
+    product = listing.product
+    facts = (
+        product.pk,
+        product.title,
+        product.get_absolute_url(),
+        photo_name(product),
+        tuple(
+            (
+                offer.stockrecord_id,
+                offer.shop.name,
+                offer.shop.url,
+                str(offer.price),
+                offer.available,
+                offer.stale,
+                offer.pickup_today_from.isoformat() if offer.pickup_today_from else "",
+            )
+            for offer in listing.offers
+        ),
+    )
+    digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+    return f"storefront:card:{version}:{language}:{digest}"
+
+
+def rendered_cards(listings) -> list[str]:
+    """The HTML of each listing's card, in order."""
+    if not listings:
+        return []
+    template = get_template(CARD_TEMPLATE)
+    keys = [card_key(listing, get_language(), template_version()) for listing in listings]
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # the cache is optional: render every card
+        logger.warning("product card cache unavailable", exc_info=True)
+        found, keys = {}, None
+    cards, missing = [], {}
+    for index, listing in enumerate(listings):
+        key = keys[index] if keys else None
+        html = found.get(key) if key else None
+        if html is None:
+            html = template.render({"listing": listing})
+            if key:
+                missing[key] = html
+        cards.append(mark_safe(html))  # noqa: S308 (rendered by the template, escaped there)
+    if missing:
+        try:
+            cache.set_many(missing, CACHE_SECONDS)
+        except Exception:
+            logger.warning("product card cache unavailable", exc_info=True)
+    return cards

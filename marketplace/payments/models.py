@@ -147,6 +147,7 @@ class EventStatus(models.TextChoices):
     IGNORED = "ignored", _("Not needed")
     FAILED = "failed", _("Failed; needs a person")
     HANDLED = "handled", _("Handled by a person")
+    INVALID = "invalid", _("Invalid; not an event we can read")
 
 
 class WebhookEvent(models.Model):

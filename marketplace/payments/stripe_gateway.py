@@ -28,6 +28,15 @@ class BadSignature(Exception):
     pass
 
 
+class MalformedEvent(Exception):
+    """Signed by Stripe's secret, but not an event we can read: `payload` is what came."""
+
+    def __init__(self, reason: str, payload):
+        super().__init__(reason)
+        self.reason = reason
+        self.payload = payload
+
+
 def client() -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
@@ -185,12 +194,38 @@ class StripeGateway:
 
 
 def parse_webhook(*, body: bytes, signature: str) -> dict:
-    """The event of a webhook request, after checking its signature on the raw body."""
+    """The event of a webhook request, after checking its signature on the raw body.
+
+    Only the signature is checked by the library (it would build its event object from any
+    JSON and fail on a list); the shape is ours to check: a signed body that is not an event
+    raises MalformedEvent, to be kept as invalid and answered 400.
+    """
     try:
-        stripe.Webhook.construct_event(body, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (stripe.SignatureVerificationError, ValueError) as error:
+        text = body.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            text, signature, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as error:
         raise BadSignature(str(error)) from error
-    event = json.loads(body)
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise BadSignature("the body is not a Stripe event")
+    try:
+        event = json.loads(text)
+    except ValueError as error:
+        raise MalformedEvent("the body is not JSON", text[:2000]) from error
+    problem = event_shape_problem(event)
+    if problem:
+        raise MalformedEvent(problem, event)
     return event
+
+
+def event_shape_problem(event) -> str:
+    """What makes `event` unusable as a Stripe event, or "" when it is one."""
+    if not isinstance(event, dict):
+        return f"the body is a JSON {type(event).__name__}, not an object"
+    for name in ("id", "type"):
+        value = event.get(name)
+        if not isinstance(value, str) or not value or len(value) > 100:
+            return f"{name} is not a text of 1 to 100 characters"
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "data.object is missing or not an object"
+    return ""

@@ -25,7 +25,7 @@ from shops.models import Shop
 from .accounts import onboarding_link
 from .gateway import GatewayUnavailable, get_gateway
 from .models import PaymentStatus
-from .webhooks import receive_event
+from .webhooks import receive_event, store_invalid_event
 
 logger = logging.getLogger(__name__)
 non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
@@ -39,7 +39,7 @@ class StripeWebhookView(View):
     def post(self, request):
         if settings.PAYMENT_GATEWAY != "stripe":
             raise Http404
-        from .stripe_gateway import BadSignature, parse_webhook
+        from .stripe_gateway import BadSignature, MalformedEvent, parse_webhook
 
         try:
             event = parse_webhook(
@@ -48,6 +48,12 @@ class StripeWebhookView(View):
         except BadSignature as error:
             logger.warning("Stripe webhook refused, bad signature: %s", error)
             return HttpResponseBadRequest("bad signature")
+        except MalformedEvent as malformed:
+            logger.warning("Stripe webhook refused, malformed event: %s", malformed.reason)
+            store_invalid_event(
+                body=request.body, reason=malformed.reason, payload=malformed.payload
+            )
+            return HttpResponseBadRequest("not a Stripe event we can read")
         receive_event(event=event)
         # Stored, even when it must wait: Stripe need not send it again.
         return HttpResponse("ok")
@@ -92,6 +98,11 @@ class PayOrderView(LoginRequiredMixin, TemplateView):
         if order.payment.status != PaymentStatus.PENDING:
             messages.info(request, _("This order is no longer awaiting payment."))
             return redirect("ordering:order", number=order.number)
+        from marketplace.ordering.services import refuse_payment_for_closed_shops
+
+        if refused := refuse_payment_for_closed_shops(order):
+            messages.error(request, refused)
+            return redirect("basket:summary")
         try:
             return redirect(get_gateway().start_payment(payment=order.payment))
         except GatewayUnavailable:

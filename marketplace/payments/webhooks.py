@@ -7,6 +7,7 @@ not here yet, events out of order) or fails, the row is kept as waiting and a be
 it again with back-off, oldest first.
 """
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -42,6 +43,26 @@ def receive_event(*, event: dict) -> WebhookEvent | None:
             raise
         logger.info("Stripe event %s received again; nothing changed", event["id"])
         return None
+    return record
+
+
+def store_invalid_event(*, body: bytes, reason: str, payload) -> WebhookEvent:
+    """Keeps a signed body that is not a usable event, as invalid: never applied, never
+    retried. Keyed on its own id when it has a usable one, else on a hash of the body, so
+    the same body sent again stores nothing new."""
+    event_id = payload.get("id") if isinstance(payload, dict) else None
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 100:
+        event_id = "invalid:" + hashlib.sha256(body).hexdigest()
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    record, _created = WebhookEvent.objects.get_or_create(
+        event_id=event_id,
+        defaults={
+            "type": kind[:100] if isinstance(kind, str) else "",
+            "payload": payload,
+            "status": EventStatus.INVALID,
+            "error": reason[:500],
+        },
+    )
     return record
 
 

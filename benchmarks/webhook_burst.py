@@ -107,22 +107,17 @@ def signed_events(shops, events: int) -> list[tuple[str, bytes, dict]]:
     for n in range(events):
         connection, _records = shops[n % len(shops)]
         item = 1000 + (n // len(shops)) % 20
+        # The change time is in the signed body (updated_at): only that decides freshness.
+        at = f"2026-11-23T10:{n // 1000 % 60:02d}:{n % 60:02d}.{n:06d}Z"[:32]
         body = json.dumps(
-            {
-                "inventory_item_id": item,
-                "location_id": 1,
-                "available": n % 50,
-                "updated_at": "2026-11-23T10:00:00Z",
-            }
+            {"inventory_item_id": item, "location_id": 1, "available": n % 50, "updated_at": at}
         ).encode()
         headers = {
             "Content-Type": "application/json",
             "X-Shopify-Topic": "inventory_levels/update",
             "X-Shopify-Hmac-Sha256": sign(connection.signing_secret, body),
             "X-Shopify-Webhook-Id": str(uuid.uuid4()),
-            "X-Shopify-Triggered-At": f"2026-11-23T10:{n // 1000 % 60:02d}:{n % 60:02d}.{n:06d}Z"[
-                :32
-            ],
+            "X-Shopify-Triggered-At": at,
         }
         out.append((urlparse(webhook_url(connection)).path, body, headers))
     return out

@@ -65,14 +65,18 @@ def whole_units(value) -> int:
 def shopify_counts(pk, headers, payload, location) -> list[EventCount]:
     if location and str(payload.get("location_id")) != str(location):
         return []  # another location of the same Shopify store
-    at = parse_time(headers.get("triggered_at")) or parse_time(payload.get("updated_at"))
+    # Freshness from the signed body only: the webhook id and X-Shopify-Triggered-At are
+    # headers the HMAC does not cover, so a captured body replayed under a new id with a
+    # forged time would otherwise put its old count back (issue 15).
+    at = parse_time(payload.get("updated_at"))
     item, available = payload.get("inventory_item_id"), payload.get("available")
     if at is None or item is None or available is None:
-        raise BadEvent("inventory_item_id, available or the triggered-at time is missing")
+        raise BadEvent("inventory_item_id, available or updated_at is missing")
     return [EventCount(pk, str(item), whole_units(available), at)]
 
 
 def square_counts(pk, headers, payload, location) -> list[EventCount]:
+    # Square signs the whole body (URL + body): its own times are the freshness.
     created = parse_time(payload.get("created_at"))
     counts = (((payload.get("data") or {}).get("object") or {}).get("inventory_counts")) or []
     found = []

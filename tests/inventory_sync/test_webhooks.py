@@ -186,7 +186,10 @@ def test_unmatched_and_unreadable_events_are_kept_logged_and_retried_after_a_cat
     )
     from .pos_helpers import SECRET, sign
 
-    bad = b'{"inventory_item_id": 1001, "location_id": 1, "available": "lots"}'
+    bad = (
+        b'{"inventory_item_id": 1001, "location_id": 1, "available": "lots",'
+        b' "updated_at": "2026-11-23T10:00:00Z"}'
+    )
     headers["HTTP_X_SHOPIFY_HMAC_SHA256"] = sign(SECRET, bad)
     post(client, (path, bad, headers))
     apply_webhook_events()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from inventory_sync.services import set_on_hand
+from marketplace.rich_text import clean_rich_text
 
 from .models import Shop
 
@@ -51,7 +52,7 @@ def add_offer(
             product = Product.objects.create(
                 upc=ean,
                 title=title,
-                description=description,
+                description=clean_rich_text(description),
                 product_class=ProductClass.objects.get_or_create(
                     name=category.get_ancestors_and_self()[0].name,
                     defaults={"track_stock": True},
@@ -109,6 +110,8 @@ def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_chan
             set_on_hand(stockrecord_id=record.pk, quantity=on_hand)
         if product_changes and sole_seller(record):
             image, alt = product_changes.pop("image", None), product_changes.pop("image_alt", "")
+            if "description" in product_changes:
+                product_changes["description"] = clean_rich_text(product_changes["description"])
             Product.objects.filter(pk=record.product_id).update(**product_changes)
             if image:
                 add_photo(product=record.product, image=image, alt=alt)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from marketplace.demo_city.ean import is_valid_ean13
+from marketplace.rich_text import clean_rich_text
 
 from .models import OpeningHoursException, Shop
 
@@ -42,6 +43,9 @@ class ProductDetailsForm(forms.Form):
     image_alt = forms.CharField(
         label=_("What the photo shows (for screen readers)"), max_length=200, required=False
     )
+
+    def clean_description(self):
+        return clean_rich_text(self.cleaned_data.get("description"))
 
     def clean(self):
         data = super().clean()

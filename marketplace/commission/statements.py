@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from marketplace.spreadsheet_cells import neutralise_row
+
 from .models import Settlement, SettlementLine
 from .selectors import lines_of_settlement
 
@@ -80,11 +82,11 @@ def statement_rows(settlement: Settlement) -> list[StatementRow]:
 def statement_csv(settlement: Settlement) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Shop"), settlement.shop.partner.name])
+    writer.writerow(neutralise_row([_("Shop"), settlement.shop.partner.name]))
     writer.writerow([_("Period"), settlement.period_start.isoformat(), period_end(settlement)])
-    writer.writerow(headers())
+    writer.writerow(neutralise_row(headers()))
     for row in [*statement_rows(settlement), total_row(settlement)]:
-        writer.writerow([row.order, row.date, *row.figures()])
+        writer.writerow([*neutralise_row([row.order, row.date]), *row.figures()])
     return out.getvalue()
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from marketplace.spreadsheet_cells import as_text_cells, neutralise, neutralise_row
+
 from .tables import COUNT, MONEY, PERCENT, ReportTable, kind_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,9 +31,9 @@ def plain(value):
 def csv_text(table: ReportTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([column.label for column in table.columns])
+    writer.writerow(neutralise_row(column.label for column in table.columns))
     for row in table.rows:
-        writer.writerow([csv_cell(plain(value)) for value in row])
+        writer.writerow([neutralise(csv_cell(plain(value))) for value in row])
     return buffer.getvalue()
 
 
@@ -47,11 +49,13 @@ def xlsx_bytes(table: ReportTable) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.key[:31]
-    sheet.append([column.label for column in table.columns])
+    sheet.append(neutralise_row(column.label for column in table.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    as_text_cells(sheet[1])
     for row_index, row in enumerate(table.rows):
-        sheet.append([xlsx_cell(plain(value)) for value in row])
+        sheet.append([neutralise(xlsx_cell(plain(value))) for value in row])
+        as_text_cells(sheet[sheet.max_row])
         for column_index, cell in enumerate(sheet[sheet.max_row]):
             number_format = NUMBER_FORMATS.get(kind_of(table, row_index, column_index))
             if number_format and isinstance(cell.value, int | float):

@@ -117,6 +117,12 @@ class Shop(models.Model):
     def name(self) -> str:
         return self.partner.name
 
+    @property
+    def takes_orders(self) -> bool:
+        """Only an active shop sells: a paused or closed shop's basket lines are shown as
+        unavailable and refused at checkout and at payment."""
+        return self.status == ShopStatus.ACTIVE
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")

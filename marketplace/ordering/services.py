@@ -97,6 +97,7 @@ def write_placed_order(basket, user, choices, address, now, requests):
         facts = basket_facts(basket)
         rules = DeliverySettings.current()
         groups = order_groups(lines)
+        refuse_shops_not_taking_orders(groups)
         check_choices(groups, choices, address)
         fees = delivery_fees(groups, choices, rules)
         # One place per delivered part, slots in id order like the stock rows.
@@ -119,6 +120,38 @@ def write_placed_order(basket, user, choices, address, now, requests):
         freeze_basket(basket)
         record_order_analytics.delay(order.pk)
     return order
+
+
+def refuse_shops_not_taking_orders(groups) -> None:
+    """A shop paused or closed since its lines went into the basket sells nothing."""
+    if closed := [group.shop for group in groups if not group.shop.takes_orders]:
+        raise CheckoutRefused(shops_not_taking_orders_message(closed))
+
+
+def shops_not_taking_orders_message(shops) -> str:
+    return _(
+        "%(shops)s is not taking orders at the moment. Remove its products from your "
+        "basket to order the rest."
+    ) % {"shops": ", ".join(shop.name for shop in shops)}
+
+
+def refuse_payment_for_closed_shops(order) -> str | None:
+    """Before a payment starts. If a shop of this unpaid order stopped taking orders after
+    it was placed, the order is cancelled (stock and slots released, the basket back) and
+    the message for the consumer returned; None when every shop still sells."""
+    closed = [
+        part.shop
+        for part in Fulfilment.objects.filter(order=order).select_related("shop__partner")
+        if not part.shop.takes_orders
+    ]
+    if not closed:
+        return None
+    cancel_unpaid_order(order_id=order.pk)
+    return _(
+        "%(shops)s stopped taking orders after you placed this order. Nothing was charged: "
+        "the order is cancelled and your basket is back. Remove that shop's products to "
+        "order the rest."
+    ) % {"shops": ", ".join(shop.name for shop in closed)}
 
 
 def freeze_basket(basket) -> None:

@@ -172,6 +172,11 @@ class TestPaymentView(LoginRequiredMixin, TemplateView):
         order = self.get_order()
         if order.payment.status != PaymentStatus.PENDING:
             messages.info(request, _("This order is no longer awaiting payment."))
+        elif request.POST.get("action") == "pay" and (
+            refused := services.refuse_payment_for_closed_shops(order)
+        ):
+            messages.error(request, refused)
+            return redirect("basket:summary")
         elif request.POST.get("action") == "pay":
             services.record_payment_success(order_id=order.pk, reference=f"test-{order.number}")
             messages.success(request, _("Thank you! Your order is placed."))

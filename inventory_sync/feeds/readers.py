@@ -7,6 +7,8 @@ messages can point at "row 12" and blank lines cost nothing.
 import codecs
 import csv
 import io
+import re
+import time as clock
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +25,21 @@ XLSX_EXTENSIONS = frozenset({"xlsx", "xlsm"})
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 DELIMITERS = (",", ";", "\t")
-# The workbook is inflated in memory; a real stock sheet is far smaller than this, a zip bomb not.
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+# What a workbook may unpack to, checked on the archive's directory before anything is
+# inflated (zipfile stops at each member's declared size, so the sizes cannot lie). A real
+# stock sheet of MAX_DATA_ROWS rows is well under these; a zip bomb is not (issue 15).
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 100  # unpacked / packed, for members over RATIO_FROM_BYTES; real XLSX XML is ~10
+RATIO_FROM_BYTES = 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000  # counted by streaming the part, before openpyxl loads it
+MAX_CELLS = 4_000_000  # cells read from the sheet, blank ones included
+MAX_XLSX_SECONDS = 20.0  # reading the sheet; a file that takes longer is refused
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 # Header detection looks at the first lines only; a preamble ("Export 1 May") may precede it.
 HEADER_SEARCH_ROWS = 10
 SNIFF_SAMPLE_CHARS = 4096  # csv.Sniffer is quadratic on quote-heavy text; keep its sample small
 MAX_ROWS_READ = MAX_DATA_ROWS + 1  # the data rows plus a header
+MAX_ROWS_SCANNED = 5 * MAX_ROWS_READ  # rows looked at, blank ones included
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +202,58 @@ def _check_workbook_archive(content: bytes) -> None:
     if "xl/workbook.xml" not in names:
         raise FeedError(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
     if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
-        raise FeedError(_("The Excel file is too large once unpacked."))
+        raise FeedError(
+            _("The Excel file unpacks to more than %(mb)s MB; export it as CSV or split it.")
+            % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)}
+        )
+    for entry in entries:
+        if entry.file_size > RATIO_FROM_BYTES and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise FeedError(
+                _(
+                    "The Excel file unpacks to more than %(ratio)s times its size, which no"
+                    " stock list does; export it as CSV."
+                )
+                % {"ratio": MAX_RATIO}
+            )
+    _check_shared_strings(content, [entry for entry in entries if not entry.is_dir()])
+
+
+def _check_shared_strings(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
+    """Counts the shared strings (<si> elements) by streaming every part in chunks, within
+    the sizes checked above: openpyxl would build them all as Python strings before the
+    first row is read. Every part, since the workbook may name its strings part anything."""
+    count = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for entry in entries:
+                count += _count_shared_strings(archive, entry, MAX_SHARED_STRINGS - count)
+                if count > MAX_SHARED_STRINGS:
+                    raise FeedError(
+                        _(
+                            "The Excel file holds more than %(max)s different texts; export it"
+                            " as CSV or split it."
+                        )
+                        % {"max": MAX_SHARED_STRINGS}
+                    )
+    except FeedError:
+        raise
+    except Exception as exc:  # a damaged part: openpyxl would fail on it as well
+        raise FeedError(_unreadable_xlsx()) from exc
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, room: int) -> int:
+    """<si> elements in one part, counting stops once past `room`."""
+    count, tail = 0, b""
+    with archive.open(entry) as part:
+        while chunk := part.read(1024 * 1024):
+            data = tail + chunk
+            tail = data[-64:]  # a tag cut by the chunk's end is whole in the next round
+            count += len(_SHARED_STRING_TAG.findall(data)) - len(_SHARED_STRING_TAG.findall(tail))
+            if count > room:
+                return count
+    return count + len(_SHARED_STRING_TAG.findall(tail))
 
 
 def _read_first_sheet(workbook: openpyxl.Workbook) -> list[tuple[int, Sequence[Cell]]]:
@@ -202,12 +264,34 @@ def _read_first_sheet(workbook: openpyxl.Workbook) -> list[tuple[int, Sequence[C
     # Some tools write a wrong used range, which read-only mode would trust and cut rows off.
     sheet.reset_dimensions()
     rows: list[tuple[int, Sequence[Cell]]] = []
+    deadline = clock.monotonic() + MAX_XLSX_SECONDS
+    cells_read = 0
     for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        cells_read += len(values)
+        _check_sheet_limits(number, cells_read, deadline)
         cells = [_xlsx_cell(value) for value in values]
         if not _is_blank_row(cells):
             rows.append((number, cells))
             _check_row_count(rows)
     return rows
+
+
+def _check_sheet_limits(rows_scanned: int, cells_read: int, deadline: float) -> None:
+    if rows_scanned > MAX_ROWS_SCANNED:
+        raise FeedError(
+            _("The Excel sheet has more than %(max)s rows, blank ones included; split it.")
+            % {"max": MAX_ROWS_SCANNED}
+        )
+    if cells_read > MAX_CELLS:
+        raise FeedError(
+            _("The Excel sheet has more than %(max)s cells; keep only the stock columns.")
+            % {"max": MAX_CELLS}
+        )
+    if rows_scanned % 1000 == 0 and clock.monotonic() > deadline:
+        raise FeedError(
+            _("Reading the Excel file took longer than %(seconds)s seconds; upload it as CSV.")
+            % {"seconds": int(MAX_XLSX_SECONDS)}
+        )
 
 
 def _xlsx_cell(value: object) -> Cell:

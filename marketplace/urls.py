@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("marketplace.payments.urls")),
     path("", include("marketplace.storefront.urls")),
     path("", include("marketplace.ordering.urls")),
+    # Sign-in, registration and password reset, guarded; the same addresses as Oscar's.
+    path("", include("marketplace.customer.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

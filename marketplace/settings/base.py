@@ -5,6 +5,7 @@ eagerly, so `make demo` needs no other server. DATABASE_URL switches to PostgreS
 REDIS_URL to Redis as cache and Celery broker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
     "marketplace.reports.apps.ReportsConfig",
+    "axes",
 ]
 
 SITE_ID = 1
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last: answers a locked-out sign-in (AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -192,6 +196,8 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 
 # --- Authentication ---
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a locked username+address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -202,6 +208,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "/"
+# Sign-in lockout (django-axes) on every login form (/accounts/login/, /dashboard/login/,
+# /admin/login/): after AXES_FAILURE_LIMIT failures of one username from one address, that
+# pair is locked for the cool-off and gets a 429 page (marketplace.customer.views.locked_out).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "marketplace.customer.axes.username"
+AXES_CLIENT_IP_CALLABLE = "marketplace.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "marketplace.customer.views.locked_out"
+AXES_VERBOSE = False
+# Failures are recorded; successful sign-ins are not (a row per sign-in, and force_login).
+AXES_DISABLE_ACCESS_LOG = True
+# Proxies in front of the app that append to X-Forwarded-For (compose's nginx: 1); the
+# lockout and the throttles then count the client's address, not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Requests per scope and key (marketplace/throttling.py), each overridable by the
+# environment as THROTTLE_<SCOPE>, e.g. THROTTLE_POS_WEBHOOK_ADDRESS=100000/min.
+THROTTLE_RATES = {
+    scope: env(f"THROTTLE_{scope.upper()}", default=rate)
+    for scope, rate in {
+        "register_address": "20/hour",
+        "register_email": "5/hour",
+        "password_reset_address": "20/hour",
+        "password_reset_email": "5/hour",
+        "pos_push_shop": "120/min",
+        "pos_push_address": "1200/min",
+        "pos_webhook_shop": "1200/min",
+        "pos_webhook_address": "20000/min",
+    }.items()
+}
 
 # --- Language, time, money: Dutch first ---
 LANGUAGE_CODE = "nl"

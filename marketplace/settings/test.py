@@ -18,3 +18,13 @@ if REDIS_URL:
 # The demo city in tests is its generated history only; tests of today's live work
 # (tests/demo_city/test_demo_today.py) switch it on with a fixed clock.
 DEMO_CITY_TODAY = False
+# Every test client comes from 127.0.0.1: the per-address rates would add up over a whole
+# test file. Per shop and per e-mail stay as in production; tests of the throttles set
+# their own rates.
+THROTTLE_RATES = {
+    **THROTTLE_RATES,  # noqa: F405
+    "register_address": "100000/hour",
+    "password_reset_address": "100000/hour",
+    "pos_push_address": "100000/min",
+    "pos_webhook_address": "1000000/min",
+}

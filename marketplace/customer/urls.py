@@ -1,0 +1,15 @@
+"""Mounted before Oscar's URLs: the same addresses, answered by marketplace.customer.views."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("accounts/login/", views.LoginRegistrationView.as_view(), name="guarded-login"),
+    path("accounts/register/", views.RegistrationView.as_view(), name="guarded-register"),
+    path(
+        "password-reset/",
+        views.ThrottledPasswordResetView.as_view(),
+        name="guarded-password-reset",
+    ),
+]

@@ -124,11 +124,17 @@ def backoff_delay(*, failures: int, retry_after: float | None) -> timedelta:
 
 
 def record_failure(
-    connection: PosConnection, *, message: str, retry_after: float | None = None, now=None
+    connection: PosConnection,
+    *,
+    message: str,
+    retry_after: float | None = None,
+    now=None,
+    detail: str = "",
 ) -> None:
     """The POS refused or failed: say so on the connection page and wait before asking again.
 
-    The message is ours (status code, what we asked), never a secret or a raw POS answer.
+    The message is a plain sentence of ours for the shop; `detail` (what we asked, the
+    status) goes to our log only. Never a secret or the POS's answer.
     """
     now = now or timezone.now()
     connection.failures += 1
@@ -141,4 +147,4 @@ def record_failure(
     connection.save(
         update_fields=["failures", "backoff_until", "status", "last_error", "last_error_at"]
     )
-    logger.warning("POS connection %s failing: %s", connection.pk, message)
+    logger.warning("POS connection %s failing: %s", connection.pk, detail or message)

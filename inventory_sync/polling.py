@@ -63,7 +63,13 @@ def poll_connection(*, connection_id: int, now=None) -> SyncLog | None:
     try:
         items, levels = connector.fetch()
     except PosError as error:
-        record_failure(connection, message=error.message, retry_after=error.retry_after, now=now)
+        record_failure(
+            connection,
+            message=error.message,
+            retry_after=error.retry_after,
+            now=now,
+            detail=error.detail,
+        )
         log.outcome, log.message = SyncOutcome.FAILED, error.message
         log.finished_at = timezone.now()
         log.save()

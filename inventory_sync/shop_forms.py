@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .connectors.addresses import UnsafeAddress, check_address
 from .feeds import MAX_FILE_BYTES
 from .models import PosKind
 
@@ -73,3 +74,18 @@ class ConnectionSettingsForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the stored secret."),
     )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean_base_url(self):
+        """Only https to the vendor's own hosts for the connection's kind, resolving to
+        public addresses only (issue 15); the calls check again when they connect."""
+        url = self.cleaned_data["base_url"]
+        if url:
+            try:
+                check_address(url, self.kind)
+            except UnsafeAddress as error:
+                raise forms.ValidationError(str(error)) from error
+        return url

@@ -151,7 +151,7 @@ class ConnectionView(ShopMixin, View):
                 request, _("A new signing secret was made; the old one stops working.")
             )
         elif action == "settings":
-            settings_form = ConnectionSettingsForm(request.POST)
+            settings_form = ConnectionSettingsForm(request.POST, kind=connection.kind)
             if settings_form.is_valid():
                 data = settings_form.cleaned_data
                 connections.save_settings(

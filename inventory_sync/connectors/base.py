@@ -8,6 +8,7 @@ from datetime import datetime
 import requests
 
 from ..pos_items import ItemData
+from .addresses import PublicOnlyAdapter
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,19 @@ class Level:
     at: datetime | None  # when the POS last changed it; None: the POS does not say
 
 
+def pos_session(kind: str) -> requests.Session:
+    """A session that calls only allowed POS addresses (see addresses.py): the URL is
+    checked per call (http.call), the connected peer per connection (the adapter). No
+    proxies from the environment: the peer must be the POS itself."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = PublicOnlyAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.pos_kind = kind
+    return session
+
+
 class Connector:
     accepts_adjustments = False
 
@@ -24,7 +38,7 @@ class Connector:
         self.connection = connection
         self.settings = connection.settings
         self.secrets = connection.secrets
-        self.session = requests.Session()
+        self.session = pos_session(connection.kind)
 
     def items(self) -> Iterator[ItemData]:
         raise NotImplementedError

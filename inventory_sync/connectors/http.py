@@ -7,23 +7,49 @@ token does not hammer the POS.
 """
 
 import email.utils
+import logging
 import time
 
 import requests
+from django.utils.translation import gettext as _
+
+from .addresses import PeerNotAllowed, UnsafeAddress, check_url
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = (5, 30)  # connect, read
 MAX_PAGES = 10_000  # a POS that keeps answering "next page" forever is broken
 
 
+def not_reached() -> str:
+    return _("The till system could not be reached.")
+
+
+def answered_error() -> str:
+    return _("The till system answered with an error.")
+
+
 class PosError(Exception):
-    def __init__(self, message: str, *, retry_after: float | None = None):
-        super().__init__(message)
-        self.message = message
+    """`detail` (method, path, status) is for our logs; `message` is what the shop reads:
+    a plain sentence of ours, never the far side's answer or status (issue 15)."""
+
+    def __init__(
+        self, detail: str, *, retry_after: float | None = None, message: str | None = None
+    ):
+        super().__init__(detail)
+        self.detail = detail
+        self.message = message or self.plain_message()
         self.retry_after = retry_after
+
+    def plain_message(self) -> str:
+        return answered_error()
 
 
 class PosUnavailable(PosError):
     """429, 5xx or no answer: try again later."""
+
+    def plain_message(self) -> str:
+        return not_reached()
 
 
 class PosRefused(PosError):
@@ -50,18 +76,47 @@ def call(session: requests.Session, method: str, url: str, **kwargs) -> requests
     Messages name the method, path and status, never headers (they carry the token).
     """
     where = f"{method} {requests.utils.urlparse(url).path}"
+    kind = getattr(session, "pos_kind", None)
+    try:
+        if kind is None:
+            raise UnsafeAddress("a POS session without its kind")
+        check_url(url, kind)  # page links and stored addresses too, not only the form's
+    except UnsafeAddress as error:
+        logger.warning("POS call refused, address not allowed: %s", error)
+        raise PosRefused(
+            f"{where}: address not allowed",
+            message=_("The till system's address is not allowed; check it in the settings."),
+        ) from error
+    kwargs.setdefault("allow_redirects", False)  # a redirect could lead anywhere
     try:
         response = session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
     except requests.RequestException as error:
+        if _caused_by(error, PeerNotAllowed):
+            raise PosRefused(
+                f"{where}: the address resolved to a private or local network",
+                message=_("The till system's address is not allowed; check it in the settings."),
+            ) from error
         raise PosUnavailable(f"{where}: no answer ({type(error).__name__})") from error
     if response.status_code == 429 or response.status_code >= 500:
         raise PosUnavailable(
             f"{where}: the POS answered {response.status_code}",
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            message=answered_error(),
         )
     if response.status_code >= 400:
         raise PosRefused(f"{where}: the POS answered {response.status_code}")
     return response
+
+
+def _caused_by(error: BaseException, kind: type) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, kind):
+            return True
+        seen.add(id(error))
+        nested = [a for a in getattr(error, "args", ()) if isinstance(a, BaseException)]
+        error = getattr(error, "reason", None) or (nested[0] if nested else error.__cause__)
+    return False
 
 
 def json_of(response: requests.Response) -> dict:

@@ -28,3 +28,6 @@ THROTTLE_RATES = {
     "pos_push_address": "100000/min",
     "pos_webhook_address": "1000000/min",
 }
+# The fake POS servers of the tests listen on loopback http (tests/inventory_sync/fake_pos.py):
+# only these hosts skip the POS address checks (https, vendor hosts, public addresses).
+POS_ALLOWED_TEST_HOSTS = ["127.0.0.1"]

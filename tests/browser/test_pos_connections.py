@@ -129,7 +129,7 @@ def test_owner_connects_square_sees_the_webhook_url_and_only_masked_secrets(pers
     # Saving queued the first poll; Square could not be reached, and the page says so.
     open_connection_page(page)
     expect(status(page)).to_contain_text(dutch(ConnectionStatus.FAILING.label))
-    expect(status(page)).to_contain_text("no answer")
+    expect(status(page)).to_contain_text(dutch("The till system could not be reached."))
     expect(page.locator("#backoff")).to_be_visible()
     html = page.content()
     assert ACCESS_TOKEN not in html and SIGNING_KEY not in html

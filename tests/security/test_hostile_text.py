@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 from oscar.core.loading import get_model
@@ -237,6 +238,30 @@ def test_the_shop_areas_product_form_stores_a_cleaned_description(hostile_shop):
         assert_inert(page(owner, url), url)
     profile = ProfileForm(instance=shop, data={"website": "javascript:alert(1)"})
     assert not profile.is_valid() and "website" in profile.errors
+
+
+def test_a_stock_feed_with_hostile_titles_is_inert_in_preview_and_as_a_product(hostile_shop):
+    """Feed rows (CSV here, XLSX reads into the same rows) name products shops may create."""
+    shop, offer = hostile_shop
+    owner = client_for(make_owner(shop))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["artikelnummer", "ean", "titel", "aantal", "prijs"])
+    writer.writerow([offer.partner_sku, "", HOSTILE, "4", "9,95"])
+    writer.writerow(["nieuw-1", "9789021234564", HOSTILE, "2", "12,50"])
+    uploaded = owner.post(
+        "/shop/stock/",
+        {"file": SimpleUploadedFile("stock.csv", buffer.getvalue().encode("utf-8"))},
+    )
+    assert uploaded.status_code == 302
+    preview = page(owner, uploaded.url)
+    assert_inert(preview, "feed preview")
+    upload_pk = int(uploaded.url.rstrip("/").rsplit("/", 1)[1])
+    assert owner.post(f"/shop/stock/uploads/{upload_pk}/rows/3/create/").status_code == 302
+    created = Product.objects.get(upc="9789021234564")
+    assert created.title == HOSTILE  # plain text, kept as written and escaped when shown
+    assert_inert(page(client_for(), created.get_absolute_url()), "product from a feed row")
+    assert_inert(page(owner, "/shop/stock/log/"), "stock log")
 
 
 def hostile_order(shop, offer):

@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 
 from logistics.emails import send_part_failed
 from logistics.fulfilments import reject_part
-from logistics.models import Fulfilment
+from logistics.models import Fulfilment, RouteStop
 from marketplace.commission.models import CommissionPlan, Settlement
 from marketplace.models import SearchRecord
 from marketplace.ordering.delivery import DeliveryAddress
@@ -43,6 +43,7 @@ from tests.factories import (
     make_slot,
     make_zone,
 )
+from tests.logistics.test_courier_app import act, world  # noqa: F401 (fixture used by name)
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +309,30 @@ def test_orders_pages_and_emails_show_hostile_consumer_and_shop_text_inert(
     assert_inert(page(owner_browser, "/shop/orders/"), "shop's orders")
     assert_inert(page(owner_browser, f"/shop/orders/{part.pk}/"), "shop's order part")
     assert_inert(page(client_for(UserFactory(is_staff=True)), "/management/routes/"), "routes")
+
+
+def test_a_courier_failure_reason_is_inert_on_the_route_pages_and_in_emails(
+    world,  # noqa: F811 (the courier tests' fixture)
+    django_capture_on_commit_callbacks,
+):
+    part, courier_browser = world["part"], world["client"]
+    Fulfilment.objects.filter(pk=part.pk).update(recipient_name=HOSTILE, address_line=HOSTILE)
+    world["shop"].partner.name = HOSTILE
+    world["shop"].partner.save()
+    act(courier_browser, world["pickup"], "picked-up", code=part.pickup_code)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(courier_browser, world["delivery"], "failed", reason=HOSTILE)
+    assert RouteStop.objects.get(pk=world["delivery"].pk).failure_reason == HOSTILE
+    sent = html_parts(mail.outbox)
+    assert len(sent) == 2
+    for subject, html in sent:
+        assert_inert(html, f"e-mail {subject!r}")
+    assert_inert(page(courier_browser, "/courier/"), "courier route")
+    manager = client_for(UserFactory(is_staff=True))
+    assert_inert(page(manager, "/management/routes/"), "management routes")
+    owner = client_for(make_owner(world["shop"]))
+    assert_inert(page(owner, f"/shop/orders/{part.pk}/"), "shop's failed part")
 
 
 def test_an_application_with_hostile_fields_is_inert_for_management_and_in_emails(

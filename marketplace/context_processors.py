@@ -16,22 +16,10 @@ def work_areas(request):
         user = request.user
         if not user.is_authenticated:
             return {}
-        from django.contrib.auth import get_user_model
-        from django.db.models import Exists, OuterRef
+        from marketplace.storefront.work_areas import shop_and_courier
 
-        from logistics.models import Courier
-        from shops.models import Shop
-
-        # One query for both links: this runs on every page a signed-in user sees.
-        shop, courier = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .values_list(
-                Exists(Shop.objects.filter(partner__users=OuterRef("pk"))),
-                Exists(Courier.objects.filter(user=OuterRef("pk"), is_active=True)),
-            )
-            .first()
-        ) or (False, False)
+        # Cached per user: this runs on every page a signed-in user sees.
+        shop, courier = shop_and_courier(user)
         return {"shop": shop, "courier": courier, "management": user.is_staff}
 
     return {"work_areas": SimpleLazyObject(areas)}

@@ -195,6 +195,8 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 
 
 # --- Authentication ---
+# Sessions read from the cache, kept in the database; the database alone when Redis is down.
+SESSION_ENGINE = "marketplace.session_store"
 AUTHENTICATION_BACKENDS = (
     # First: refuses a locked username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -290,6 +292,8 @@ OSCAR_SHOP_TAGLINE = _("All the shops of the town centre, one basket")
 OSCAR_DEFAULT_CURRENCY = "EUR"
 # The storefront's own home page (marketplace.storefront), not Oscar's redirect to the catalogue.
 OSCAR_HOMEPAGE = "/"
+# Oscar's class loader, but an Applicator that skips its queries while no offer exists.
+OSCAR_DYNAMIC_CLASS_LOADER = "marketplace.storefront.oscar_loading.class_loader"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode")
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

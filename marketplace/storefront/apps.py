@@ -11,3 +11,10 @@ class StorefrontConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the branding check)
+        from .analytics import defer_product_views
+        from .offers import watch_offers
+        from .work_areas import watch_work_areas
+
+        defer_product_views()
+        watch_offers()
+        watch_work_areas()

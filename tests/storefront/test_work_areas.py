@@ -35,13 +35,33 @@ def test_each_user_sees_the_links_to_their_own_work_areas():
         assert "My shop" not in menus[name] and "My route" not in menus[name], name
 
 
-def test_the_work_areas_cost_one_query():
+def test_the_work_areas_cost_one_query_then_come_from_the_cache():
     browser = client_for(make_owner(ShopFactory()))
-    browser.get("/shops/")  # warm: the session, the basket
-
+    with CaptureQueriesContext(connection) as first:
+        browser.get("/shops/")
     with CaptureQueriesContext(connection) as queries:
         browser.get("/shops/")
 
-    area_queries = [q["sql"] for q in queries if "logistics_courier" in q["sql"]]
-    assert len(area_queries) == 1 and "partner_partner_users" in area_queries[0]
+    def area_queries(captured):
+        return [q["sql"] for q in captured if "logistics_courier" in q["sql"]]
+
+    assert len(area_queries(first)) == 1 and "partner_partner_users" in area_queries(first)[0]
+    assert area_queries(queries) == []
     assert not any("communication_notification" in q["sql"] for q in queries)
+
+
+def test_the_cached_links_follow_a_new_shop_user_and_courier():
+    user = UserFactory()
+    assert "My shop" not in menu_of(user) and "My route" not in menu_of(user)  # cached now
+    shop = ShopFactory()
+    shop.partner.users.add(user)
+    assert "My shop" in menu_of(user)
+    courier = Courier.objects.create(
+        user=user, vehicle="bike", capacity_parcels=6, capacity_litres=80
+    )
+    assert "My route" in menu_of(user)
+    courier.is_active = False
+    courier.save()
+    shop.partner.users.remove(user)
+    menu = menu_of(user)
+    assert "My shop" not in menu and "My route" not in menu

@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
 from shops.models import ShopStatus
@@ -53,3 +55,26 @@ def product_cards(listings) -> list:
     from ..cards import rendered_cards
 
     return rendered_cards(list(listings))
+
+
+# Frame fragments that depend on nothing but the language and what is passed to the tag.
+_fragments: dict[tuple, str] = {}
+FRAGMENTS_MAX = 256
+
+
+@register.simple_tag(takes_context=True)
+def shared_fragment(context, template_name: str, *vary):
+    """The template rendered once per process for each language and `vary` (the header's
+    menu: what kind of user sees it; the footer: nothing more), then reused: these parts
+    of the frame cost a dozen URL reversals and translations on every page. The template
+    must show nothing else of the request or user. DEBUG renders every time (edits show)."""
+    if settings.DEBUG:
+        return context.template.engine.get_template(template_name).render(context)
+    key = (template_name, get_language(), *vary)
+    html = _fragments.get(key)
+    if html is None:
+        html = context.template.engine.get_template(template_name).render(context)
+        if len(_fragments) >= FRAGMENTS_MAX:
+            _fragments.clear()
+        _fragments[key] = html
+    return html

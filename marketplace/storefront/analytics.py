@@ -1,0 +1,55 @@
+"""Oscar's product-view analytics after the response's transaction, in the worker.
+
+Oscar's receiver writes three rows per product page inside the request (ProductRecord and
+UserRecord counters, a UserProductView), holding a row lock per product for the rest of the
+request: two visitors of one product queue on it. Oscar's dashboard reports read these
+counters, so they are kept: the page enqueues one task after its commit and the worker
+writes them. Without a broker (the queue refuses) the view is not counted; the page stands.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def record_product_view(product_id: int, user_id: int | None) -> None:
+    """Oscar's receive_product_view, by ids (no need to load the product or user)."""
+    from oscar.apps.analytics.receivers import _update_counter
+    from oscar.core.loading import get_model
+
+    product_record = get_model("analytics", "ProductRecord")
+    _update_counter(product_record, "num_views", {"product_id": product_id})
+    if user_id:
+        _update_counter(
+            get_model("analytics", "UserRecord"), "num_product_views", {"user_id": user_id}
+        )
+        get_model("analytics", "UserProductView").objects.create(
+            product_id=product_id, user_id=user_id
+        )
+
+
+def _enqueue(product_id: int, user_id: int | None) -> None:
+    try:
+        record_product_view.delay(product_id, user_id)
+    except Exception:  # the broker is away: a lost view count, never a failed page
+        logger.warning("product view not recorded", exc_info=True)
+
+
+def receive_product_view(sender, product, user, **kwargs):
+    if kwargs.get("raw", False):
+        return
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    transaction.on_commit(lambda: _enqueue(product.pk, user_id))
+
+
+def defer_product_views() -> None:
+    """Swaps Oscar's receiver for ours (StorefrontConfig.ready)."""
+    from oscar.apps.analytics.receivers import receive_product_view as oscars
+    from oscar.apps.catalogue.signals import product_viewed
+
+    product_viewed.disconnect(oscars)
+    product_viewed.connect(receive_product_view, dispatch_uid="storefront-product-view")

@@ -1,0 +1,16 @@
+"""OSCAR_DYNAMIC_CLASS_LOADER: Oscar's loader, with the storefront's Applicator for
+offer.applicator (the basket middleware, basket views and checkout all get it through
+get_class). A module of its own: Oscar calls the loader while its modules import."""
+
+from oscar.core.loading import default_class_loader
+
+
+def class_loader(module_label, classnames, module_prefix):
+    classes = default_class_loader(module_label, classnames, module_prefix)
+    if module_label == "offer.applicator":
+        from oscar.apps.offer.applicator import Applicator as OscarApplicator
+
+        from .offers import Applicator
+
+        classes = [Applicator if cls is OscarApplicator else cls for cls in classes]
+    return classes

@@ -241,6 +241,28 @@ def test_the_shop_areas_product_form_stores_a_cleaned_description(hostile_shop):
     assert not profile.is_valid() and "website" in profile.errors
 
 
+def test_editing_an_offer_stores_a_cleaned_description(hostile_shop):
+    shop, offer = hostile_shop
+    owner = client_for(make_owner(shop))
+    response = owner.post(
+        f"/shop/products/{offer.pk}/",
+        {
+            "price": "10.00",
+            "vat_rate": "21.00",
+            "num_in_stock": 10,
+            "partner_sku": offer.partner_sku,
+            "product-title": "Boek",
+            "product-description": '<p>Nu <a href="javascript:alert(1)">met</a></p>' + HOSTILE,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    description = Product.objects.get(pk=offer.product_id).description
+    assert description.startswith("<p>Nu <a")
+    assert "javascript" not in description
+    assert_inert(description, "edited description")
+    assert_inert(page(owner, f"/shop/products/{offer.pk}/"), "offer form")
+
+
 def test_a_stock_feed_with_hostile_titles_is_inert_in_preview_and_as_a_product(hostile_shop):
     """Feed rows (CSV here, XLSX reads into the same rows) name products shops may create."""
     shop, offer = hostile_shop

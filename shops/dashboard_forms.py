@@ -121,7 +121,9 @@ class DayHoursForm(forms.Form):
         return periods
 
 
-DayHoursFormSet = forms.formset_factory(DayHoursForm, extra=0, min_num=7, max_num=7)
+DayHoursFormSet = forms.formset_factory(
+    DayHoursForm, extra=0, min_num=7, max_num=7, validate_min=True, validate_max=True
+)
 
 
 class ExceptionForm(forms.ModelForm):

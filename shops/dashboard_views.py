@@ -226,6 +226,9 @@ class ProfileView(ShopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         profile, hours, exceptions = kwargs.pop("forms", None) or self.forms()
+        if len(hours.forms) != len(Weekday.labels):
+            # A post without the week's rows (a tampered or cut-off form): show the stored week.
+            hours = DayHoursFormSet(initial=self.hours_initial(), prefix="hours")
         days = list(zip(Weekday.labels, hours.forms, strict=True))
         return super().get_context_data(
             shop=self.shop,

@@ -144,6 +144,22 @@ def test_profile_hours_and_exceptions_save_together_or_not_at_all(books):
     assert shop.safety_buffer == 0
 
 
+@pytest.mark.parametrize("cut", ["hours", "hours-TOTAL_FORMS"])
+def test_a_profile_post_without_the_weeks_rows_is_refused_and_saves_nothing(books, cut):
+    shop, owner, _ = books
+    form = {**profile_form(shop), "profile-safety_buffer": "3"}
+    if cut == "hours":
+        form = {key: value for key, value in form.items() if not key.startswith("hours-")}
+    else:
+        form["hours-TOTAL_FORMS"] = "3"
+    response = client_for(owner).post("/shop/profile/", form)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert len(response.context["days"]) == 7
+    shop.refresh_from_db()
+    assert shop.safety_buffer == 0
+
+
 def profile_form(shop) -> dict:
     form = {
         "profile-description": "",

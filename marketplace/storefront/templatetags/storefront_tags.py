@@ -1,5 +1,7 @@
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
@@ -78,3 +80,9 @@ def shared_fragment(context, template_name: str, *vary):
             _fragments.clear()
         _fragments[key] = html
     return html
+
+
+@receiver(setting_changed)
+def forget_fragments(**kwargs) -> None:
+    """Branding, static storage or URLs changed (tests do that): render the frame anew."""
+    _fragments.clear()

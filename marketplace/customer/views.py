@@ -40,33 +40,41 @@ def site_link(request, path: str) -> str:
     return f"{settings.OSCAR_URL_SCHEMA}://{get_current_site(request).domain}{path}"
 
 
-def mail_existing_account(request, user) -> None:
-    body = _(
-        "Someone, perhaps you, tried to register at %(site)s with this e-mail address. It "
-        "already has an account, so nothing was changed.\n\n"
-        "If it was you: sign in at %(login)s, or choose a new password at %(reset)s.\n"
-        "If it was not you, you can ignore this e-mail."
-    ) % {
+def mail_account(request, user, subject: str, body: str) -> None:
+    """An account e-mail; `subject` and `body` may name the site, sign-in and reset links."""
+    values = {
         "site": settings.BRAND_NAME,
         "login": site_link(request, reverse("customer:login")),
         "reset": site_link(request, reverse("password-reset")),
     }
-    subject = _("Registration attempt at %(site)s") % {"site": settings.BRAND_NAME}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_mail(subject % values, body % values, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def mail_existing_account(request, user) -> None:
+    mail_account(
+        request,
+        user,
+        _("Registration attempt at %(site)s"),
+        _(
+            "Someone, perhaps you, tried to register at %(site)s with this e-mail address. It "
+            "already has an account, so nothing was changed.\n\n"
+            "If it was you: sign in at %(login)s, or choose a new password at %(reset)s.\n"
+            "If it was not you, you can ignore this e-mail."
+        ),
+    )
 
 
 def mail_new_account(request, user) -> None:
-    body = _(
-        "Welcome to %(site)s. Your account for this e-mail address is ready: sign in at "
-        "%(login)s with the password you chose.\n"
-        "If you did not register, choose a new password at %(reset)s or ignore this e-mail."
-    ) % {
-        "site": settings.BRAND_NAME,
-        "login": site_link(request, reverse("customer:login")),
-        "reset": site_link(request, reverse("password-reset")),
-    }
-    subject = _("Your account at %(site)s") % {"site": settings.BRAND_NAME}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    mail_account(
+        request,
+        user,
+        _("Your account at %(site)s"),
+        _(
+            "Welcome to %(site)s. Your account for this e-mail address is ready: sign in at "
+            "%(login)s with the password you chose.\n"
+            "If you did not register, choose a new password at %(reset)s or ignore this e-mail."
+        ),
+    )
 
 
 def register(view, form, email_field: str, render):

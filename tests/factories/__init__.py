@@ -130,3 +130,15 @@ def make_slot(zone, *, day: date | None = None, start=14, capacity=5, cutoff=Non
         capacity=capacity,
         cutoff=cutoff or starts - timedelta(hours=2),
     )
+
+
+def png_upload(name: str = "foto.png", size: tuple[int, int] = (40, 30)):
+    """A PNG of `size` as a browser uploads it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (139, 30, 63)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

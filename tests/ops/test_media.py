@@ -19,7 +19,7 @@ from PIL import Image
 
 from shops.models import ShopPhoto
 from tests.conftest import client_for
-from tests.factories import ShopFactory, UserFactory, make_offer, make_owner
+from tests.factories import ShopFactory, UserFactory, make_offer, make_owner, png_upload
 from tests.s3 import KEYS
 
 Product = get_model("catalogue", "Product")
@@ -34,10 +34,7 @@ EAN = "8712345678906"
 
 def png(width: int, height: int, stem: str) -> SimpleUploadedFile:
     """A PNG with a name no other test or run uses (sorl's key store outlives the bucket)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (139, 30, 63)).save(buffer, format="PNG")
-    name = f"{stem}-{uuid.uuid4().hex[:10]}.png"
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return png_upload(f"{stem}-{uuid.uuid4().hex[:10]}.png", (width, height))
 
 
 class Images(HTMLParser):

@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 
 from shops.models import OpeningHours, OpeningHoursException
 from tests.conftest import client_for
-from tests.factories import ShopFactory, make_offer, make_owner
+from tests.factories import ShopFactory, make_offer, make_owner, png_upload
 
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
@@ -192,17 +192,6 @@ def test_consumers_are_refused_the_shop_area():
     from tests.factories import UserFactory
 
     assert client_for(UserFactory()).get("/shop/products/").status_code == 403
-
-
-def png_upload(name="foto.png"):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (139, 30, 63)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def test_a_new_product_gets_its_photo_and_a_non_image_is_refused(books, category):

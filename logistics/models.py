@@ -205,11 +205,23 @@ class Fulfilment(models.Model):
     )
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
     address_line = models.CharField(_("address"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # True when the address register could not be asked and the postcode area's centre
+    # stands in for the house.
+    location_approximate = models.BooleanField(_("location approximate"), default=False)
+    # What the consumer allows when nobody opens the door.
+    allow_neighbour = models.BooleanField(_("may be left with a neighbour"), default=False)
+    safe_place = models.CharField(_("safe place"), max_length=200, blank=True)
+    # Set when the courier could not deliver; cleared when the consumer rebooks.
+    delivery_failed_at = models.DateTimeField(null=True, blank=True)
+    # The "your courier is next" e-mail went out (once per delivery attempt).
+    next_notified_at = models.DateTimeField(null=True, blank=True)
     subtotal_incl_vat = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2)
     # The parcel's size as the shop packed it (set when marking ready): what the dispatcher
     # loads on a courier, and bulky parcels go only on a cargo bike or van.
@@ -275,6 +287,9 @@ class Route(models.Model):
     planned_at = models.DateTimeField(_("planned at"))
     distance_metres = models.PositiveIntegerField(_("distance (m)"), default=0)
     duration_seconds = models.PositiveIntegerField(_("riding time (s)"), default=0)
+    # The stops as the courier last saw them, to tell them what re-planning changed.
+    seen_stops = models.JSONField(default=list, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("route")
@@ -352,3 +367,50 @@ class UnplannedPart(models.Model):
 
     def __str__(self):
         return f"{self.fulfilment_id}: {self.reason}"
+
+
+class ProofKind(models.TextChoices):
+    RECIPIENT = "recipient", _("Handed to the recipient")
+    NEIGHBOUR = "neighbour", _("Left with a neighbour")
+    SAFE_PLACE = "safe_place", _("Left at the safe place")
+
+
+class DeliveryProof(models.Model):
+    """What the courier recorded at the door: who took the parcel, and/or a photo."""
+
+    fulfilment = models.OneToOneField(Fulfilment, on_delete=models.CASCADE, related_name="proof")
+    courier = models.ForeignKey(Courier, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(_("handed over"), max_length=12, choices=ProofKind.choices)
+    received_by = models.CharField(_("received by"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="delivery-proof/%Y/%m/", blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof of delivery")
+        verbose_name_plural = _("proofs of delivery")
+
+    def __str__(self):
+        return f"{self.fulfilment_id}: {self.get_kind_display()}"
+
+
+class CourierAction(models.Model):
+    """A stop action as the courier's phone sent it, under the key the phone made up.
+
+    An action queued offline may arrive twice; the second arrival finds its key here and
+    gets the first one's outcome instead of acting again.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    courier = models.ForeignKey(Courier, on_delete=models.CASCADE, related_name="actions")
+    stop = models.ForeignKey(RouteStop, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(max_length=20)
+    ok = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.courier_id} {self.action} {self.key}"

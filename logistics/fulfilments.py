@@ -133,36 +133,24 @@ def mark_ready(
 
 
 def hand_over(*, fulfilment_id: int, shop_id: int, code: str) -> Fulfilment:
-    """The goods leave the shop: to the consumer (collect) or the courier (delivery), and
-    only on the part's pickup code. Consumes the reservations."""
+    """The goods leave the shop on the part's pickup code: a collect part with the consumer
+    (who shows the code); a delivery part with a courier, when a courier picks it up with no
+    route (the shop's page shows couriers on a route their hand-over code, logistics.handover).
+    Consumes the reservations."""
     part = Fulfilment.objects.filter(pk=fulfilment_id, shop_id=shop_id).first()
     if part is None:
         raise TransitionRefused(_("No such order part."))
     target = S.COLLECTED if part.method == FulfilmentMethod.COLLECT else S.HANDED_OVER
-    # The shop may type the courier's code itself: the courier's pickup stop is done then too.
     stop = route_progress.pending_pickup(fulfilment_id=part.pk) if target == S.HANDED_OVER else None
-    return release_goods(part, code, shop_id=shop_id, target=target, stop=stop)
+    check_code(part, code, part.pickup_code)
+    return release_goods(part, shop_id=shop_id, target=target, stop=stop)
 
 
-def pick_up(*, fulfilment_id: int, courier_id: int, code: str) -> Fulfilment:
-    """The courier takes a delivery part at the shop on the shop's pickup code, from a pending
-    pickup stop of their own route. Consumes the reservations, as the shop's hand_over does."""
-    stop = route_progress.pending_pickup(fulfilment_id=fulfilment_id, courier_id=courier_id)
-    part = Fulfilment.objects.filter(
-        pk=fulfilment_id, method__in=[FulfilmentMethod.DELIVERY, FulfilmentMethod.HUB]
-    ).first()
-    if stop is None or part is None:
-        raise TransitionRefused(_("This part is not on your route to pick up."))
-    return release_goods(part, code, shop_id=None, target=S.HANDED_OVER, stop=stop)
-
-
-def release_goods(
-    part: Fulfilment, code: str, *, shop_id: int | None, target: str, stop=None
-) -> Fulfilment:
-    """hand_over and pick_up: the code, the step, the consumed stock and the e-mail as one."""
+def release_goods(part: Fulfilment, *, shop_id: int | None, target: str, stop=None) -> Fulfilment:
+    """The goods leave the shop: the step, the consumed stock, the closed pickup stop and
+    the e-mail as one. The caller has checked the code."""
     from marketplace.ordering.tasks import send_part_email
 
-    check_code(part, code, part.pickup_code)
     with transaction.atomic():
         part = move(fulfilment_id=part.pk, shop_id=shop_id, to=target)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.CONSUMED)
@@ -206,8 +194,9 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
     """The courier cannot pick up or deliver: the part's pending stops on their route fail.
 
     The part keeps its state (ready at the shop, or handed over and still with the courier),
-    so nothing is refunded here; the consumer and the shop are told, and centre management
-    decides what happens next. A failed part is not planned again that day.
+    so nothing is refunded here; the consumer and the shop are told. `delivery_failed_at`
+    keeps the part off every route until the consumer or centre management rebooks it
+    (logistics.rebooking). Refused, with nothing changed, when no stop of it is open.
     """
     from .tasks import send_failure_emails
 
@@ -220,6 +209,7 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
         if not stop_ids:
             raise TransitionRefused(_("This part has no open stop on your route."))
         route_progress.close_stops(stop_ids, status=StopStatus.FAILED, reason=reason)
+        Fulfilment.objects.filter(pk=fulfilment_id).update(delivery_failed_at=timezone.now())
         send_failure_emails.delay(fulfilment_id, reason)
     return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
 

@@ -1,7 +1,7 @@
 """What the courier page and centre management's route page show of a route: stops as rows
 and the map data for static/logistics/routes_map.js."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from django.utils import timezone
@@ -14,12 +14,22 @@ COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 @dataclass(frozen=True)
 class StopRow:
-    stop: RouteStop
+    stop: RouteStop  # the first stop of the row
     name: str
     address: str
     latitude: float | None
     longitude: float | None
     eta: str
+    number: int = 0  # the row's place in the list, as the courier counts
+    stops: tuple[RouteStop, ...] = ()  # every stop the row stands for
+
+    @property
+    def message_tag(self) -> str:
+        return f"stop-{self.stop.pk}"  # as logistics.courier_views tags the action's outcome
+
+    @property
+    def orders(self) -> list[str]:
+        return [stop.fulfilment.order.number for stop in self.stops or (self.stop,)]
 
     @property
     def geo_uri(self) -> str:
@@ -35,6 +45,33 @@ def stops_of(route: Route) -> list[RouteStop]:
         route.stops.select_related("fulfilment__shop__partner", "fulfilment__order").order_by(
             "sequence"
         )
+    )
+
+
+def rows_of(stops: list[RouteStop]) -> list[StopRow]:
+    """One row per visit: pickups in a row at the same shop with the same status are one
+    stop with one hand-over (logistics.handover). Numbered 1, 2, 3 as listed, whatever
+    re-planning did to the stored sequence numbers."""
+    groups: list[list[RouteStop]] = []
+    for stop in stops:
+        last = groups[-1][0] if groups else None
+        if last is not None and same_pickup(last, stop):
+            groups[-1].append(stop)
+        else:
+            groups.append([stop])
+    return [
+        replace(stop_row(group[0]), number=number, stops=tuple(group))
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def same_pickup(first: RouteStop, other: RouteStop) -> bool:
+    return (
+        first.kind == other.kind == StopKind.PICKUP
+        and first.status == other.status
+        and first.fulfilment is not None
+        and other.fulfilment is not None
+        and first.fulfilment.shop_id == other.fulfilment.shop_id
     )
 
 
@@ -69,7 +106,7 @@ def map_route(*, label: str, colour: str, rows: list[StopRow]) -> dict:
             {
                 "lat": row.latitude,
                 "lng": row.longitude,
-                "sequence": row.stop.sequence,
+                "sequence": row.number or row.stop.sequence,
                 "name": row.name,
                 "eta": row.eta,
                 "kind": row.stop.get_kind_display(),

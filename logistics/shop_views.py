@@ -14,8 +14,8 @@ from django.views.generic import DetailView, ListView
 
 from shops.selectors import shop_of_user
 
-from . import fulfilments
-from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentStatus
+from . import fulfilments, handover
+from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentMethod, FulfilmentStatus
 
 OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
 
@@ -49,7 +49,10 @@ class PartListView(ShopMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            shop=self.shop, show_done=self.request.GET.get("show") == "done", **kwargs
+            shop=self.shop,
+            show_done=self.request.GET.get("show") == "done",
+            handovers=handover.handovers_of_shop(shop_id=self.shop.pk),
+            **kwargs,
         )
 
 
@@ -67,6 +70,7 @@ class PartDetailView(ShopMixin, DetailView):
             lines=part.order.lines.filter(partner_id=self.shop.partner_id),
             statuses=FulfilmentStatus,
             max_parcel_litres=MAX_PARCEL_LITRES,
+            **handover_context(shop_id=self.shop.pk, part=part),
             **kwargs,
         )
 
@@ -104,6 +108,13 @@ class PartActionView(ShopMixin, View):
         else:
             fulfilments.hand_over(**ids, code=data.get("code", ""))
             messages.success(self.request, _("Handed over."))
+
+
+def handover_context(*, shop_id: int, part) -> dict:
+    """Who comes for this delivery part, with the code to show them."""
+    if part.method == FulfilmentMethod.COLLECT:
+        return {"handovers": []}
+    return {"handovers": handover.handovers_of_shop(shop_id=shop_id, fulfilment_id=part.pk)}
 
 
 def parcel_size(data) -> dict:

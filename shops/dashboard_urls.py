@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics import shop_views
+from logistics import handover_views, shop_views
 
 from . import dashboard_views
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("orders/", shop_views.PartListView.as_view(), name="parts"),
     path("orders/<int:pk>/", shop_views.PartDetailView.as_view(), name="part"),
     path("orders/<int:pk>/<slug:action>/", shop_views.PartActionView.as_view(), name="part-action"),
+    path(
+        "handovers/<int:route_id>/qr.png",
+        handover_views.HandoverQrView.as_view(),
+        name="handover-qr",
+    ),
 ]

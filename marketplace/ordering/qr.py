@@ -5,7 +5,11 @@ import qrcode
 
 def pickup_qr_png(*, order_number: str, fulfilment_id: int, code: str) -> bytes:
     """A QR code the shop scans instead of typing the pickup code."""
-    image = qrcode.make(f"STADSMARKT:{order_number}:{fulfilment_id}:{code}", box_size=6, border=2)
+    return qr_png(f"STADSMARKT:{order_number}:{fulfilment_id}:{code}")
+
+
+def qr_png(text: str) -> bytes:
+    image = qrcode.make(text, box_size=6, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

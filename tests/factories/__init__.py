@@ -142,3 +142,10 @@ def png_upload(name: str = "foto.png", size: tuple[int, int] = (40, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (139, 30, 63)).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def shop_code(stop) -> str:
+    """The hand-over code the shop's page shows the courier of this pickup stop."""
+    from logistics.handover import handover_code
+
+    return handover_code(route_id=stop.route_id, shop_id=stop.fulfilment.shop_id)

@@ -21,7 +21,7 @@ from logistics.models import (
     UnplannedPart,
 )
 from tests.conftest import set_clock
-from tests.factories import ShopFactory, UserFactory, make_slot, make_zone
+from tests.factories import ShopFactory, UserFactory, make_slot, make_zone, shop_code
 from tests.logistics.test_dispatch import at, delivery_part, make_courier, make_hub, tomorrow
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_the_courier_sees_todays_stops_in_order_with_eta_navigation_and_map(worl
 def test_picked_up_with_the_shops_code_consumes_the_reservation(world):
     part, pickup = world["part"], world["pickup"]
     assert reservation_states(part) == {ReservationState.ACTIVE}
-    act(world["client"], pickup, "picked-up", code=part.pickup_code)
+    act(world["client"], pickup, "picked-up", code=shop_code(pickup))
 
     part.refresh_from_db()
     pickup.refresh_from_db()
@@ -101,7 +101,13 @@ def test_picked_up_with_the_shops_code_consumes_the_reservation(world):
 def test_a_wrong_pickup_code_changes_nothing_and_says_so(world):
     part, pickup = world["part"], world["pickup"]
     page = act(world["client"], pickup, "picked-up", code="WRONG1")
-    assert "That code is not right for this order part." in page.content.decode()
+    html = page.content.decode()
+    # Said in the card of the stop the courier acted on, not at the top of the page.
+    card = html[
+        html.index(f'id="stop-{pickup.pk}"') : html.index(f'id="stop-{world["delivery"].pk}"')
+    ]
+    assert "That is not this shop&#x27;s hand-over code." in card
+    assert "hand-over code" not in html[: html.index(f'id="stop-{pickup.pk}"')]
     part.refresh_from_db()
     pickup.refresh_from_db()
     assert part.status == FulfilmentStatus.READY
@@ -114,7 +120,7 @@ def test_delivered_with_the_consumers_code_and_the_consumer_is_told(
     world, django_capture_on_commit_callbacks
 ):
     part, client = world["part"], world["client"]
-    act(client, world["pickup"], "picked-up", code=part.pickup_code)
+    act(client, world["pickup"], "picked-up", code=shop_code(world["pickup"]))
     page = act(client, world["delivery"], "delivered", code="000000")
     assert "That code is not right" in page.content.decode()
     mail.outbox.clear()
@@ -141,7 +147,7 @@ def test_failed_with_a_reason_tells_the_consumer_and_the_shop(
     world, django_capture_on_commit_callbacks
 ):
     part, client = world["part"], world["client"]
-    act(client, world["pickup"], "picked-up", code=part.pickup_code)
+    act(client, world["pickup"], "picked-up", code=shop_code(world["pickup"]))
     mail.outbox.clear()
     page = act(client, world["delivery"], "failed", reason="")
     assert "Say why the stop failed." in page.content.decode()
@@ -164,7 +170,7 @@ def test_another_courier_gets_404_for_every_stop_and_sees_no_route(world, client
     part = world["part"]
     for stop in (world["pickup"], world["delivery"]):
         for action, data in (
-            ("picked-up", {"code": part.pickup_code}),
+            ("picked-up", {"code": shop_code(world["pickup"])}),
             ("delivered", {"code": part.delivery_code}),
             ("failed", {"reason": "x"}),
         ):

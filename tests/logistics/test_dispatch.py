@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from logistics import dispatch, routing_checks
 from logistics.dispatch_inputs import NO_ADDRESS
-from logistics.fulfilments import accept_part, mark_ready, pick_up
+from logistics.fulfilments import accept_part, mark_ready
+from logistics.handover import pick_up_at_shop
 from logistics.models import (
     Courier,
     CourierShift,
@@ -36,6 +37,7 @@ from tests.factories import (
     make_offer,
     make_slot,
     make_zone,
+    shop_code,
 )
 from tests.ordering.test_place_order import ADDRESS
 
@@ -178,7 +180,12 @@ def test_a_picked_up_parcel_stays_with_its_courier_when_replanning(day_world):
     other = w["late"] if carrier == w["early"] else w["early"]
     pickup_stop = RouteStop.objects.get(fulfilment=part, kind="pickup")
 
-    pick_up(fulfilment_id=part.pk, courier_id=carrier.pk, code=part.pickup_code)
+    pick_up_at_shop(
+        courier_id=carrier.pk,
+        shop_id=part.shop_id,
+        code=shop_code(pickup_stop),
+        route=pickup_stop.route,
+    )
     second = delivery_part(w["books"], w["afternoon"])
     plan(day, hour=9)
 

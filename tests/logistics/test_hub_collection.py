@@ -15,7 +15,14 @@ from marketplace.ordering.services import (
     place_order,
 )
 from tests.conftest import client_for, set_clock
-from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_owner
+from tests.factories import (
+    ShopFactory,
+    UserFactory,
+    make_basket,
+    make_offer,
+    make_owner,
+    shop_code,
+)
 from tests.logistics.test_dispatch import FAST, at, make_courier, make_hub
 
 StockRecord = get_model("partner", "StockRecord")
@@ -65,7 +72,7 @@ def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_co
     assert stops[0].route.courier_id == courier.pk
 
     courier_client = client_for(courier.user)
-    courier_client.post(f"/courier/stops/{stops[0].pk}/picked-up/", {"code": part.pickup_code})
+    courier_client.post(f"/courier/stops/{stops[0].pk}/picked-up/", {"code": shop_code(stops[0])})
     courier_client.post(f"/courier/stops/{stops[1].pk}/delivered/", {})
     part.refresh_from_db()
     assert part.status == FulfilmentStatus.AT_HUB

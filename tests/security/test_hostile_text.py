@@ -42,6 +42,7 @@ from tests.factories import (
     make_owner,
     make_slot,
     make_zone,
+    shop_code,
 )
 from tests.logistics.test_courier_app import act, world  # noqa: F401 (fixture used by name)
 
@@ -341,7 +342,7 @@ def test_a_courier_failure_reason_is_inert_on_the_route_pages_and_in_emails(
     Fulfilment.objects.filter(pk=part.pk).update(recipient_name=HOSTILE, address_line=HOSTILE)
     world["shop"].partner.name = HOSTILE
     world["shop"].partner.save()
-    act(courier_browser, world["pickup"], "picked-up", code=part.pickup_code)
+    act(courier_browser, world["pickup"], "picked-up", code=shop_code(world["pickup"]))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         act(courier_browser, world["delivery"], "failed", reason=HOSTILE)

@@ -6,7 +6,9 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
-from .models import Route, RouteStop, StopKind, StopStatus
+from shops.views import map_config
+
+from .models import DeliveryZone, Hub, Route, RouteStop, StopKind, StopStatus
 
 # Told apart on a map without tiles and by most colour-blind eyes (Okabe-Ito).
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -116,3 +118,21 @@ def map_route(*, label: str, colour: str, rows: list[StopRow]) -> dict:
             if row.latitude is not None
         ],
     }
+
+
+def route_map_config() -> dict:
+    """The map settings plus what the map draws when there are no tiles: the delivery
+    zones and the hub."""
+    config = map_config()
+    config["zones"] = [
+        {
+            "lat": float(zone.centre_latitude),
+            "lng": float(zone.centre_longitude),
+            "radius": zone.radius_metres,
+        }
+        for zone in DeliveryZone.objects.filter(is_active=True)
+    ]
+    hub = Hub.objects.order_by("pk").first()
+    if hub is not None:
+        config["hub"] = {"lat": float(hub.latitude), "lng": float(hub.longitude), "name": hub.name}
+    return config

@@ -130,7 +130,8 @@ class ExceptionForm(forms.ModelForm):
     class Meta:
         model = OpeningHoursException
         fields = ["date", "closed", "opens", "closes", "reason"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        # ISO: a date input takes no other form, whatever the language.
+        widgets = {"date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def has_changed(self):
         # A blank extra row (no date) is left alone, whatever its pre-ticked "closed" box says.

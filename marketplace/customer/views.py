@@ -159,3 +159,9 @@ def locked_out(request, response, credentials, *args, **kwargs):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "customer/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def order_redirect(request, order_number):
+    """Oscar's plain order page knows nothing of shop parts, codes or deliveries; the
+    marketplace's page (which checks the order is the visitor's) replaces it."""
+    return redirect("ordering:order", number=order_number)

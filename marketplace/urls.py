@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from marketplace.management_home import ManagementHomeView
 from marketplace.observability.views import metrics
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/reports/", include("marketplace.reports.shop_urls")),
     path("shop/", include("shops.dashboard_urls")),
+    path("management/", ManagementHomeView.as_view(), name="management-home"),
     path("management/shops/", include("shops.management_urls")),
     path("management/routes/", include("logistics.management_urls")),
     path("management/reports/", include("marketplace.reports.urls")),

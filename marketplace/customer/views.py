@@ -111,6 +111,12 @@ class LoginRegistrationView(AccountAuthView):
 
     registration_form_class = NeutralRegistrationForm
 
+    def get_login_success_url(self, form):
+        """Without a `next`, each person lands where their work is."""
+        if form.cleaned_data["redirect_url"]:
+            return form.cleaned_data["redirect_url"]
+        return landing_for(self.request.user)
+
     def validate_registration_form(self):
         form = self.get_registration_form(bind_data=True)
 
@@ -119,6 +125,19 @@ class LoginRegistrationView(AccountAuthView):
             return self.render_to_response(context, status=status)
 
         return register(self, form, f"{self.registration_prefix}-email", render)
+
+
+def landing_for(user) -> str:
+    from marketplace.storefront.work_areas import shop_and_courier
+
+    shop, courier = shop_and_courier(user)
+    if user.is_staff:
+        return reverse("management-home")
+    if shop:
+        return reverse("shop:home")
+    if courier:
+        return reverse("courier:route")
+    return settings.LOGIN_REDIRECT_URL
 
 
 class RegistrationView(AccountRegistrationView):

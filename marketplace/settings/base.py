@@ -239,6 +239,8 @@ THROTTLE_RATES = {
         "pos_push_address": "1200/min",
         "pos_webhook_shop": "1200/min",
         "pos_webhook_address": "20000/min",
+        # The checkout's street-and-town filler, per signed-in consumer (typing asks often).
+        "address_lookup_user": "60/min",
     }.items()
 }
 
@@ -333,9 +335,19 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 SETTLEMENT_PERIOD_DAYS = env.int("SETTLEMENT_PERIOD_DAYS", default=7)
+# The address register for exact delivery addresses (marketplace/ordering/address_lookup.py,
+# docs/addresses.md): PDOK's Locatieserver "free" endpoint. Empty: no lookup, deliveries go
+# to the postcode area's centre, marked approximate (the offline demo and the tests).
+ADDRESS_LOOKUP_URL = env("ADDRESS_LOOKUP_URL", default="")
+# Short: the consumer waits for it at checkout, and a late register costs only precision.
+ADDRESS_LOOKUP_TIMEOUT_SECONDS = env.float("ADDRESS_LOOKUP_TIMEOUT_SECONDS", default=2.0)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Oscar's e-mail links are OSCAR_URL_SCHEMA://<Site domain>; migrate sets the Site from SITE_URL.
 OSCAR_URL_SCHEMA = SITE_URL.split("://", 1)[0]
+
+# Most seconds the dispatcher's solver may take; its budget grows with the day's tasks up to
+# this (logistics.routing.planning_budget). The beat re-plans every ROUTE_PLANNING_SECONDS.
+ROUTE_PLANNING_TIME_LIMIT = env.float("ROUTE_PLANNING_TIME_LIMIT", default=22.0)
 
 CELERY_BEAT_SCHEDULE = {
     "retry-webhook-events": {
@@ -377,3 +389,27 @@ CELERY_BEAT_SCHEDULE = {
 # Map tiles: empty means no tile server (maps still show markers and lines).
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+
+
+def staff_only(user, *args, **kwargs) -> bool:
+    return user.is_staff
+
+
+# Oscar's dashboard leads back to the marketplace's own management pages.
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Marketplace"),
+        "icon": "fas fa-store",
+        "children": [
+            {"label": label, "url_name": name, "access_fn": staff_only}
+            for name, label in [
+                ("management-home", _("Centre management")),
+                ("shop-management:list", _("Shop applications")),
+                ("route-management:routes", _("Routes")),
+                ("reports:home", _("Reports")),
+                ("money:management-settlements", _("Settlements")),
+                ("payment-events:list", _("Payment events")),
+            ]
+        ],
+    }
+]

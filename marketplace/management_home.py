@@ -1,0 +1,33 @@
+"""Centre management's home: one page that leads to everything management does."""
+
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from shops.management_views import StaffOnlyMixin
+
+# (url name, title, what it is for): in the order of a working day.
+SECTIONS = [
+    ("shop-management:list", _("Shop applications"), _("Approve, pause or close shops.")),
+    (
+        "route-management:routes",
+        _("Routes"),
+        _("Plan today's deliveries, follow couriers, rebook."),
+    ),
+    ("route-management:hub", _("Hub"), _("Hand parcels waiting at the hub to consumers.")),
+    ("reports:home", _("Reports"), _("Sales, deliveries and stock-sync health.")),
+    ("money:management-settlements", _("Settlements"), _("Weekly payouts and invoices to shops.")),
+    ("payment-events:list", _("Payment events"), _("Stripe events: stored, retried, failed.")),
+    (
+        "dashboard:index",
+        _("Catalogue and orders"),
+        _("Oscar's dashboard: products, categories, orders."),
+    ),
+    ("admin:index", _("Settings"), _("Commission plans, delivery zones, slots, couriers.")),
+]
+
+
+class ManagementHomeView(StaffOnlyMixin, TemplateView):
+    template_name = "management/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=SECTIONS, **kwargs)

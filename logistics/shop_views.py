@@ -8,13 +8,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from marketplace.throttling import over_rate
 from shops.selectors import shop_of_user
 
-from . import fulfilments, handover
+from . import fulfilments, handover, shop_today
 from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentMethod, FulfilmentStatus
 
 OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
@@ -70,6 +72,7 @@ class PartDetailView(ShopMixin, DetailView):
             lines=part.order.lines.filter(partner_id=self.shop.partner_id),
             statuses=FulfilmentStatus,
             max_parcel_litres=MAX_PARCEL_LITRES,
+            counter_code=(self.request.GET.get("code") or "")[:12],
             **handover_context(shop_id=self.shop.pk, part=part),
             **kwargs,
         )
@@ -108,6 +111,24 @@ class PartActionView(ShopMixin, View):
         else:
             fulfilments.hand_over(**ids, code=data.get("code", ""))
             messages.success(self.request, _("Handed over."))
+
+
+class CounterCodeView(ShopMixin, View):
+    """The counter's box: the code a consumer shows finds their ready order at once."""
+
+    def post(self, request):
+        code = (request.POST.get("code") or "").strip()[:12]
+        wait = over_rate([("counter_code_shop", str(self.shop.pk))])
+        part = None if wait else shop_today.part_for_code(self.shop, code)
+        if part is None:
+            messages.error(
+                request,
+                _("Too many codes tried; wait a minute.")
+                if wait
+                else _("No order is ready for pickup here with code %(code)s.") % {"code": code},
+            )
+            return redirect("shop:home")
+        return redirect(f"{reverse('shop:part', args=[part.pk])}?code={part.pickup_code}")
 
 
 def handover_context(*, shop_id: int, part) -> dict:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/photos/", dashboard_views.PhotoView.as_view(), name="photos"),
     path("orders/", shop_views.PartListView.as_view(), name="parts"),
     path("orders/<int:pk>/", shop_views.PartDetailView.as_view(), name="part"),
+    path("orders/code/", shop_views.CounterCodeView.as_view(), name="counter-code"),
     path("orders/<int:pk>/<slug:action>/", shop_views.PartActionView.as_view(), name="part-action"),
     path(
         "handovers/<int:route_id>/qr.png",

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -18,7 +19,8 @@ from oscar.core.loading import get_model
 from sorl import thumbnail
 
 from inventory_sync.selectors import available_from
-from logistics.shop_views import OPEN, ShopMixin
+from logistics import handover, shop_today
+from logistics.shop_views import ShopMixin
 
 from . import catalogue_services
 from .dashboard_forms import (
@@ -43,10 +45,11 @@ class HomeView(ShopMixin, TemplateView):
     template_name = "shops/dashboard/home.html"
 
     def get_context_data(self, **kwargs):
-        parts = self.parts()
         return super().get_context_data(
             shop=self.shop,
-            to_do=parts.filter(status__in=OPEN).count(),
+            work=shop_today.todays_work(self.shop),
+            today=timezone.localdate().isoformat(),
+            handovers=handover.handovers_of_shop(shop_id=self.shop.pk),
             offers=StockRecord.objects.filter(partner_id=self.shop.partner_id).count(),
             **kwargs,
         )

@@ -10,6 +10,7 @@ e-mail saying someone tried to register with it; neither is signed in by the for
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import send_mail
 from django.shortcuts import redirect
@@ -180,7 +181,11 @@ def locked_out(request, response, credentials, *args, **kwargs):
     return render(request, "customer/locked_out.html", {"minutes": minutes}, status=429)
 
 
+@login_required
 def order_redirect(request, order_number):
     """Oscar's plain order page knows nothing of shop parts, codes or deliveries; the
-    marketplace's page (which checks the order is the visitor's) replaces it."""
-    return redirect("ordering:order", number=order_number)
+    marketplace's page replaces it. Someone else's order is a 404 here already."""
+    from marketplace.ordering.selectors import order_for_consumer
+
+    order = order_for_consumer(user=request.user, number=order_number)
+    return redirect("ordering:order", number=order.number)

@@ -232,6 +232,8 @@ THROTTLE_RATES = {
     scope: env(f"THROTTLE_{scope.upper()}", default=rate)
     for scope, rate in {
         "register_address": "20/hour",
+        # A shop's counter looking up consumers' pickup codes (guessing stays slow).
+        "counter_code_shop": "30/min",
         "register_email": "5/hour",
         "password_reset_address": "20/hour",
         "password_reset_email": "5/hour",
@@ -329,6 +331,9 @@ if SENTRY_DSN:
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="offline")
 # Stripe (PAYMENT_GATEWAY=stripe). STRIPE_API_BASE lets tests point the library at a local
 # server; the library retries a failed call itself with the same idempotency key.
+# Fernet keys for secrets stored encrypted (POS tokens, signing secrets), newest first; unset,
+# one is derived from SECRET_KEY. marketplace/encrypted_fields.py says how to rotate them.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")

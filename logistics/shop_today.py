@@ -1,0 +1,82 @@
+"""The shop's work of the day: parts to accept, to prepare and to hand over, each with the
+time it is due, and the counter's pickup-code lookup."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from marketplace.ordering.codes import codes_match
+
+from .models import DeliverySettings, Fulfilment, FulfilmentMethod, FulfilmentStatus, StopKind
+
+S = FulfilmentStatus
+ACCEPT_WITHIN = timedelta(minutes=15)  # what consumers are promised on the order page
+
+
+@dataclass(frozen=True)
+class Task:
+    part: Fulfilment
+    due: datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.now()
+
+    @property
+    def items(self) -> int:
+        return sum(line.quantity for line in self.part.order.lines.all())
+
+
+def pickup_eta(part: Fulfilment) -> datetime | None:
+    etas = [
+        stop.eta
+        for stop in part.stops.all()
+        if stop.kind == StopKind.PICKUP and stop.status == "pending"
+    ]
+    return min(etas) if etas else None
+
+
+def due_of(part: Fulfilment, preparation: timedelta) -> datetime | None:
+    """When the shop's next step on the part is due."""
+    if part.status == S.PLACED and part.placed_at:
+        return part.placed_at + ACCEPT_WITHIN
+    if part.method == FulfilmentMethod.COLLECT:
+        return part.placed_at + preparation if part.placed_at else None
+    eta = pickup_eta(part)
+    if eta is not None:
+        return eta
+    if part.slot_id:
+        starts = datetime.combine(part.slot.date, part.slot.starts)
+        return timezone.make_aware(starts) - preparation
+    return None
+
+
+def todays_work(shop) -> dict[str, list[Task]]:
+    preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
+    parts = (
+        Fulfilment.objects.filter(shop=shop, status__in=[S.PLACED, S.ACCEPTED, S.READY])
+        .select_related("order", "order__user", "slot")
+        .prefetch_related("stops", "order__lines")
+    )
+    work = {S.PLACED: [], S.ACCEPTED: [], S.READY: []}
+    for part in parts:
+        work[part.status].append(Task(part, due_of(part, preparation)))
+    far = timezone.now() + timedelta(days=365)
+    for tasks in work.values():
+        tasks.sort(key=lambda task: task.due or far)
+    return {"accept": work[S.PLACED], "prepare": work[S.ACCEPTED], "hand_over": work[S.READY]}
+
+
+def part_for_code(shop, code: str) -> Fulfilment | None:
+    """The shop's ready collect part whose pickup code the consumer shows at the counter."""
+    cleaned = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    if not cleaned:
+        return None
+    candidates = Fulfilment.objects.filter(
+        shop=shop, status=S.READY, method=FulfilmentMethod.COLLECT, pickup_code=cleaned
+    )
+    part = candidates.first()
+    if part is not None and codes_match(code, part.pickup_code):
+        return part
+    return None

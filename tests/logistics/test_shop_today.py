@@ -1,0 +1,74 @@
+"""The shop's home: today's work in three lists with due times, the couriers coming, and
+a box for the pickup code a consumer shows at the counter."""
+
+import pytest
+from django.utils import timezone
+
+from logistics.fulfilments import accept_part, mark_ready
+from logistics.models import Fulfilment, FulfilmentStatus
+from tests.conftest import client_for
+from tests.factories import ShopFactory, make_offer, make_owner
+from tests.payments.conftest import unpaid_order
+
+pytestmark = pytest.mark.django_db
+
+
+def placed(shop, title):
+    order = unpaid_order((make_offer(shop, title=title), 1))
+    part = order.fulfilments.get()
+    Fulfilment.objects.filter(pk=part.pk).update(
+        status=FulfilmentStatus.PLACED, placed_at=timezone.now()
+    )
+    return Fulfilment.objects.get(pk=part.pk)
+
+
+@pytest.fixture
+def counter():
+    shop = ShopFactory()
+    parts = [placed(shop, title) for title in ("Kaas", "Brood", "Wijn")]
+    accept_part(fulfilment_id=parts[1].pk, shop_id=shop.pk)
+    accept_part(fulfilment_id=parts[2].pk, shop_id=shop.pk)
+    mark_ready(fulfilment_id=parts[2].pk, shop_id=shop.pk)
+    return shop, parts, client_for(make_owner(shop))
+
+
+def test_the_home_lists_todays_work_with_due_times(counter):
+    shop, parts, client = counter
+    page = client.get("/shop/")
+    work = page.context["work"]
+    assert [[task.part.pk for task in work[key]] for key in ("accept", "prepare", "hand_over")] == [
+        [parts[0].pk],
+        [parts[1].pk],
+        [parts[2].pk],
+    ]
+    assert all(task.due is not None for tasks in work.values() for task in tasks)
+    html = page.content.decode()
+    for part in parts:
+        assert part.order.number in html
+    assert 'action="/shop/orders/code/"' in html
+
+
+def test_the_counter_code_finds_the_ready_order_and_hands_it_over(counter):
+    shop, parts, client = counter
+    ready = Fulfilment.objects.get(pk=parts[2].pk)
+    code = f" {ready.pickup_code.lower()} "  # as typed at a counter
+    found = client.post("/shop/orders/code/", {"code": code})
+    assert found.status_code == 302
+    assert found["Location"] == f"/shop/orders/{ready.pk}/?code={ready.pickup_code}"
+    page = client.get(found["Location"]).content.decode()
+    assert f'value="{ready.pickup_code}"' in page
+    client.post(f"/shop/orders/{ready.pk}/hand-over/", {"code": ready.pickup_code})
+    assert Fulfilment.objects.get(pk=ready.pk).status == FulfilmentStatus.COLLECTED
+
+
+def test_a_wrong_or_another_shops_code_finds_nothing(counter):
+    shop, parts, client = counter
+    elsewhere = ShopFactory()
+    other = placed(elsewhere, "Elders")
+    accept_part(fulfilment_id=other.pk, shop_id=elsewhere.pk)
+    mark_ready(fulfilment_id=other.pk, shop_id=elsewhere.pk)
+    for code in ("ZZZZZZ", Fulfilment.objects.get(pk=other.pk).pickup_code, "<b>x</b>"):
+        refused = client.post("/shop/orders/code/", {"code": code}, follow=True)
+        assert refused.redirect_chain[-1][0] == "/shop/"
+        html = refused.content.decode()
+        assert "No order is ready for pickup here" in html and "<b>x</b>" not in html

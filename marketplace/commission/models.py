@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -136,6 +137,16 @@ class Settlement(models.Model):
 
     def __str__(self):
         return f"{self.shop_id}: {self.period_start}–{self.period_end}"
+
+    @property
+    def last_day(self):
+        """The period's last day, as people write a period (period_end is the day after)."""
+        return self.period_end - timedelta(days=1)
+
+    @property
+    def invoice_number(self) -> str:
+        """Unique and in one running series, as a Dutch invoice needs."""
+        return f"{self.period_start.year}-{self.pk:06d}"
 
 
 class PartPayout(models.Model):

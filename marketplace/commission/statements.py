@@ -1,11 +1,16 @@
-"""A shop's statement of one settlement, as CSV and as PDF (fpdf2), with the same figures."""
+"""A shop's statement of one settlement, as CSV and as PDF (fpdf2), with the same figures;
+the PDF is also the centre's invoice for its commission."""
 
 import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -80,54 +85,138 @@ def statement_rows(settlement: Settlement) -> list[StatementRow]:
 
 
 def statement_csv(settlement: Settlement) -> str:
+    """In the convention of the language it is asked in: Dutch spreadsheets read ";" and
+    decimal commas, English ones "," and points. A BOM tells Excel it is UTF-8."""
+    dutch = get_language().startswith("nl")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if dutch else ",")
+
+    def amount(value: Decimal) -> str:
+        return f"{value:.2f}".replace(".", ",") if dutch else f"{value:.2f}"
+
     writer.writerow(neutralise_row([_("Shop"), settlement.shop.partner.name]))
-    writer.writerow([_("Period"), settlement.period_start.isoformat(), period_end(settlement)])
+    writer.writerow([_("Invoice number"), settlement.invoice_number])
+    writer.writerow([_("Period"), settlement.period_start.isoformat(), last_day(settlement)])
     writer.writerow(neutralise_row(headers()))
     for row in [*statement_rows(settlement), total_row(settlement)]:
-        writer.writerow([*neutralise_row([row.order, row.date]), *row.figures()])
-    return out.getvalue()
+        writer.writerow([*neutralise_row([row.order, row.date]), *map(amount, row.figures())])
+    return ("\ufeff" if dutch else "") + out.getvalue()
 
 
-def period_end(settlement: Settlement) -> str:
-    """The last day of the period (the model keeps the first day after it)."""
-    from datetime import timedelta
-
-    return (settlement.period_end - timedelta(days=1)).isoformat()
+def last_day(settlement: Settlement) -> str:
+    return settlement.last_day.isoformat()
 
 
-WIDTHS = (34, 22, 22, 20, 24, 24, 22, 22)
+FONTS = Path(__file__).resolve().parent / "fonts"
+# Landscape A4 is 277 mm between the margins: order, date and six amounts.
+WIDTHS = (37, 26, 34, 30, 32, 36, 30, 36)
 
 
 def statement_pdf(settlement: Settlement) -> bytes:
-    """An A4 landscape statement; amounts in euros. Core fonts hold Latin-1 only, so the
-    currency is named in the heading rather than printed as €."""
+    """A4 landscape: the centre and the shop with their registration numbers, the invoice
+    number, the lines and totals, and the commission invoice's VAT. DejaVu (shipped in
+    fonts/) prints every name and the euro sign."""
     pdf = FPDF(orientation="L", format="A4")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSansCondensed.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=14)
-    title = _("Statement %(shop)s, %(start)s to %(end)s") % {
-        "shop": settlement.shop.partner.name,
-        "start": settlement.period_start.isoformat(),
-        "end": period_end(settlement),
-    }
-    pdf.cell(0, 10, latin(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 6, latin(_("Amounts in EUR")), new_x="LMARGIN", new_y="NEXT")
-    table_row(pdf, headers(), bold=True)
+    parties(pdf, settlement)
+    pdf.set_font("DejaVu", style="B", size=14)
+    title = _("Statement and commission invoice %(number)s") % {"number": settlement.invoice_number}
+    pdf.cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    pdf.cell(0, 5, period_text(settlement), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    header_row(pdf)
     for row in statement_rows(settlement):
-        table_row(pdf, [row.order, row.date, *map(str, row.figures())])
+        table_row(pdf, [row.order, row.date, *map(money, row.figures())])
     total = total_row(settlement)
-    table_row(pdf, [total.order, "", *map(str, total.figures())], bold=True)
+    table_row(pdf, [total.order, "", *map(money, total.figures())], bold=True)
+    commission_invoice(pdf, settlement)
     return bytes(pdf.output())
 
 
-def table_row(pdf: FPDF, cells: list[str], *, bold: bool = False) -> None:
-    pdf.set_font("Helvetica", style="B" if bold else "", size=9)
-    for index, (cell, width) in enumerate(zip(cells, WIDTHS, strict=True)):
-        pdf.cell(width, 7, latin(cell), border=1, align="L" if index < 2 else "R")
+def parties(pdf: FPDF, settlement: Settlement) -> None:
+    centre, shop = centre_details(), settlement.shop
+    shop_lines = [
+        shop.partner.name,
+        *([shop.legal_name] if shop.legal_name and shop.legal_name != shop.partner.name else []),
+        shop.street,
+        f"{shop.postcode} {shop.city}",
+        _("KvK %(number)s") % {"number": shop.chamber_of_commerce_number},
+    ]
+    if shop.vat_number:
+        shop_lines.append(_("VAT %(number)s") % {"number": shop.vat_number})
+    top = pdf.get_y()
+    for column, lines in enumerate((centre, shop_lines)):
+        pdf.set_xy(pdf.l_margin + column * 140, top)
+        pdf.set_font("DejaVu", style="B", size=9)
+        pdf.cell(130, 5, _("From") if column == 0 else _("To"), new_x="LEFT", new_y="NEXT")
+        pdf.set_font("DejaVu", size=9)
+        for line in lines:
+            pdf.cell(130, 4.5, str(line), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, top + 34)
+
+
+def centre_details() -> list[str]:
+    lines = [
+        getattr(settings, "CENTRE_LEGAL_NAME", "") or settings.BRAND_NAME,
+        getattr(settings, "CENTRE_ADDRESS", ""),
+    ]
+    if getattr(settings, "CENTRE_KVK", ""):
+        lines.append(_("KvK %(number)s") % {"number": settings.CENTRE_KVK})
+    if getattr(settings, "CENTRE_VAT_NUMBER", ""):
+        lines.append(_("VAT %(number)s") % {"number": settings.CENTRE_VAT_NUMBER})
+    return [line for line in lines if line]
+
+
+def period_text(settlement: Settlement) -> str:
+    return _("Period %(start)s to %(end)s · invoice date %(date)s · amounts in €") % {
+        "start": date_format(settlement.period_start, "DATE_FORMAT"),
+        "end": date_format(settlement.last_day, "DATE_FORMAT"),
+        "date": date_format(timezone.localtime(settlement.created_at).date(), "DATE_FORMAT"),
+    }
+
+
+def money(value: Decimal) -> str:
+    return number_format(value, 2, force_grouping=True)
+
+
+def header_row(pdf: FPDF) -> None:
+    """Headers wrap inside their cell instead of running into the next one."""
+    pdf.set_font("DejaVu", style="B", size=8.5)
+    top, left = pdf.get_y(), pdf.l_margin
+    for index, (text, width) in enumerate(zip(headers(), WIDTHS, strict=True)):
+        pdf.set_xy(left, top)
+        pdf.multi_cell(width, 4.5, text, border=0, align="L" if index < 2 else "R")
+        left += width
+    pdf.set_xy(pdf.l_margin, top)
+    for width in WIDTHS:
+        pdf.cell(width, 10, "", border=1)
     pdf.ln()
 
 
-def latin(text: str) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
+def table_row(pdf: FPDF, cells: list[str], *, bold: bool = False) -> None:
+    pdf.set_font("DejaVu", style="B" if bold else "", size=9)
+    for index, (cell, width) in enumerate(zip(cells, WIDTHS, strict=True)):
+        pdf.cell(width, 7, str(cell), border=1, align="L" if index < 2 else "R")
+    pdf.ln()
+
+
+def commission_invoice(pdf: FPDF, settlement: Settlement) -> None:
+    """The centre's invoice for its commission and the payment fees it passes on."""
+    pdf.ln(4)
+    pdf.set_font("DejaVu", style="B", size=10)
+    pdf.cell(0, 6, _("Invoice for commission"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    lines = [
+        (_("Commission (excl. VAT)"), settlement.commission),
+        (_("VAT on commission"), settlement.vat_on_commission),
+        (_("Total commission incl. VAT"), settlement.commission + settlement.vat_on_commission),
+        (_("Payment fees (passed on, no VAT)"), settlement.payment_fees),
+        (_("Net paid out to the shop"), settlement.net),
+    ]
+    for label, value in lines:
+        pdf.cell(90, 5.5, label)
+        pdf.cell(40, 5.5, "€ " + money(value), align="R", new_x="LMARGIN", new_y="NEXT")

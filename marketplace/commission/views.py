@@ -47,7 +47,9 @@ class StatementView(ShopMixin, View):
         if kind == "pdf":
             response = HttpResponse(statement_pdf(settlement), content_type="application/pdf")
         else:
-            response = HttpResponse(statement_csv(settlement), content_type="text/csv")
+            response = HttpResponse(
+                statement_csv(settlement), content_type="text/csv; charset=utf-8"
+            )
         response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
         return response
 

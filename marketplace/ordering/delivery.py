@@ -1,4 +1,5 @@
-"""Delivery rules: the zone by postcode, slots with capacity and cut-off, the fee."""
+"""Delivery rules: the zone by postcode, the house (address register, or the postcode area's
+centre), slots with capacity and cut-off, the fee."""
 
 import re
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from logistics.models import DeliverySettings, DeliverySlot, PostcodeArea
 
+from . import address_lookup
+
 POSTCODE = re.compile(r"^\s*(\d{4})\s?([A-Za-z]{2})\s*$")
+# "Walstraat 3", "Walstraat 3A", "Walstraat 3 - 2": a street line typed with its number.
+STREET_AND_NUMBER = re.compile(
+    r"^(?P<street>.*[^\d\s])\s+(?P<number>[1-9]\d{0,4})"
+    r"(?:\s*(?P<letter>[A-Za-z]{1,3})|\s*-\s*(?P<extra>[A-Za-z0-9]{1,6}))?\s*$"
+)
 
 
 class DeliveryRefused(Exception):
@@ -25,12 +33,47 @@ class DeliveryRefused(Exception):
 @dataclass(frozen=True)
 class DeliveryAddress:
     recipient_name: str
-    address_line: str
+    address_line: str  # street, number and addition on one line, as on an envelope
     postcode: str
     city: str
     phone: str
     latitude: Decimal
     longitude: Decimal
+    house_number: str = ""
+    house_number_addition: str = ""
+    # Unless the address register placed the house, the point is the postcode area's centre.
+    location_approximate: bool = True
+    # What the consumer allows when nobody opens the door.
+    allow_neighbour: bool = False
+    safe_place: str = ""
+
+
+def split_street_line(line: str) -> tuple[str, str, str] | None:
+    """(street, number, addition) of "Walstraat 3A"; None when no number ends the line."""
+    match = STREET_AND_NUMBER.match(line or "")
+    if not match:
+        return None
+    addition = match.group("letter") or match.group("extra") or ""
+    return match.group("street").strip(), match.group("number"), addition.upper()
+
+
+def street_line(street: str, number: str, addition: str) -> str:
+    """ "Walstraat", "3", "A" -> "Walstraat 3A"; a numeric addition after a hyphen: "3-2"."""
+    joiner = "-" if addition[:1].isdigit() else ""
+    return f"{street} {number}{joiner}{addition}".strip()
+
+
+def find_house(*, postcode: str, house_number: str, addition: str):
+    """The house from the address register, or None when the register cannot say (the
+    caller then uses the postcode area's centre, marked approximate). Raises DeliveryRefused
+    on the house number when the register has no such house. Makes a network call: call it
+    outside a transaction."""
+    try:
+        return address_lookup.lookup_address(
+            postcode=postcode, house_number=house_number, addition=addition
+        )
+    except address_lookup.AddressUnknown as unknown:
+        raise DeliveryRefused(str(unknown), field="house_number") from unknown
 
 
 def normalise_postcode(raw: str) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from logistics.models import FulfilmentMethod, Hub
 
-from . import delivery
+from . import address_lookup, delivery
 
 
 def method_choices() -> list:
@@ -30,10 +30,34 @@ class CheckoutForm(forms.Form):
     """Per shop: collect or delivery (with a slot); one delivery address for the order."""
 
     recipient_name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    address_line = forms.CharField(label=_("Street and number"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    house_number = forms.CharField(label=_("House number"), max_length=5, required=False)
+    house_number_addition = forms.CharField(
+        label=_("Letter or addition"), max_length=10, required=False
+    )
+    # The street alone; the address register fills it (and the city) when it knows the house.
+    address_line = forms.CharField(label=_("Street"), max_length=180, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    allow_neighbour = forms.BooleanField(
+        label=_("If nobody is home, the courier may leave it with a neighbour"), required=False
+    )
+    safe_place = forms.CharField(
+        label=_("Safe place (if nobody is home)"),
+        help_text=_("For example: behind the garden gate. Leave empty if there is none."),
+        max_length=200,
+        required=False,
+    )
+
+    ADDRESS_FIELDS = (
+        "recipient_name",
+        "postcode",
+        "house_number",
+        "house_number_addition",
+        "address_line",
+        "city",
+        "phone",
+    )
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +77,7 @@ class CheckoutForm(forms.Form):
                 label=_("Delivery slot"), queryset=slots, required=False
             )
         self.area = None
+        self.house = None  # the address register's house, when it knows it
 
     @cached_property
     def slot_choices(self) -> list[tuple[int, str]]:
@@ -87,28 +112,72 @@ class CheckoutForm(forms.Form):
         return cleaned
 
     def clean_address(self, cleaned) -> None:
-        for name in ("recipient_name", "address_line", "postcode", "city"):
+        """The zone by postcode, then the house: from the address register when it answers
+        (its street and city win over what was typed), else the street and city as typed
+        and the postcode area's centre. A house the register does not have is refused."""
+        take_number_from_street_line(cleaned)
+        for name in ("recipient_name", "postcode", "house_number"):
             if not cleaned.get(name):
                 self.add_error(name, _("Needed for delivery."))
-        if cleaned.get("postcode"):
-            try:
-                self.area = delivery.locate_in_zone(cleaned["postcode"])
-                cleaned["postcode"] = delivery.normalise_postcode(cleaned["postcode"])
-            except delivery.DeliveryRefused as refused:
-                self.add_error("postcode", str(refused))
+        if not cleaned.get("postcode"):
+            return
+        try:
+            # The zone first: outside it, the house does not matter.
+            self.area = delivery.locate_in_zone(cleaned["postcode"])
+            cleaned["postcode"] = delivery.normalise_postcode(cleaned["postcode"])
+            if not self.valid_house_number(cleaned):
+                return
+            self.house = delivery.find_house(
+                postcode=cleaned["postcode"],
+                house_number=cleaned["house_number"],
+                addition=cleaned.get("house_number_addition", ""),
+            )
+        except delivery.DeliveryRefused as refused:
+            self.area = None
+            self.add_error(refused.field, str(refused))
+            return
+        if self.house is not None:
+            cleaned["address_line"], cleaned["city"] = self.house.street, self.house.city
+            cleaned["house_number_addition"] = self.house.addition
+        for name in ("address_line", "city"):
+            if not cleaned.get(name):
+                self.add_error(name, _("Needed for delivery."))
+
+    def valid_house_number(self, cleaned) -> bool:
+        number = cleaned.get("house_number", "")
+        addition = cleaned.get("house_number_addition", "")
+        if number and not address_lookup.is_house_number(number):
+            self.add_error("house_number", _("A house number is digits only, like 12."))
+            return False
+        if not address_lookup.is_addition(addition):
+            self.add_error(
+                "house_number_addition", _("Letters and digits only, like A or 2 (at most 10).")
+            )
+            return False
+        cleaned["house_number_addition"] = addition.strip().upper()
+        return bool(number)
 
     def address(self) -> delivery.DeliveryAddress | None:
         if not self.deliveries() or self.area is None:
             return None
         data = self.cleaned_data
+        house, area = self.house, self.area
         return delivery.DeliveryAddress(
             recipient_name=data["recipient_name"],
-            address_line=data["address_line"],
+            address_line=delivery.street_line(
+                data["address_line"], data["house_number"], data["house_number_addition"]
+            ),
             postcode=data["postcode"],
             city=data["city"],
             phone=data.get("phone", ""),
-            latitude=Decimal(self.area.latitude),
-            longitude=Decimal(self.area.longitude),
+            # Never from the browser: the register's point of the house, else the area's.
+            latitude=house.latitude if house else Decimal(area.latitude),
+            longitude=house.longitude if house else Decimal(area.longitude),
+            house_number=data["house_number"],
+            house_number_addition=data["house_number_addition"],
+            location_approximate=house is None,
+            allow_neighbour=bool(data.get("allow_neighbour")),
+            safe_place=data.get("safe_place", "").strip(),
         )
 
     def choices(self):
@@ -122,3 +191,18 @@ class CheckoutForm(forms.Form):
             is_delivery = method == FulfilmentMethod.DELIVERY
             result[key] = PartChoice(method=method, slot_id=slot.pk if is_delivery else None)
         return result
+
+
+def take_number_from_street_line(cleaned) -> None:
+    """A street typed with its number ("Walstraat 3A", as before the number had its own
+    field, or by habit) gives the number and addition; a number typed in both is kept once."""
+    split = delivery.split_street_line(cleaned.get("address_line", ""))
+    if split is None:
+        return
+    street, number, addition = split
+    typed = cleaned.get("house_number", "").strip()
+    if typed and typed != number:
+        return  # the street's name ends in a number ("Plein 1940"): leave it as typed
+    cleaned["address_line"], cleaned["house_number"] = street, number
+    if not cleaned.get("house_number_addition"):
+        cleaned["house_number_addition"] = addition

@@ -192,6 +192,23 @@ def check_choices(groups, choices, address) -> None:
         raise CheckoutRefused(_("Your basket is empty."))
 
 
+# What each delivered part keeps of the consumer's address and drop-off permissions.
+DELIVERY_ADDRESS_FIELDS = (
+    "recipient_name",
+    "address_line",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "phone",
+    "latitude",
+    "longitude",
+    "location_approximate",
+    "allow_neighbour",
+    "safe_place",
+)
+
+
 def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment]:
     parts = []
     for group in groups:
@@ -209,9 +226,8 @@ def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment
             delivery_fee_incl_vat=fees[group.shop.partner_id],
         )
         if is_delivery:
-            for field in ("recipient_name", "address_line", "postcode", "city", "phone"):
+            for field in DELIVERY_ADDRESS_FIELDS:
                 setattr(part, field, getattr(address, field))
-            part.latitude, part.longitude = address.latitude, address.longitude
         parts.append(part)
     return Fulfilment.objects.bulk_create(parts)
 
@@ -291,8 +307,12 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
 
 
 def record_payment_success(*, order_id: int, reference: str = "") -> None:
-    """The gateway says the consumer paid. A late payment for a cancelled order is refunded."""
+    """The gateway says the consumer paid. A late payment for a cancelled order is refunded;
+    the part of a shop paused while the consumer paid is refused and refunded."""
+    from .closed_shops import refuse_parts_of_closed_shops
+
     if confirm_order_paid(order_id=order_id, reference=reference):
+        refuse_parts_of_closed_shops(order_id=order_id)
         return
     payment = Payment.objects.get(order_id=order_id)
     if payment.status == PaymentStatus.CANCELLED:

@@ -31,3 +31,6 @@ THROTTLE_RATES = {
 # The fake POS servers of the tests listen on loopback http (tests/inventory_sync/fake_pos.py):
 # only these hosts skip the POS address checks (https, vendor hosts, public addresses).
 POS_ALLOWED_TEST_HOSTS = ["127.0.0.1"]
+# No address register whatever the environment says; tests of the lookup start a fake
+# one on loopback (tests/ordering/fake_pdok.py) and set the URL.
+ADDRESS_LOOKUP_URL = ""

@@ -28,5 +28,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Exact delivery addresses from the address register (BAG); set it empty to switch it off.
+ADDRESS_LOOKUP_URL = env(
+    "ADDRESS_LOOKUP_URL", default="https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+)
 # One JSON object per line for the log collector (README "Logs, metrics and errors").
 LOGGING = logging_config(env("LOG_FORMAT", default="json"), LOG_LEVEL)

@@ -21,6 +21,8 @@ class SearchRecord(models.Model):
     normalised_query = models.CharField(max_length=200)
     filters = models.JSONField(default=dict, blank=True)
     result_count = models.PositiveIntegerField()
+    # Nothing found only because of the visitor's filters: not demand the shops miss.
+    filtered_out = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -256,7 +256,9 @@ def failed_searches_for_scope(*, scope: Scope, period: Period, limit: int = 20) 
     the whole centre's unmet demand and hold nothing of any shop."""
     start, end = day_bounds(period.start, period.end)
     rows = (
-        SearchRecord.objects.filter(result_count=0, created_at__gte=start, created_at__lt=end)
+        SearchRecord.objects.filter(
+            result_count=0, filtered_out=False, created_at__gte=start, created_at__lt=end
+        )
         .values("normalised_query")
         .annotate(searches=Count("id"), last=Max("created_at"))
         .order_by("-searches", "normalised_query")[:limit]

@@ -21,6 +21,7 @@ from marketplace.models import SearchRecord
 from shops.models import ShopStatus
 
 from .forms import SearchCriteria
+from .search_words import alternatives
 from .shop_facts import ShopFacts, partners_where
 
 Product = get_model("catalogue", "Product")
@@ -95,20 +96,39 @@ def products_for_search(
 
 def matching_text(products: QuerySet, text: str) -> QuerySet:
     by_code = Q(upc=text) if text.isdigit() else Q(pk__in=[])
+    words = [alternatives(word) for word in text.split()]
     if uses_full_text():
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        query = text_query(text, words)
         return (
             products.alias(document=PRODUCT_DOCUMENT)
             .filter(Q(document=query) | by_code)
             .annotate(rank=SearchRank(PRODUCT_DOCUMENT, query))
         )
     every_word = Q()
-    for word in text.split():
-        every_word &= Q(title__icontains=word) | Q(description__icontains=word)
+    for names in words:
+        any_name = Q()
+        for name in names:
+            any_name |= Q(title__icontains=name) | Q(description__icontains=name)
+        every_word &= any_name
     title_hits = Case(
         When(title__icontains=text, then=Value(2)), default=Value(1), output_field=IntegerField()
     )
     return products.filter(every_word | by_code).annotate(rank=title_hits)
+
+
+def text_query(text: str, words: list[list[str]]) -> SearchQuery:
+    """Web-search syntax as typed; where a word has Dutch names (search_words), each word
+    is one of its names and all words must match."""
+    if all(len(names) == 1 for names in words):
+        return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    query = None
+    for names in words:
+        any_name = None
+        for name in names:
+            one = SearchQuery(name, config=SEARCH_CONFIG, search_type="plain")
+            any_name = one if any_name is None else any_name | one
+        query = any_name if query is None else query & any_name
+    return query
 
 
 def ordered(products: QuerySet, criteria: SearchCriteria, offers: QuerySet) -> QuerySet:
@@ -125,14 +145,24 @@ def ordered(products: QuerySet, criteria: SearchCriteria, offers: QuerySet) -> Q
     return products.order_by(*BROWSE_ORDER)
 
 
-def record_search(*, criteria: SearchCriteria, result_count: int) -> SearchRecord:
+def record_search(
+    *, criteria: SearchCriteria, result_count: int, filtered_out: bool = False
+) -> SearchRecord:
     """Stores one search (no lock, not idempotent: each call is one more search).
 
-    A result_count of 0 is demand the shops do not meet yet; reports count those.
+    A result_count of 0 is demand the shops do not meet yet, and reports count those,
+    unless the products exist and only the visitor's filters left none (`filtered_out`).
     """
     return SearchRecord.objects.create(
         query=criteria.text[:200],
         normalised_query=criteria.text.lower()[:200],
         filters=criteria.filters(),
         result_count=result_count,
+        filtered_out=filtered_out,
     )
+
+
+def count_without_filters(criteria: SearchCriteria, facts, category=None) -> int:
+    """How many products the words (and category) find when no other filter applies."""
+    bare = SearchCriteria(text=criteria.text, category=criteria.category)
+    return products_for_search(criteria=bare, facts=facts, category=category).count()

@@ -1,17 +1,19 @@
 """Home and search: thin views over the storefront selectors."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from . import categories as catalogue_tree
 from .forms import SearchCriteria, SearchForm
 from .listings import listings_for_products, with_offers
-from .search import products_for_search, record_search
+from .search import count_without_filters, products_for_search, record_search
 from .shop_facts import shop_facts_for_storefront
 
 PRODUCTS_PER_PAGE = 20
@@ -44,6 +46,13 @@ def paginated_listings(products, request, facts, per_page=PRODUCTS_PER_PAGE):
     paginator = CachedCountPaginator(with_offers(products), per_page)
     page = paginator.get_page(request.GET.get("page"))
     return page, listings_for_products(page.object_list, facts)
+
+
+def without_filters_url(criteria) -> str:
+    params = {"q": criteria.text}
+    if criteria.category:
+        params["category"] = criteria.category
+    return f"{reverse('search:search')}?{urlencode(params)}"
 
 
 def query_without_page(request) -> str:
@@ -107,9 +116,17 @@ class SearchView(ReadOnlyPageMixin, TemplateView):
         category = next((entry for entry in categories if entry.pk == criteria.category), None)
         products = products_for_search(criteria=criteria, facts=facts, category=category)
         page, listings = paginated_listings(products, self.request, facts)
+        # Nothing with the filters: say whether the words alone find something.
+        unfiltered = None
+        if page.paginator.count == 0 and criteria.filters().keys() - {"category"}:
+            unfiltered = count_without_filters(criteria, facts, category)
         # A further page of the same results is not a new search.
         if form.is_bound and self.request.GET.get("page", "1") == "1":
-            record_search(criteria=criteria, result_count=page.paginator.count)
+            record_search(
+                criteria=criteria,
+                result_count=page.paginator.count,
+                filtered_out=bool(unfiltered),
+            )
         return super().get_context_data(
             form=form,
             criteria=criteria,
@@ -117,5 +134,7 @@ class SearchView(ReadOnlyPageMixin, TemplateView):
             paginator=page.paginator,
             listings=listings,
             query_string=query_without_page(self.request),
+            unfiltered=unfiltered,
+            unfiltered_url=without_filters_url(criteria),
             **kwargs,
         )

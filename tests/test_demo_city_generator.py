@@ -61,3 +61,14 @@ def test_any_single_digit_change_breaks_the_check(body):
     assert is_valid_ean13(code)
     wrong = str((int(code[5]) + 1) % 10)
     assert not is_valid_ean13(code[:5] + wrong + code[6:])
+
+
+def test_different_products_never_share_a_name():
+    from datetime import date
+
+    from marketplace.demo_city.generator import SIZES, generate_city
+
+    city = generate_city(SIZES["demo"], seed=3, today=date(2026, 12, 7), centre=(52.2551, 6.1599))
+    titles = [product.title for product in city.products]
+    assert len(titles) == len(set(titles))
+    assert any(", model " in title for title in titles)  # the demo size does repeat names

@@ -8,7 +8,7 @@ numbers) let the loader insert only what is missing.
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -131,12 +131,27 @@ def generate_city(size: Size, *, seed: int, today: date, centre: tuple[float, fl
     shops_by_kind: dict[str, list[int]] = {}
     for shop_index, shop in enumerate(city.shops):
         shops_by_kind.setdefault(shop.kind, []).append(shop_index)
-    city.products = [
-        make_product(rng, index, city.shops, shops_by_kind) for index in range(size.products)
-    ]
+    city.products = distinct_titles(
+        [make_product(rng, index, city.shops, shops_by_kind) for index in range(size.products)]
+    )
     city.customers = [make_person(rng, index, "klant") for index in range(size.customers)]
     city.couriers = [make_courier(rng, index) for index in range(size.couriers)]
     return city
+
+
+def distinct_titles(products: list[ProductSpec]) -> list[ProductSpec]:
+    """Different products never share a name: the second "Linnen blouse blauw" is
+    "Linnen blouse blauw, model 2" (after the random draws, so the rest stays as it was)."""
+    seen: dict[str, int] = {}
+    named = []
+    for product in products:
+        count = seen[product.title] = seen.get(product.title, 0) + 1
+        if count > 1:
+            title = f"{product.title}, model {count}"
+            description = product.description.replace(product.title, title, 1)
+            product = replace(product, title=title, description=description)
+        named.append(product)
+    return named
 
 
 def shop_kind_for(index: int) -> str:

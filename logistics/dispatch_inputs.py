@@ -86,16 +86,16 @@ def load(*, day: date, now: datetime) -> DayInputs:
 
 
 def day_parts(day: date) -> list[Fulfilment]:
-    """Delivery parts of the day still to move, minus those whose stop failed today:
-    a failed part waits for centre management rather than going back on a route."""
-    failed = RouteStop.objects.filter(route__date=day, status=StopStatus.FAILED)
+    """Delivery parts of the day still to move, minus those whose stop failed: a failed
+    part waits to be rebooked (logistics.rebooking), which clears delivery_failed_at and
+    brings it back here for its new slot's day."""
     exceptions = OpeningHoursException.objects.filter(date=day)
     on_day = Q(method=FulfilmentMethod.DELIVERY, slot__date=day)
     if day == timezone.localdate():
         on_day |= Q(method=FulfilmentMethod.HUB)  # hub parts go the day they are ready
     return list(
         Fulfilment.objects.filter(on_day, status__in=PLANNED_STATES)
-        .exclude(pk__in=failed.values("fulfilment_id"))
+        .filter(delivery_failed_at__isnull=True)
         .select_related("shop", "slot")
         .prefetch_related(
             "shop__opening_hours", Prefetch("shop__opening_exceptions", queryset=exceptions)

@@ -1,12 +1,16 @@
-"""E-mails about a failed courier stop: one to the consumer, one to the shop.
+"""E-mails of the courier's stops: a failed stop (to the consumer and the shop), and
+"your courier is next" (to the consumer).
 
 Rendered with the order e-mails' sender and templates (templates/ordering/emails/), so they
 look and read the same: Dutch first, then English.
 """
 
+from django.utils import timezone
+
 from marketplace.ordering.emails import recipient_of, send
 
-from .models import Fulfilment
+from . import route_progress
+from .models import Fulfilment, FulfilmentStatus
 
 
 def shop_addresses(shop) -> list[str]:
@@ -24,3 +28,19 @@ def send_part_failed(fulfilment_id: int, reason: str) -> None:
     send(to=recipient_of(part.order), template="part_failed", context=context)
     for address in shop_addresses(part.shop):
         send(to=address, template="shop_part_failed", context=context)
+
+
+def send_courier_next(fulfilment_id: int) -> None:
+    """Skipped when the parcel is no longer on its way (delivered or failed meanwhile)."""
+    part = Fulfilment.objects.select_related("order__user", "shop__partner", "slot").get(
+        pk=fulfilment_id
+    )
+    if part.status != FulfilmentStatus.HANDED_OVER or part.delivery_failed_at is not None:
+        return
+    arrival = route_progress.expected_arrival(part.pk)
+    context = {
+        "order": part.order,
+        "part": part,
+        "arrival": timezone.localtime(arrival) if arrival else None,
+    }
+    send(to=recipient_of(part.order), template="part_courier_next", context=context)

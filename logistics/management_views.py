@@ -1,20 +1,41 @@
-"""Centre management's view of the day's routes: all on one map, progress, unplanned parts,
-and a "Plan now" button. Staff only: anonymous visitors sign in, other users get a 403."""
+"""Centre management's view of the day's routes: all on one map, progress (polled live by
+static/logistics/route_progress.js), unplanned and failed parts, a "Plan now" button, moving
+stops to another courier and rebooking failed parts. Staff only: anonymous visitors sign
+in, other users get a 403."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from shops.views import map_config
 
-from . import dispatch, dispatch_inputs, fulfilments, route_pages, routing_checks
-from .models import Fulfilment, FulfilmentStatus, Route, UnplannedPart
+from . import (
+    dispatch,
+    dispatch_inputs,
+    fulfilments,
+    reassign,
+    rebooking,
+    route_pages,
+    route_progress,
+    routing_checks,
+)
+from .models import (
+    Courier,
+    Fulfilment,
+    FulfilmentStatus,
+    Route,
+    RouteStatus,
+    RouteStop,
+    StopStatus,
+    UnplannedPart,
+)
 from .travel_times import TravelTimeError
 
 # The routing layer's reasons are plain English constants; these are what people read.
@@ -61,17 +82,32 @@ class RoutesView(StaffOnlyMixin, TemplateView):
             closed, total = route_pages.progress(stops)
             km = f"{route.distance_metres / 1000:.1f}"
             overview.append(
-                {"route": route, "colour": colour, "closed": closed, "total": total, "km": km}
+                {
+                    "route": route,
+                    "colour": colour,
+                    "closed": closed,
+                    "total": total,
+                    "km": km,
+                    "rows": rows,
+                }
             )
             map_routes.append(
                 route_pages.map_route(label=str(route.courier), colour=colour, rows=rows)
             )
+        figures = {item.route_id: item for item in route_progress.figures_of(routes)}
+        for item in overview:
+            item["figures"] = figures_row(figures[item["route"].pk])
+            item["pending"] = [
+                row for row in item.pop("rows") if row.stop.status == StopStatus.PENDING
+            ]
         unplanned = UnplannedPart.objects.filter(date=day).select_related(
             "fulfilment__order", "fulfilment__shop__partner", "fulfilment__slot"
         )
         return super().get_context_data(
             day=day,
             overview=overview,
+            couriers=Courier.objects.filter(is_active=True).select_related("user").order_by("pk"),
+            failed=failed_rows(),
             unplanned=[(item, REASONS.get(item.reason, item.reason)) for item in unplanned],
             map_routes=map_routes,
             map_config=map_config(),
@@ -79,6 +115,122 @@ class RoutesView(StaffOnlyMixin, TemplateView):
             map_label=_("Map of today's routes"),
             **kwargs,
         )
+
+
+def figures_row(figures: route_progress.RouteFigures) -> dict:
+    """A route's progress as the page and its JSON show it: texts ready to read."""
+    last = figures.last_done_at
+    return {
+        "route": figures.route_id,
+        "status": str(RouteStatus(figures.status).label),
+        "done": f"{figures.closed} / {figures.total}",
+        "last_done_at": timezone.localtime(last).strftime("%H:%M") if last else "–",
+        "against_eta": against_eta(figures.delay_minutes),
+    }
+
+
+def against_eta(minutes: int | None) -> str:
+    if minutes is None:
+        return "–"
+    if minutes > 0:
+        return ngettext("%(n)s minute late", "%(n)s minutes late", minutes) % {"n": minutes}
+    if minutes < 0:
+        early = -minutes
+        return ngettext("%(n)s minute early", "%(n)s minutes early", early) % {"n": early}
+    return _("on time")
+
+
+def failed_rows() -> list[dict]:
+    """Failed parts waiting for a new slot, with the courier's reason and the choices."""
+    now = timezone.now()
+    return [
+        {
+            "part": part,
+            "reason": rebooking.failure_reason(part),
+            "choices": rebooking.choices_for(part, now=now),
+        }
+        for part in rebooking.failed_parts()
+    ]
+
+
+class ProgressView(StaffOnlyMixin, View):
+    """Today's routes' progress figures, for the page to poll without reloading."""
+
+    def get(self, request):
+        routes = Route.objects.filter(date=timezone.localdate()).order_by("pk")
+        rows = [figures_row(item) for item in route_progress.figures_of(routes)]
+        return JsonResponse({"routes": rows, "at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+def posted_id(request, name: str) -> int:
+    raw = request.POST.get(name, "")
+    if not raw.isdigit():
+        raise reassign.ReassignRefused(_("Choose an active courier."))
+    return int(raw)
+
+
+class MoveStopView(StaffOnlyMixin, View):
+    def post(self, request, pk):
+        try:
+            moved = reassign.move_stop(stop_id=pk, courier_id=posted_id(request, "courier"))
+        except RouteStop.DoesNotExist as missing:
+            raise Http404 from missing
+        except reassign.ReassignRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, moved_message(moved))
+        return redirect("route-management:routes")
+
+
+class MoveRouteView(StaffOnlyMixin, View):
+    def post(self, request, pk):
+        try:
+            moved = reassign.move_route(route_id=pk, courier_id=posted_id(request, "courier"))
+        except Route.DoesNotExist as missing:
+            raise Http404 from missing
+        except reassign.ReassignRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, moved_message(moved))
+        return redirect("route-management:routes")
+
+
+def moved_message(moved: reassign.Moved) -> str:
+    text = ngettext(
+        "%(count)s stop moved to %(courier)s.", "%(count)s stops moved to %(courier)s.", moved.stops
+    ) % {"count": moved.stops, "courier": moved.route.courier}
+    if moved.kept:
+        text += " " + ngettext(
+            "%(count)s stop stays: its parcel is already picked up.",
+            "%(count)s stops stay: their parcels are already picked up.",
+            moved.kept,
+        ) % {"count": moved.kept}
+    return text
+
+
+class RebookView(StaffOnlyMixin, View):
+    """Centre management rebooks a failed part for its consumer (by phone, say)."""
+
+    def post(self, request, pk):
+        try:
+            slot_id, to_hub = rebooking.parse_choice(request.POST.get("choice", ""))
+            part = rebooking.rebook_part(fulfilment_id=pk, slot_id=slot_id, to_hub=to_hub)
+        except Fulfilment.DoesNotExist as missing:
+            raise Http404 from missing
+        except rebooking.RebookingRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, rebooked_message(part))
+        return redirect("route-management:routes")
+
+
+def rebooked_message(part: Fulfilment) -> str:
+    if part.slot_id is None:
+        return _("Order %(number)s: to be collected at the hub.") % {"number": part.order.number}
+    return _("Order %(number)s: delivery rebooked for %(slot)s.") % {
+        "number": part.order.number,
+        "slot": f"{date_format(part.slot.date, 'l j F')} {part.slot.starts:%H:%M}",
+    }
 
 
 class PlanNowView(StaffOnlyMixin, View):

@@ -5,11 +5,22 @@ and the shop's side of a hand-over close the same pickup stop.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import Route, RouteStatus, RouteStop, StopKind, StopStatus
+from .models import (
+    Fulfilment,
+    FulfilmentMethod,
+    FulfilmentStatus,
+    Route,
+    RouteStatus,
+    RouteStop,
+    StopKind,
+    StopStatus,
+)
 
 
 def pending_stops(*, fulfilment_id: int, courier_id: int | None = None) -> QuerySet[RouteStop]:
@@ -25,13 +36,46 @@ def pending_pickup(*, fulfilment_id: int, courier_id: int | None = None) -> Rout
 
 
 def close_stops(stop_ids: Iterable[int], *, status: str, reason: str = "") -> int:
-    """Pending -> done/failed, guarded: a stop someone else closed meanwhile is not counted."""
+    """Pending -> done/failed, guarded: a stop someone else closed meanwhile is not counted.
+
+    Then, on each route touched, a consumer whose delivery is now the next stop is told
+    "your courier is next" (once per delivery attempt, after the commit)."""
     stop_ids = list(stop_ids)
     closed = RouteStop.objects.filter(pk__in=stop_ids, status=StopStatus.PENDING).update(
         status=status, done_at=timezone.now(), failure_reason=reason[:300]
     )
-    refresh_routes(RouteStop.objects.filter(pk__in=stop_ids).values_list("route_id", flat=True))
+    route_ids = set(RouteStop.objects.filter(pk__in=stop_ids).values_list("route_id", flat=True))
+    refresh_routes(route_ids)
+    if closed:
+        notify_next_deliveries(route_ids)
     return closed
+
+
+def next_stop(route_id: int) -> RouteStop | None:
+    pending = RouteStop.objects.filter(route_id=route_id, status=StopStatus.PENDING)
+    return pending.select_related("fulfilment").order_by("sequence").first()
+
+
+def notify_next_deliveries(route_ids: Iterable[int]) -> None:
+    """Sends "your courier is next" for each route whose next stop is a delivery to a door.
+
+    next_notified_at is set with a guarded UPDATE (only while empty), so two stops closing
+    at once, or a stop closed twice, send one e-mail; rebooking clears it for a new attempt.
+    """
+    from .tasks import send_courier_next_email
+
+    for route_id in sorted(set(route_ids)):
+        stop = next_stop(route_id)
+        if stop is None or stop.kind != StopKind.DELIVERY or stop.fulfilment is None:
+            continue
+        part = stop.fulfilment
+        if part.method != FulfilmentMethod.DELIVERY:
+            continue
+        marked = Fulfilment.objects.filter(
+            pk=part.pk, status=FulfilmentStatus.HANDED_OVER, next_notified_at__isnull=True
+        ).update(next_notified_at=timezone.now())
+        if marked:
+            send_courier_next_email.delay(part.pk)
 
 
 def refresh_routes(route_ids: Iterable[int]) -> None:
@@ -50,3 +94,80 @@ def route_status(*, pending: int, closed: int) -> str:
     if not closed:
         return RouteStatus.PLANNED
     return RouteStatus.IN_PROGRESS if pending else RouteStatus.DONE
+
+
+def route_delay(route_id: int) -> timedelta | None:
+    """How late (positive) or early the courier runs: the last closed stop's moment against
+    its ETA. None before the first stop is closed."""
+    last = (
+        RouteStop.objects.filter(route_id=route_id, done_at__isnull=False)
+        .exclude(status=StopStatus.PENDING)
+        .order_by("-done_at", "-sequence")
+        .first()
+    )
+    return None if last is None else last.done_at - last.eta
+
+
+def expected_arrival(fulfilment_id: int) -> datetime | None:
+    """When the courier should be at the door: the pending delivery stop's ETA, moved later
+    by how late the courier runs. Running early moves nothing: the ETA is already the start
+    of the consumer's slot or later, and a courier ahead of time waits for it."""
+    stop = (
+        RouteStop.objects.filter(
+            fulfilment_id=fulfilment_id, kind=StopKind.DELIVERY, status=StopStatus.PENDING
+        )
+        .order_by("route__date", "sequence")
+        .first()
+    )
+    if stop is None:
+        return None
+    delay = route_delay(stop.route_id) or timedelta(0)
+    return stop.eta + max(delay, timedelta(0))
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    """A route's progress as centre management follows it."""
+
+    route_id: int
+    status: str
+    closed: int
+    total: int
+    last_done_at: datetime | None
+    delay: timedelta | None
+
+    @property
+    def delay_minutes(self) -> int | None:
+        return None if self.delay is None else round(self.delay.total_seconds() / 60)
+
+
+def figures_of(routes: Iterable[Route]) -> list[RouteFigures]:
+    """Two queries for any number of routes: the counts, then the closed stops' times."""
+    routes = list(routes)
+    counted = {
+        row["route_id"]: row
+        for row in RouteStop.objects.filter(route__in=routes)
+        .values("route_id")
+        .annotate(total=Count("pk"), closed=Count("pk", filter=~Q(status=StopStatus.PENDING)))
+    }
+    last: dict[int, RouteStop] = {}
+    closed_stops = RouteStop.objects.filter(route__in=routes, done_at__isnull=False).exclude(
+        status=StopStatus.PENDING
+    )
+    for stop in closed_stops.order_by("done_at", "sequence"):
+        last[stop.route_id] = stop  # the latest wins
+    figures = []
+    for route in routes:
+        counts = counted.get(route.pk, {"total": 0, "closed": 0})
+        stop = last.get(route.pk)
+        figures.append(
+            RouteFigures(
+                route_id=route.pk,
+                status=route.status,
+                closed=counts["closed"],
+                total=counts["total"],
+                last_done_at=stop.done_at if stop else None,
+                delay=(stop.done_at - stop.eta) if stop else None,
+            )
+        )
+    return figures

@@ -1,4 +1,5 @@
-"""Celery tasks of the dispatcher: planning on the beat, and the e-mails of a failed stop."""
+"""Celery tasks of the dispatcher: planning on the beat, and the e-mails of the courier's
+stops (a failed stop; "your courier is next")."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -18,4 +19,13 @@ def send_failure_emails(self, fulfilment_id: int, reason: str) -> None:
     try:
         emails.send_part_failed(fulfilment_id, reason)
     except OSError as error:  # the mail server is away: try later
+        raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_courier_next_email(self, fulfilment_id: int) -> None:
+    """Sent after the commit that set next_notified_at (route_progress), so once per attempt."""
+    try:
+        emails.send_courier_next(fulfilment_id)
+    except OSError as error:
         raise self.retry(exc=error) from error

@@ -7,6 +7,7 @@ app_name = "ordering"
 urlpatterns = [
     path("basket/add-offer/<int:stockrecord_id>/", views.AddOfferView.as_view(), name="add-offer"),
     path("checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("checkout/address/", views.address_lookup_view, name="address-lookup"),
     path(
         "checkout/test-payment/<str:number>/",
         views.TestPaymentView.as_view(),
@@ -15,4 +16,9 @@ urlpatterns = [
     # Oscar's own checkout steps would place orders without our reservations: send them here.
     re_path(r"^checkout/.+$", RedirectView.as_view(pattern_name="ordering:checkout")),
     path("orders/<str:number>/", views.OrderView.as_view(), name="order"),
+    path(
+        "orders/<str:number>/parts/<int:part_id>/rebook/",
+        views.RebookPartView.as_view(),
+        name="rebook-part",
+    ),
 ]

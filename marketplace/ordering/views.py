@@ -5,31 +5,43 @@ its own short transaction, and the payment gateway is called after it commits.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
 from inventory_sync.selectors import available_units
 from inventory_sync.services import OutOfStock
-from logistics.models import DeliverySettings, FulfilmentStatus, Hub
+from logistics import rebooking, route_progress
+from logistics.models import (
+    DeliverySettings,
+    Fulfilment,
+    FulfilmentMethod,
+    FulfilmentStatus,
+    Hub,
+)
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
 from marketplace.payments.views import unavailable_message
 from marketplace.redirects import safe_next
+from marketplace.throttling import over_rate
 from shops.hours import schedule_for
 from shops.models import Weekday
 
-from . import selectors, services
+from . import checkout_page, selectors, services
+from .address_lookup import is_addition, is_house_number
 from .basket import basket_groups
-from .delivery import DeliveryRefused
+from .delivery import DeliveryRefused, find_house, normalise_postcode
 from .forms import CheckoutForm
 
 StockRecord = get_model("partner", "StockRecord")
@@ -45,10 +57,11 @@ class AddOfferView(View):
             pk=stockrecord_id,
             partner__shop__status="active",
         )
-        try:
-            quantity = max(1, min(int(request.POST.get("quantity", 1)), 99))
-        except ValueError:
-            quantity = 1
+        quantity = wanted_quantity(request.POST.get("quantity", "1"))
+        if quantity is None:
+            # A form only offers 1-99: anything else was typed or tampered with.
+            messages.error(request, _("Choose a quantity from 1 to %(max)s.") % {"max": 99})
+            return redirect(safe_next(request, record.product.get_absolute_url()))
         in_basket = sum(
             line.quantity for line in request.basket.all_lines() if line.stockrecord_id == record.pk
         )
@@ -71,6 +84,14 @@ class AddOfferView(View):
             % {"product": record.product.get_title(), "shop": record.partner.name},
         )
         return redirect(safe_next(request, reverse("basket:summary")))
+
+
+def wanted_quantity(raw: str) -> int | None:
+    try:
+        quantity = int(str(raw).strip())
+    except ValueError:
+        return None
+    return quantity if 1 <= quantity <= 99 else None
 
 
 def add_offer_to_basket(basket, record, quantity: int) -> None:
@@ -117,8 +138,18 @@ class CheckoutView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "groups": self.groups}
 
+    def get_initial(self):
+        return checkout_page.last_address(self.request.user)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(groups=self.groups, rules=self.rules, **kwargs)
+        context = super().get_context_data(groups=self.groups, rules=self.rules, **kwargs)
+        form = context["form"]
+        return {
+            **context,
+            "totals": checkout_page.totals(self.groups, self.rules, form),
+            "errors": checkout_page.error_list(form) if form.is_bound else [],
+            "hub": Hub.objects.order_by("pk").first(),
+        }
 
     def form_valid(self, form):
         try:
@@ -141,6 +172,37 @@ class CheckoutView(LoginRequiredMixin, FormView):
             # The order keeps its stock until it expires; paying again reuses the payment.
             messages.error(self.request, unavailable_message())
             return redirect("payments:pay", number=order.number)
+
+
+@login_required
+@require_GET
+def address_lookup_view(request):
+    """The checkout page's street-and-town filler: postcode, house number and addition in,
+    street and town out (never coordinates: the checkout asks the register again on submit).
+    JSON; throttled per consumer, as it asks an outside service."""
+    wait = over_rate([("address_lookup_user", f"user:{request.user.pk}")])
+    if wait is not None:
+        response = JsonResponse({"detail": _("Too many requests.")}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    number = request.GET.get("house_number", "").strip()
+    addition = request.GET.get("addition", "").strip()
+    try:
+        postcode = normalise_postcode(request.GET.get("postcode", ""))
+    except DeliveryRefused as refused:
+        answer = {"found": False, "field": "postcode", "error": str(refused)}
+        return JsonResponse(answer, status=400)
+    if not is_house_number(number) or not is_addition(addition):
+        return JsonResponse({"found": False, "field": "house_number", "error": ""}, status=400)
+    try:
+        house = find_house(postcode=postcode, house_number=number, addition=addition)
+    except DeliveryRefused as unknown:
+        return JsonResponse({"found": False, "field": "house_number", "error": str(unknown)})
+    if house is None:
+        return JsonResponse({"found": False})  # no register, or not sure: the consumer types
+    return JsonResponse(
+        {"found": True, "street": house.street, "city": house.city, "addition": house.addition}
+    )
 
 
 def out_of_stock_message(short: OutOfStock) -> str:
@@ -192,14 +254,16 @@ def labelled_hours(shop) -> list[tuple]:
 
 
 class OrderView(LoginRequiredMixin, TemplateView):
-    """The consumer's order: each shop's part with its status, codes, hours and address."""
+    """The consumer's order: each shop's part with its status, codes, hours and address; a
+    failed delivery with its reason and the choices to rebook; a delivery on its way with
+    when the courier should be there."""
 
     template_name = "ordering/order.html"
 
     def get_context_data(self, **kwargs):
         order = selectors.order_for_consumer(user=self.request.user, number=self.kwargs["number"])
         parts = [
-            (part, labelled_hours(part.shop), part.lines())
+            (follow_part(part), labelled_hours(part.shop), part.lines())
             for part in selectors.parts_of_order(order=order)
         ]
         return super().get_context_data(
@@ -209,3 +273,43 @@ class OrderView(LoginRequiredMixin, TemplateView):
             hub=Hub.objects.order_by("pk").first(),
             **kwargs,
         )
+
+
+def follow_part(part):
+    """Adds what the order page shows of a part's delivery beyond its status: a failure to
+    rebook (`failure_reason`, `rebook_choices`), or the courier's expected arrival."""
+    part.failed = rebooking.is_waiting(part)
+    if part.failed:
+        part.failure_reason = rebooking.failure_reason(part)
+        part.rebook_choices = rebooking.choices_for(part)
+    elif part.status == FulfilmentStatus.HANDED_OVER and part.method == FulfilmentMethod.DELIVERY:
+        arrival = route_progress.expected_arrival(part.pk)
+        part.expected_at = timezone.localtime(arrival) if arrival else None
+    return part
+
+
+class RebookPartView(LoginRequiredMixin, View):
+    """The consumer picks a new slot, or the hub, for their own part whose delivery failed."""
+
+    def post(self, request, number, part_id):
+        order = selectors.order_for_consumer(user=request.user, number=number)
+        get_object_or_404(Fulfilment, pk=part_id, order=order)
+        try:
+            slot_id, to_hub = rebooking.parse_choice(request.POST.get("choice", ""))
+            part = rebooking.rebook_part(
+                fulfilment_id=part_id, slot_id=slot_id, to_hub=to_hub, consumer=request.user
+            )
+        except Fulfilment.DoesNotExist as missing:
+            raise Http404 from missing
+        except rebooking.RebookingRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            if part.slot_id is None:
+                messages.success(request, _("Collect this part at the hub with your code."))
+            else:
+                messages.success(
+                    request,
+                    _("Your delivery is rebooked for %(slot)s.")
+                    % {"slot": rebooking.slot_label(part.slot)},
+                )
+        return redirect(f"{reverse('ordering:order', args=[order.number])}#part-{part_id}")

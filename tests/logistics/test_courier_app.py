@@ -162,6 +162,9 @@ def test_failed_with_a_reason_tells_the_consumer_and_the_shop(
         [part.order.user.email, "winkel@stadsmarkt.test"]
     )
     assert all("Nobody home" in message.body for message in mail.outbox)
+    # The consumer is sent to their order page to rebook.
+    to_consumer = next(m for m in mail.outbox if m.to == [part.order.user.email])
+    assert f"/orders/{part.order.number}/" in to_consumer.body
 
 
 def test_another_courier_gets_404_for_every_stop_and_sees_no_route(world, client):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from shops.views import map_config
 
 from . import (
     dispatch,
@@ -110,7 +109,7 @@ class RoutesView(StaffOnlyMixin, TemplateView):
             failed=failed_rows(),
             unplanned=[(item, REASONS.get(item.reason, item.reason)) for item in unplanned],
             map_routes=map_routes,
-            map_config=map_config(),
+            map_config=route_pages.route_map_config(),
             map_class="routes-map-wide",
             map_label=_("Map of today's routes"),
             **kwargs,

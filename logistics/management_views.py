@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-
 from . import (
     dispatch,
     dispatch_inputs,

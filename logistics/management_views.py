@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -78,7 +78,7 @@ class RoutesView(StaffOnlyMixin, TemplateView):
             stops = route_pages.stops_of(route)
             rows = [route_pages.stop_row(stop) for stop in stops]
             closed, total = route_pages.progress(stops)
-            km = f"{route.distance_metres / 1000:.1f}"
+            km = number_format(route.distance_metres / 1000, 1)  # "4,2" in Dutch
             overview.append(
                 {
                     "route": route,
@@ -239,16 +239,23 @@ class PlanNowView(StaffOnlyMixin, View):
         except TravelTimeError as error:
             messages.error(request, _("Planning failed: %(error)s") % {"error": error})
         else:
-            messages.success(
-                request,
-                _("Planned %(planned)s parts on %(routes)s routes; %(unplanned)s not planned.")
-                % {
-                    "planned": summary.planned,
-                    "routes": summary.routes,
-                    "unplanned": summary.unplanned,
-                },
-            )
+            messages.success(request, plan_message(summary))
         return redirect("route-management:routes")
+
+
+def plan_message(summary) -> str:
+    """ "Planned 3 parts on 1 route; 0 not planned." with each count's own plural."""
+    parts = ngettext("%(count)s part", "%(count)s parts", summary.planned) % {
+        "count": summary.planned
+    }
+    routes = ngettext("%(count)s route", "%(count)s routes", summary.routes) % {
+        "count": summary.routes
+    }
+    return _("Planned %(parts)s on %(routes)s; %(unplanned)s not planned.") % {
+        "parts": parts,
+        "routes": routes,
+        "unplanned": summary.unplanned,
+    }
 
 
 class HubView(StaffOnlyMixin, TemplateView):

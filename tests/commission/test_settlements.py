@@ -127,8 +127,8 @@ def test_statements_as_csv_and_pdf_carry_the_exact_figures(week):
     for figure in ("52.40", "12.50", "2.00", "0.42", "0.85", "36.63", number_a):
         assert figure in text
     # The web page and the PDF name the same last day of the period.
-    assert "Nov. 22, 2026" in text
-    assert "Nov. 22, 2026" in owner.get("/shop/money/").content.decode()
+    assert "22 November 2026" in text
+    assert "22 November 2026" in owner.get("/shop/money/").content.decode()
 
 
 def test_a_dutch_statement_is_read_by_dutch_spreadsheets_and_prints_any_name(week):

@@ -217,6 +217,6 @@ def test_management_plan_now_creates_routes_and_lists_unplanned(client, monkeypa
     assert UnplannedPart.objects.get().fulfilment_id == evening.pk
     assert page.context["overview"][0]["total"] == 2
     html = page.content.decode()
-    assert "Planned 1 parts on 1 routes; 1 not planned." in html
+    assert "Planned 1 part on 1 route; 1 not planned." in html
     assert "Outside every courier&#x27;s shift" in html
     assert len(page.context["map_routes"][0]["stops"]) == 2

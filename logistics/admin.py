@@ -1,10 +1,14 @@
 """Centre management edits delivery rules, zones, slots, the hub and couriers here."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Courier,
     CourierShift,
+    DeliveryProof,
     DeliverySettings,
     DeliverySlot,
     DeliveryZone,
@@ -64,4 +68,37 @@ class FulfilmentAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Fulfilment._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DeliveryProof)
+class DeliveryProofAdmin(admin.ModelAdmin):
+    """Read-only: a proof is what the courier recorded at the door. The photo is shown
+    through the permission-checked view (logistics.proof_views), like everywhere else."""
+
+    list_display = ["fulfilment", "kind", "received_by", "courier", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["fulfilment__order__number", "received_by"]
+    readonly_fields = [
+        "fulfilment",
+        "courier",
+        "kind",
+        "received_by",
+        "note",
+        "created_at",
+        "photo_preview",
+    ]
+    exclude = ["photo"]
+
+    @admin.display(description=_("photo"))
+    def photo_preview(self, proof):
+        if not proof.photo:
+            return "-"
+        url = reverse("courier:proof-photo", args=[proof.pk])
+        return format_html('<a href="{0}"><img src="{0}" alt="" style="max-width:24rem"></a>', url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -4,20 +4,16 @@ Only users with an active Courier get in (others 403). Every stop is looked up w
 signed-in courier's own routes, so another courier's stop id is a 404.
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from shops.views import map_config
-
-from . import fulfilments, route_pages
+from . import courier_offline, delivery_proof, fulfilments, handover, route_changes, route_pages
 from .models import Courier, FulfilmentMethod, Route, RouteStop, StopKind, StopStatus
 
 
@@ -35,12 +31,16 @@ class CourierRouteView(CourierMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         route = Route.objects.filter(courier=self.courier, date=timezone.localdate()).first()
-        rows = [route_pages.stop_row(stop) for stop in route_pages.stops_of(route)] if route else []
+        stops = route_pages.stops_of(route) if route else []
+        rows = route_pages.rows_of(stops)
+        changes = route_changes.changes_since_seen(route, stops) if route else []
         closed, total = route_pages.progress([row.stop for row in rows])
         label = str(self.courier)
         return super().get_context_data(
             route=route,
             rows=rows,
+            row_tags=[row.message_tag for row in rows],
+            changes=changes,
             closed=closed,
             total=total,
             kinds=StopKind,
@@ -48,7 +48,7 @@ class CourierRouteView(CourierMixin, TemplateView):
             map_routes=[
                 route_pages.map_route(label=label, colour=route_pages.COLOURS[0], rows=rows)
             ],
-            map_config=map_config(),
+            map_config=route_pages.route_map_config(),
             map_label=_("Map of your route"),
             **kwargs,
         )
@@ -62,39 +62,48 @@ class StopActionView(CourierMixin, View):
 
     def post(self, request, pk, action):
         stop = get_object_or_404(
-            RouteStop.objects.select_related("fulfilment"),
+            RouteStop.objects.select_related("fulfilment", "route"),
             pk=pk,
             route__courier=self.courier,
             fulfilment__isnull=False,
         )
         if action not in self.ACTIONS:
             raise Http404
-        try:
-            self.perform(stop, action, request.POST)
-        except fulfilments.TransitionRefused as refused:
-            messages.error(request, str(refused))
-        return redirect(f"{reverse('courier:route')}#stop-{stop.pk}")
+        # Sent again under the same key (the app's offline queue), it acts only once.
+        outcome = courier_offline.perform_once(
+            request,
+            courier=self.courier,
+            stop=stop,
+            action=action,
+            perform=lambda: self.perform(stop, action, request.POST),
+        )
+        # Tagged with the stop, so the page shows it in the stop's card, where the courier is.
+        return courier_offline.answer(request, outcome, stop=stop)
 
-    def perform(self, stop: RouteStop, action: str, data) -> None:
+    def perform(self, stop: RouteStop, action: str, data) -> str:
+        """Does the action; returns the message for the courier."""
         if stop.status != StopStatus.PENDING:
             raise fulfilments.TransitionRefused(_("This stop is already closed."))
         part = stop.fulfilment
         code = data.get("code", "")
         if action == "picked-up" and stop.kind == StopKind.PICKUP:
-            fulfilments.pick_up(fulfilment_id=part.pk, courier_id=self.courier.pk, code=code)
-            messages.success(self.request, _("Picked up."))
-        elif action == "delivered" and part.method == FulfilmentMethod.HUB:
-            fulfilments.drop_at_hub(fulfilment_id=part.pk, courier_id=self.courier.pk)
-            messages.success(self.request, _("Left at the hub."))
-        elif action == "delivered" and stop.kind == StopKind.DELIVERY:
-            # mark_delivered closes this delivery stop in the same transaction.
-            fulfilments.mark_delivered(fulfilment_id=part.pk, code=code)
-            messages.success(self.request, _("Delivered."))
-        elif action == "failed":
-            reason = data.get("reason", "")
-            fulfilments.mark_failed(
-                fulfilment_id=part.pk, courier_id=self.courier.pk, reason=reason
+            return handover.pick_up_at_shop(
+                courier_id=self.courier.pk, shop_id=part.shop_id, code=code, route=stop.route
             )
-            messages.success(self.request, _("Recorded as failed; the consumer and shop are told."))
-        else:
-            raise fulfilments.TransitionRefused(_("That action does not fit this stop."))
+        if action == "delivered" and part.method == FulfilmentMethod.HUB:
+            fulfilments.drop_at_hub(fulfilment_id=part.pk, courier_id=self.courier.pk)
+            return _("Left at the hub.")
+        if action == "delivered" and stop.kind == StopKind.DELIVERY:
+            # Delivered on the code, or with a neighbour or at the safe place on proof; this
+            # closes the delivery stop in the same transaction.
+            given = delivery_proof.proof_input(data, self.request.FILES)
+            delivery_proof.deliver_with_proof(part=part, courier=self.courier, given=given)
+            return _("Delivered.")
+        if action == "failed":
+            reason = data.get("reason", "")
+            for part_id in handover.parts_of_stop(stop):
+                fulfilments.mark_failed(
+                    fulfilment_id=part_id, courier_id=self.courier.pk, reason=reason
+                )
+            return _("Recorded as failed; the consumer and shop are told.")
+        raise fulfilments.TransitionRefused(_("That action does not fit this stop."))

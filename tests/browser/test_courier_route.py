@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
@@ -27,7 +27,7 @@ from logistics.models import (
 )
 from tests.browser.conftest import shot
 from tests.conftest import set_clock
-from tests.factories import ShopFactory, make_slot, make_zone
+from tests.factories import ShopFactory, make_owner, make_slot, make_zone
 from tests.logistics.test_dispatch import at, delivery_part, make_courier, make_hub, plan, tomorrow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,6 +62,13 @@ def planned_day(monkeypatch):
     return {"shop": shop, "part": part, "courier": courier, "route": route, "stops": stops}
 
 
+def picked_up_one() -> str:
+    with translation.override("nl"):
+        return ngettext("Picked up %(count)d parcel.", "Picked up %(count)d parcels.", 1) % {
+            "count": 1
+        }
+
+
 def progress(closed, total) -> str:
     return dutch("%(closed)s of %(total)s stops done") % {"closed": closed, "total": total}
 
@@ -86,8 +93,27 @@ def submit(page, stop, field, code):
         form.locator("button").click()
 
 
-def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_day, mailoutbox):
+def shown(person, live_server, user, path: str, selector: str) -> str:
+    """What `user` sees in `selector` on `path` on a phone, in its first screen: the codes
+    people read to each other."""
+    their_page = person(user, path)
+    their_page.goto(f"{live_server.url}{path}")
+    expect(their_page.locator(selector)).to_be_in_viewport()
+    shot(their_page, selector.strip(".#"))
+    return their_page.locator(selector).inner_text().strip()
+
+
+def test_a_courier_picks_up_and_delivers_their_route(
+    page, person, live_server, planned_day, mailoutbox
+):
     shop, part, courier = planned_day["shop"], planned_day["part"], planned_day["courier"]
+    # The shop's page shows the courier's hand-over code; the consumer's the door code.
+    handover_code = shown(
+        person, live_server, make_owner(shop), f"/shop/orders/{part.pk}/", ".handover-code"
+    )
+    door_code = shown(
+        person, live_server, part.order.user, f"/orders/{part.order.number}/", ".delivery-code"
+    )
     pickup, delivery = planned_day["stops"]
     quantity = sum(part.order.lines.values_list("quantity", flat=True))
     on_hand, allocated = stock_of(shop)
@@ -105,6 +131,10 @@ def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_
     # The map is drawn by Leaflet (served locally) and the stops are listed in order.
     expect(page.locator(".routes-map.leaflet-container")).to_be_visible()
     expect(page.locator(".routes-map .leaflet-marker-icon, .routes-map path")).not_to_have_count(0)
+    # Without a tile server the map still has a base: the zone, a grid, a scale, numbers.
+    expect(page.locator(".routes-map .route-stop-number")).to_have_count(2)
+    expect(page.locator(".routes-map .leaflet-control-scale")).to_be_visible()
+    assert page.locator(".routes-map path").count() > 40
     rows = page.locator("li.route-stop")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_have_attribute("id", f"stop-{pickup.pk}")
@@ -116,11 +146,11 @@ def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_
     expect(page.locator(".route-progress")).to_have_text(progress(0, 2))
     shot(page, "route")
 
-    # A wrong pickup code says so and changes nothing.
+    # A wrong pickup code says so in the stop's card, on screen, and changes nothing.
     submit(page, pickup, "pickup", "WRONG1")
-    expect(page.locator("body")).to_contain_text(
-        dutch("That code is not right for this order part.")
-    )
+    said = page.locator(f"#stop-{pickup.pk} .stop-message")
+    expect(said).to_contain_text(dutch("That is not this shop's hand-over code."))
+    expect(said).to_be_in_viewport()
     shot(page, "wrong-pickup-code")
     assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
     assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.PENDING
@@ -129,8 +159,8 @@ def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_
     assert Route.objects.get(pk=planned_day["route"].pk).status == RouteStatus.PLANNED
 
     # The shop's pickup code: picked up, and the reservation is consumed.
-    submit(page, pickup, "pickup", part.pickup_code)
-    expect(page.locator("body")).to_contain_text(dutch("Picked up."))
+    submit(page, pickup, "pickup", handover_code)
+    expect(page.locator(f"#stop-{pickup.pk} .stop-message")).to_contain_text(picked_up_one())
     expect(page.locator(f"#stop-{pickup.pk}")).to_have_class(re.compile(r"\bis-closed\b"))
     expect(page.locator(f"#pickup-{pickup.pk}")).to_have_count(0)
     shot(page, "picked-up")
@@ -141,7 +171,7 @@ def test_a_courier_picks_up_and_delivers_their_route(page, live_server, planned_
 
     # The consumer's code at the door: delivered, the route is done, the consumer is told.
     mailoutbox.clear()
-    submit(page, delivery, "delivery", part.delivery_code)
+    submit(page, delivery, "delivery", door_code)
     expect(page.locator("body")).to_contain_text(dutch("Delivered."))
     expect(page.locator("li.route-stop.is-closed")).to_have_count(2)
     expect(page.locator(".route-progress")).to_have_text(progress(2, 2))

@@ -153,6 +153,9 @@ def test_media_are_read_from_the_object_store(object_store, browser):
     assert browser.get(f"/media/{key}").content == body
     assert browser.get("/media/").status_code == 404
     assert browser.get("/media/shops/photos/missing.jpg").status_code == 404
+    # Delivery photos never leave the bucket through the proxy, even under a known name.
+    s3.put_object(Bucket=BUCKET, Key="delivery-proof/2026/12/door.jpg", Body=body)
+    assert browser.get("/media/delivery-proof/2026/12/door.jpg").status_code == 404
 
 
 def test_the_forwarded_scheme_reaches_django(browser):

@@ -14,10 +14,33 @@ S = FulfilmentStatus
 ACCEPT_WITHIN = timedelta(minutes=15)  # what consumers are promised on the order page
 
 
+# Each state its own colour, so a list of parts reads at a glance.
+BADGES = {
+    S.PLACED: "badge-warning",
+    S.ACCEPTED: "badge-primary",
+    S.READY: "badge-success",
+    S.HANDED_OVER: "badge-info",
+    S.AT_HUB: "badge-info",
+    S.COLLECTED: "badge-secondary",
+    S.DELIVERED: "badge-secondary",
+    S.REJECTED: "badge-danger",
+    S.CANCELLED: "badge-dark",
+}
+
+
 @dataclass(frozen=True)
 class Task:
     part: Fulfilment
     due: datetime | None
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.part.status, "badge-light")
+
+    @property
+    def customer(self) -> str:
+        user = self.part.order.user
+        return self.part.recipient_name or (user.get_full_name() if user else "") or ""
 
     @property
     def overdue(self) -> bool:
@@ -50,6 +73,16 @@ def due_of(part: Fulfilment, preparation: timedelta) -> datetime | None:
         starts = datetime.combine(part.slot.date, part.slot.starts)
         return timezone.make_aware(starts) - preparation
     return None
+
+
+def tasks_of(parts) -> list[Task]:
+    """Parts with their due time, for a list (prefetch stops and order lines first)."""
+    preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
+    open_states = (S.PLACED, S.ACCEPTED, S.READY)
+    return [
+        Task(part, due_of(part, preparation) if part.status in open_states else None)
+        for part in parts
+    ]
 
 
 def todays_work(shop) -> dict[str, list[Task]]:

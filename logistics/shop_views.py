@@ -47,10 +47,13 @@ class PartListView(ShopMixin, ListView):
         done = self.request.GET.get("show") == "done"
         parts = self.parts()
         parts = parts.exclude(status__in=OPEN) if done else parts.filter(status__in=OPEN)
+        parts = parts.select_related("order__user").prefetch_related("stops", "order__lines")
         return parts.order_by("-placed_at", "-id")
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         return super().get_context_data(
+            tasks=shop_today.tasks_of(context["parts"]),
             shop=self.shop,
             show_done=self.request.GET.get("show") == "done",
             handovers=handover.handovers_of_shop(shop_id=self.shop.pk),

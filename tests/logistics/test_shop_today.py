@@ -72,3 +72,25 @@ def test_a_wrong_or_another_shops_code_finds_nothing(counter):
         assert refused.redirect_chain[-1][0] == "/shop/"
         html = refused.content.decode()
         assert "No order is ready for pickup here" in html and "<b>x</b>" not in html
+
+
+def test_the_order_list_shows_customer_items_due_time_and_a_badge_per_state(counter):
+    shop, parts, client = counter
+    page = client.get("/shop/orders/")
+    tasks = {task.part.pk: task for task in page.context["tasks"]}
+    assert len({tasks[part.pk].badge for part in parts}) == 3  # placed, accepted, ready
+    html = page.content.decode()
+    assert "1 item" in html and "due" in html
+    for part in parts:
+        assert tasks[part.pk].due is not None
+        assert tasks[part.pk].customer in html
+
+
+def test_a_part_shows_the_ean_of_each_line(counter):
+    shop, parts, client = counter
+    part = parts[0]
+    line = part.order.lines.get()
+    line.upc = "8712345678906"
+    line.save()
+    html = client.get(f"/shop/orders/{part.pk}/").content.decode()
+    assert '<td class="line-ean">8712345678906</td>' in html

@@ -99,7 +99,9 @@ def test_two_shops_one_collect_one_delivery_to_both_fulfilments(client, town):
     assert delivery.delivery_code in mail.outbox[-1].body
 
     page = client.get(f"/orders/{order.number}/").content.decode()
-    assert collect.pickup_code in page and delivery.delivery_code in page
+    # The pickup code comes when the goods are ready, as the order e-mail says.
+    assert collect.pickup_code not in page and delivery.delivery_code in page
+    assert "as soon as the shop has your order ready" in page
     assert town["books"].street in page
 
     books_client = client_for(town["books_owner"])
@@ -107,6 +109,7 @@ def test_two_shops_one_collect_one_delivery_to_both_fulfilments(client, town):
     act(books_client, collect, "ready")
     ready_mail = mail.outbox[-1]
     assert collect.pickup_code in ready_mail.body
+    assert collect.pickup_code in client.get(f"/orders/{order.number}/").content.decode()
     assert any(part.get_content_type() == "image/png" for part in ready_mail.message().walk())
     act(books_client, collect, "hand-over", code="WRONG1")
     assert Fulfilment.objects.get(pk=collect.pk).status == FulfilmentStatus.READY

@@ -34,7 +34,6 @@ from logistics.travel_times import EuclideanProvider
 DATA = Path(__file__).resolve().parent / "data" / "li_lim_100"  # public Li & Lim PDPTW set
 SCALE = 100  # VROOM takes integers: hundredths of a distance unit
 EXPLORATION_LEVEL = 5
-SECONDS_PER_INSTANCE = 2.5  # budget for all solves of one instance (the goal is 3 s)
 SMOKE_INSTANCES = 2
 EPSILON = 1e-6
 VEHICLE_KIND = "e_van"  # any kind: the Euclidean provider ignores it, and no parcel is bulky
@@ -105,8 +104,8 @@ def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle]
             kind=VEHICLE_KIND,
             capacity_parcels=instance.capacity,
             capacity_litres=0,
-            shift_start=_scaled(depot.earliest),
-            shift_end=_scaled(depot.latest),
+            shift_start=scaled(depot.earliest),
+            shift_end=scaled(depot.latest),
             start=home,
             end=home,
         )
@@ -121,13 +120,13 @@ def _parcel(instance: Instance, pickup: int, delivery: int) -> Parcel:
     return Parcel(
         id=pickup,
         pickup=_location(shop),
-        pickup_windows=[(_scaled(shop.earliest), _scaled(shop.latest))],
-        ready_at=_scaled(shop.earliest),
+        pickup_windows=[(scaled(shop.earliest), scaled(shop.latest))],
+        ready_at=scaled(shop.earliest),
         delivery=_location(consumer),
-        delivery_window=(_scaled(consumer.earliest), _scaled(consumer.latest)),
+        delivery_window=(scaled(consumer.earliest), scaled(consumer.latest)),
         parcels=shop.demand,
-        pickup_service_seconds=_scaled(shop.service),
-        delivery_service_seconds=_scaled(consumer.service),
+        pickup_service_seconds=scaled(shop.service),
+        delivery_service_seconds=scaled(consumer.service),
     )
 
 
@@ -135,7 +134,7 @@ def _location(node: Node) -> Location:
     return Location(latitude=node.x, longitude=node.y)
 
 
-def _scaled(value: float) -> int:
+def scaled(value: float) -> int:
     return round(value * SCALE)
 
 
@@ -167,8 +166,11 @@ def solve_once(instance: Instance, *, fleet: int, fixed_cost: int, time_limit: f
     return Outcome(routes, len(plan.unassigned))
 
 
-def solve_instance(instance: Instance, *, budget: float = SECONDS_PER_INSTANCE) -> Outcome:
-    """Fewest vehicles first, then distance, within the time budget."""
+def solve_instance(instance: Instance, *, budget: float | None = None) -> Outcome:
+    """Fewest vehicles first, then distance, within the time budget (by default the planner's
+    own, `routing.planning_budget`, for the instance's tasks)."""
+    if budget is None:
+        budget = routing.planning_budget(as_routing_problem(instance, fleet=0)[1])
     deadline = time.perf_counter() + budget
     candidates = _shrink_fleet(instance, deadline)
     fleet = candidates[-1].vehicles()
@@ -181,8 +183,7 @@ def solve_instance(instance: Instance, *, budget: float = SECONDS_PER_INSTANCE) 
 
 def _shrink_fleet(instance: Instance, deadline: float) -> list[Outcome]:
     """Solutions with ever fewer vehicles, until one leaves tasks out or time is up."""
-    # Ten horizons: more than the distance of any one route, so a vehicle less always pays.
-    fixed = 10 * _scaled(instance.nodes[0].latest)
+    fixed = fixed_vehicle_cost(instance)
     found = [
         solve_once(instance, fleet=instance.vehicles, fixed_cost=fixed, time_limit=_left(deadline))
     ]
@@ -193,6 +194,11 @@ def _shrink_fleet(instance: Instance, deadline: float) -> list[Outcome]:
             break
         found.append(fewer)
     return found
+
+
+def fixed_vehicle_cost(instance: Instance) -> int:
+    """Ten horizons: more than the distance of any one route, so a vehicle less always pays."""
+    return 10 * scaled(instance.nodes[0].latest)
 
 
 def _left(deadline: float) -> float:

@@ -3,6 +3,7 @@
 from benchmarks import (
     catalogue,  # noqa: F401
     checkout_contention,  # noqa: F401
+    dispatch_reference,  # noqa: F401
     dispatcher,  # noqa: F401
     dispatcher_day,  # noqa: F401
     pos_feed,  # noqa: F401

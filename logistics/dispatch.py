@@ -24,7 +24,7 @@ from .models import (
     StopStatus,
     UnplannedPart,
 )
-from .routing import RoutePlan, plan_routes
+from .routing import RoutePlan, plan_routes, planning_budget
 from .travel_times import HaversineProvider, OsrmTableProvider, TravelTimeProvider
 
 # OSRM profiles per vehicle kind; a stock OSRM server has "bike", "car" and "foot".
@@ -67,7 +67,8 @@ def plan_day(
         vehicles=inputs.vehicles,
         parcels=inputs.parcels,
         travel_times=travel_times(),
-        time_limit=time_limit or getattr(settings, "ROUTE_PLANNING_TIME_LIMIT", 5.0),
+        time_limit=time_limit
+        or planning_budget(inputs.parcels, cap=settings.ROUTE_PLANNING_TIME_LIMIT),
     )
     with transaction.atomic():
         return save_plan(day=day, now=now, inputs=inputs, plan=plan)

@@ -34,7 +34,24 @@ __all__ = [
     "Unassigned",
     "Vehicle",
     "plan_routes",
+    "planning_budget",
 ]
+
+# VROOM's search time grows with the tasks (a pickup or a delivery to plan): the local search
+# needs longer per move on longer routes, and a too-short budget cuts it off far from its end.
+BASE_SECONDS = 0.5
+SECONDS_PER_TASK = 0.02  # 100 tasks: 2.5 s, 400: 8.5 s, 1,000: 20.5 s
+MAX_SECONDS = 22.0  # a 1,000-parcel day (2,000 tasks) plans within 30 s, matrices included
+
+
+def planning_budget(parcels: Sequence[Parcel], *, cap: float = MAX_SECONDS) -> float:
+    """Seconds for VROOM: BASE_SECONDS + SECONDS_PER_TASK per task, at most `cap`.
+
+    A parcel still at its shop is two tasks (pickup and delivery), one already on a courier
+    is one (its delivery).
+    """
+    tasks = sum(1 if parcel.picked_up_by is not None else 2 for parcel in parcels)
+    return min(cap, BASE_SECONDS + SECONDS_PER_TASK * tasks)
 
 
 def plan_routes(
@@ -43,14 +60,15 @@ def plan_routes(
     parcels: Sequence[Parcel],
     travel_times: TravelTimeProvider,
     service_times: ServiceTimes = DEFAULT_SERVICE_TIMES,
-    time_limit: float = 5.0,
+    time_limit: float | None = None,
     exploration_level: int = 5,
     fixed_vehicle_cost: int = 0,
 ) -> RoutePlan:
     """Plan routes for `vehicles` that pick up and deliver as many `parcels` as possible.
 
     Every parcel ends up either on exactly one route or in `unassigned` with a reason.
-    `time_limit` (seconds) caps VROOM's search. `fixed_vehicle_cost` (in the cost unit, the
+    `time_limit` (seconds) caps VROOM's search; None gives it `planning_budget` for the parcels
+    that can be planned. `fixed_vehicle_cost` (in the cost unit, the
     duration matrix's seconds) is paid per vehicle used: 0, the default, optimises travel only;
     a large one makes VROOM use as few vehicles as it can first.
     """
@@ -64,7 +82,7 @@ def plan_routes(
             parcels=plannable,
             travel_times=travel_times,
             service_times=service_times,
-            time_limit=time_limit,
+            time_limit=planning_budget(plannable) if time_limit is None else time_limit,
             exploration_level=exploration_level,
             fixed_vehicle_cost=fixed_vehicle_cost,
         )

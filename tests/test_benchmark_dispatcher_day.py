@@ -6,9 +6,9 @@ from logistics.routing import RoutePlan
 
 
 def test_smoke_figures_are_sane():
-    figures = run("smoke")
+    (figures,) = run("smoke")["days"]
 
-    orders, couriers, _ = SIZES["smoke"]
+    [(orders, couriers)] = SIZES["smoke"]
     assert (figures["orders"], figures["couriers"]) == (orders, couriers) == (40, 3)
     assert figures["delivered"] + figures["unplanned"] == orders
     assert sum(figures["unplanned_reasons"].values()) == figures["unplanned"]
@@ -20,6 +20,15 @@ def test_smoke_figures_are_sane():
     assert 0 < figures["ratio"] < 1
     assert 0 < figures["seconds"] < 10
     assert 1 <= figures["routes"] <= couriers
+    # The planner's own budget: 0.5 s + 0.02 s for each of the 80 pickups and deliveries.
+    assert figures["time_limit"] == 2.1
+
+
+def test_the_full_size_plans_the_demo_day_and_a_large_city_day():
+    assert SIZES["full"] == [(200, 10), (1000, 30)]
+    large = build_day(1000, 30)
+    assert len(large.parcels) == 1000 and len(large.vehicles) == 30
+    assert len({parcel.id for parcel in large.parcels}) == 1000
 
 
 def test_the_day_is_deterministic_and_shaped_as_described():

@@ -1,0 +1,168 @@
+"""The planner's time budget grows with the tasks, is capped, and reaches VROOM and plan_day."""
+
+from datetime import date, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from logistics import dispatch, dispatch_inputs, routing, routing_vroom
+from logistics.routing import (
+    BASE_SECONDS,
+    MAX_SECONDS,
+    SECONDS_PER_TASK,
+    Location,
+    Parcel,
+    RoutePlan,
+    Vehicle,
+    plan_routes,
+    planning_budget,
+)
+from logistics.travel_times import EuclideanProvider
+
+DEPOT = Location(0, 0)
+
+
+def parcels(count: int, **fields) -> list[Parcel]:
+    return [
+        Parcel(
+            id=number,
+            pickup=Location(number % 7, 1),
+            pickup_windows=[(0, 10_000)],
+            ready_at=0,
+            delivery=Location(number % 5, 3),
+            delivery_window=(0, 10_000),
+            **fields,
+        )
+        for number in range(count)
+    ]
+
+
+def van(vehicle_id) -> Vehicle:
+    return Vehicle(vehicle_id, "e_van", 50, 0, 0, 10_000, start=DEPOT, end=DEPOT)
+
+
+def test_the_budget_is_a_base_plus_seconds_per_task():
+    assert (BASE_SECONDS, SECONDS_PER_TASK, MAX_SECONDS) == (0.5, 0.02, 22.0)
+    # Fifty parcels at their shops are a hundred tasks: a pickup and a delivery each.
+    assert planning_budget(parcels(50)) == pytest.approx(2.5)
+    assert planning_budget(parcels(200)) == pytest.approx(8.5)
+    assert planning_budget(parcels(500)) == pytest.approx(20.5)
+    assert planning_budget([]) == pytest.approx(0.5)
+
+
+def test_a_parcel_already_on_a_courier_is_one_task():
+    carried = parcels(50, picked_up_by="anna")
+    assert planning_budget(carried) == pytest.approx(0.5 + 0.02 * 50)
+
+
+def test_the_budget_grows_with_the_tasks_up_to_the_cap():
+    budgets = [planning_budget(parcels(count)) for count in (10, 100, 400, 530, 540, 1000)]
+    assert budgets == sorted(budgets) and budgets[0] < budgets[2] < budgets[3] < MAX_SECONDS
+    assert budgets[-2:] == [MAX_SECONDS, MAX_SECONDS]  # from 1,075 tasks on
+    assert planning_budget(parcels(100), cap=3.0) == 3.0
+    assert planning_budget(parcels(10), cap=3.0) == pytest.approx(0.9)
+
+
+def test_plan_routes_gives_vroom_the_budget_of_the_plannable_parcels(monkeypatch):
+    limits = []
+    original = routing_vroom.run_searches
+
+    def recording(problem, **options):
+        limits.append(options["time_limit"])
+        return original(problem, **options)
+
+    monkeypatch.setattr(routing_vroom, "run_searches", recording)
+    too_big = Parcel(
+        id="piano", pickup=DEPOT, pickup_windows=[(0, 10)], ready_at=0,
+        delivery=DEPOT, delivery_window=(0, 10), parcels=99,
+    )  # fmt: skip
+    plan = plan_routes(
+        vehicles=[van(1)], parcels=[*parcels(6), too_big], travel_times=EuclideanProvider()
+    )
+    assert limits == [pytest.approx(0.5 + 0.02 * 12)]  # the piano never reaches VROOM
+    assert sum(len(route.stops) for route in plan.routes) == 12
+    plan_routes(
+        vehicles=[van(1)], parcels=parcels(2), travel_times=EuclideanProvider(), time_limit=0.3
+    )
+    assert limits[-1] == 0.3  # a caller's own limit is kept
+
+
+def test_the_second_round_runs_the_searches_that_the_first_says_will_finish():
+    # VROOM's own counts per exploration level (its get_nb_searches).
+    assert [routing_vroom.level_searches(level) for level in range(6)] == [4, 8, 12, 16, 24, 32]
+    count = routing_vroom.search_count
+    assert count(first_round=1.0, time_left=3.5, exploration_level=5) == 6  # 3 per thread
+    assert count(first_round=0.1, time_left=9.0, exploration_level=5) == 32  # the level's
+    assert count(first_round=0.1, time_left=9.0, exploration_level=2) == 12
+    assert count(first_round=1.0, time_left=1.9, exploration_level=5) == 0  # no more fit
+    assert routing_vroom.NB_THREADS == 2  # both cores
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def solutions(monkeypatch, costs: list[int], seconds: float) -> list[dict]:
+    """run_solver replaced: each call takes `seconds` and returns the next cost's plan."""
+    clock, calls = Clock(), []
+
+    def solver(problem, **options):
+        calls.append(options)
+        clock.now += seconds
+        summary = SimpleNamespace(priority=0, unassigned=0, cost=costs[len(calls) - 1])
+        return SimpleNamespace(summary=summary)
+
+    monkeypatch.setattr(routing_vroom, "time", clock)
+    monkeypatch.setattr(routing_vroom, "run_solver", solver)
+    return calls
+
+
+def test_the_better_of_both_rounds_is_kept(monkeypatch):
+    calls = solutions(monkeypatch, [900, 800], seconds=1.0)
+    best = routing_vroom.run_searches(None, time_limit=4.5, exploration_level=5)
+    assert best.summary.cost == 800
+    assert calls == [
+        {"time_limit": 4.5, "searches": 2, "depth": 5},
+        {"time_limit": 3.5, "searches": 6, "depth": 5},
+    ]
+    calls = solutions(monkeypatch, [700, 800], seconds=1.0)  # a second round cut off
+    assert routing_vroom.run_searches(None, time_limit=4.5, exploration_level=5).summary.cost == 700
+
+
+def test_a_first_round_that_takes_the_limit_is_the_only_one(monkeypatch):
+    calls = solutions(monkeypatch, [900], seconds=2.0)
+    assert routing_vroom.run_searches(None, time_limit=2.0, exploration_level=5).summary.cost == 900
+    assert len(calls) == 1
+
+
+def test_only_couriers_who_carry_parcels_get_a_skill_of_their_own():
+    vehicles = [van("anna"), van("bram")]
+    numbers = routing_vroom.skill_numbers(vehicles, [*parcels(2), *parcels(1, picked_up_by="bram")])
+    assert ("courier", "bram") in numbers and ("courier", "anna") not in numbers
+    assert len(set(numbers.values())) == len(numbers)
+
+
+@pytest.mark.django_db
+def test_plan_day_gives_the_solver_the_growing_budget_capped_by_the_setting(monkeypatch, settings):
+    day = date(2026, 11, 27)
+    now = datetime(2026, 11, 27, 8, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    limits = []
+
+    def solver(**arguments):
+        limits.append(arguments["time_limit"])
+        return RoutePlan()
+
+    monkeypatch.setattr(dispatch, "plan_routes", solver)
+    settings.ROUTE_PLANNING_TIME_LIMIT = 12.0
+    for count in (50, 2000):
+        inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], parcels=parcels(count))
+        monkeypatch.setattr(dispatch_inputs, "load", lambda inputs=inputs, **_: inputs)
+        dispatch.plan_day(day=day, now=now)
+    dispatch.plan_day(day=day, now=now, time_limit=0.7)
+    assert limits == [pytest.approx(2.5), 12.0, 0.7]
+    assert routing.planning_budget(parcels(2000)) == MAX_SECONDS  # 22 s without the setting

@@ -54,6 +54,7 @@ def plan_day(
     day: date,
     now: datetime,
     time_limit: float | None = None,
+    cap: float | None = None,
     couriers: Collection[int] | None = None,
 ) -> PlanSummary:
     """Plans `day` as it stands at `now`. Solving runs outside any transaction (it takes
@@ -68,7 +69,7 @@ def plan_day(
         parcels=inputs.parcels,
         travel_times=travel_times(),
         time_limit=time_limit
-        or planning_budget(inputs.parcels, cap=settings.ROUTE_PLANNING_TIME_LIMIT),
+        or planning_budget(inputs.parcels, cap=cap or settings.ROUTE_PLANNING_TIME_LIMIT),
     )
     with transaction.atomic():
         return save_plan(day=day, now=now, inputs=inputs, plan=plan)

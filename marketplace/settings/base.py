@@ -29,6 +29,11 @@ BRAND_PRIMARY_COLOUR = env("BRAND_PRIMARY_COLOUR", default="#8b1e3f")
 BRAND_SECONDARY_COLOUR = env("BRAND_SECONDARY_COLOUR", default="#f2b134")
 BRAND_LOGO_URL = env("BRAND_LOGO_URL", default="marketplace/logo.svg")
 # Centre of the town: the demo city and the delivery zone are laid around it.
+# Who invoices the shops for commission (on every statement).
+CENTRE_LEGAL_NAME = env("CENTRE_LEGAL_NAME", default=f"Stichting Binnenstad {TOWN_NAME}")
+CENTRE_ADDRESS = env("CENTRE_ADDRESS", default=f"Grote Kerkhof 1, 7411 KV {TOWN_NAME}")
+CENTRE_KVK = env("CENTRE_KVK", default="")
+CENTRE_VAT_NUMBER = env("CENTRE_VAT_NUMBER", default="")
 TOWN_CENTRE_LATITUDE = env.float("TOWN_CENTRE_LATITUDE", default=52.2551)
 TOWN_CENTRE_LONGITUDE = env.float("TOWN_CENTRE_LONGITUDE", default=6.1599)
 # The storefront reads its branding from this one dict (marketplace.context_processors.branding);
@@ -248,6 +253,8 @@ THROTTLE_RATES = {
 
 # --- Language, time, money: Dutch first ---
 LANGUAGE_CODE = "nl"
+# English dates as written in Europe ("5 December 2026, 07:05"); Dutch keeps Django's own.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
@@ -353,6 +360,8 @@ OSCAR_URL_SCHEMA = SITE_URL.split("://", 1)[0]
 # Most seconds the dispatcher's solver may take; its budget grows with the day's tasks up to
 # this (logistics.routing.planning_budget). The beat re-plans every ROUTE_PLANNING_SECONDS.
 ROUTE_PLANNING_TIME_LIMIT = env.float("ROUTE_PLANNING_TIME_LIMIT", default=22.0)
+# Management's "Plan now" button plans inside a web request: a lower cap.
+PLAN_NOW_TIME_LIMIT = env.float("PLAN_NOW_TIME_LIMIT", default=10.0)
 
 CELERY_BEAT_SCHEDULE = {
     "retry-webhook-events": {

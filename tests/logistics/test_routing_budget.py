@@ -166,3 +166,22 @@ def test_plan_day_gives_the_solver_the_growing_budget_capped_by_the_setting(monk
     dispatch.plan_day(day=day, now=now, time_limit=0.7)
     assert limits == [pytest.approx(2.5), 12.0, 0.7]
     assert routing.planning_budget(parcels(2000)) == MAX_SECONDS  # 22 s without the setting
+
+
+@pytest.mark.django_db
+def test_plan_now_in_a_web_request_plans_within_its_lower_cap(monkeypatch, settings):
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    limits = []
+
+    def solver(**arguments):
+        limits.append(arguments["time_limit"])
+        return RoutePlan()
+
+    monkeypatch.setattr(dispatch, "plan_routes", solver)
+    inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], parcels=parcels(2000))
+    monkeypatch.setattr(dispatch_inputs, "load", lambda **_: inputs)
+    settings.PLAN_NOW_TIME_LIMIT = 7.5
+    client_for(UserFactory(is_staff=True)).post("/management/routes/plan/")
+    assert limits == [7.5]

@@ -145,6 +145,7 @@ def parcel_for(
         litres=part.parcel_litres,
         bulky=part.bulky,
         picked_up_by=carrier if part.status == S.HANDED_OVER else None,
+        assigned_to=part.pinned_courier_id if part.status != S.HANDED_OVER else None,
         pickup_group=f"shop-{part.shop_id}",
     )
 

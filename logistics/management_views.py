@@ -56,6 +56,9 @@ REASONS = {
     routing_checks.OUTSIDE_CARRIER_SHIFT: gettext_lazy(
         "The delivery slot is outside the shift of the courier carrying it"
     ),
+    routing_checks.ASSIGNED_NOT_PLANNED: gettext_lazy(
+        "Given by hand to a courier who is not on shift; move it to another"
+    ),
     routing_checks.NO_FEASIBLE_ROUTE: gettext_lazy("No route fits the times and capacities"),
     dispatch_inputs.NO_ADDRESS: gettext_lazy("No coordinates for the delivery address"),
     dispatch_inputs.NOT_ON_A_ROUTE: gettext_lazy("Handed over outside a planned route"),

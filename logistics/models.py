@@ -222,6 +222,10 @@ class Fulfilment(models.Model):
     delivery_failed_at = models.DateTimeField(null=True, blank=True)
     # The "your courier is next" e-mail went out (once per delivery attempt).
     next_notified_at = models.DateTimeField(null=True, blank=True)
+    # Given to this courier by centre management: the planner keeps it on them.
+    pinned_courier = models.ForeignKey(
+        "Courier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     subtotal_incl_vat = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2)
     # The parcel's size as the shop packed it (set when marking ready): what the dispatcher
     # loads on a courier, and bulky parcels go only on a cargo bike or van.

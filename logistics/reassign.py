@@ -5,8 +5,8 @@ A part's pickup and delivery move together, so no courier is sent to deliver wha
 picked up. A parcel already picked up stays with the courier carrying it (the domain rule
 the planner keeps too): moving its delivery is refused, and moving a whole route leaves it.
 Moved stops go to the end of the other courier's route in ETA order, keeping their ETAs;
-the next planning run (the beat or "Plan now") orders all pending stops afresh and may give
-the parts to whichever courier then suits best.
+the parts are pinned to that courier, so the next planning run (the beat or "Plan now")
+orders their stops afresh but keeps them on the courier they were given to.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import route_progress
-from .models import Courier, FulfilmentStatus, Route, RouteStop, StopKind, StopStatus
+from .models import Courier, Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind, StopStatus
 
 
 class ReassignRefused(Exception):
@@ -101,6 +101,9 @@ def pending_of_part(route: Route, stop: RouteStop):
 def append_stops(stops: list[RouteStop], target: Route) -> None:
     """After the target's last stop, in ETA order, a part's pickup before its delivery."""
     last = target.stops.aggregate(last=Max("sequence"))["last"] or 0
+    # Pinned, so the next planning run keeps the parts on the courier they were given to.
+    parts = {stop.fulfilment_id for stop in stops if stop.fulfilment_id}
+    Fulfilment.objects.filter(pk__in=parts).update(pinned_courier_id=target.courier_id)
     ordered = sorted(stops, key=lambda stop: (stop.eta, stop.kind != StopKind.PICKUP, stop.pk))
     for number, stop in enumerate(ordered, start=1):
         moved = RouteStop.objects.filter(pk=stop.pk, status=StopStatus.PENDING).update(

@@ -148,7 +148,7 @@ def rebook_part(
             release_slot(slot_id=part.slot_id)
         updated = Fulfilment.objects.filter(
             pk=part.pk, delivery_failed_at=part.delivery_failed_at, status__in=REBOOKABLE_STATES
-        ).update(delivery_failed_at=None, next_notified_at=None, **changes)
+        ).update(delivery_failed_at=None, next_notified_at=None, pinned_courier=None, **changes)
         if updated != 1:  # cannot happen under the row lock; refuse rather than half-apply
             raise RebookingRefused(_("This part changed meanwhile; reload the page."))
     return Fulfilment.objects.select_related("order", "shop__partner", "slot").get(pk=part.pk)

@@ -16,6 +16,7 @@ DELIVERY_BEFORE_PICKUP = "delivery window ends before the parcel can be picked u
 OUTSIDE_SHIFTS = "outside every courier's shift"
 CARRIER_NOT_PLANNED = "carried by a courier who is not in this plan"
 OUTSIDE_CARRIER_SHIFT = "delivery window outside the shift of the courier carrying it"
+ASSIGNED_NOT_PLANNED = "given to a courier who is not in this plan"
 NO_FEASIBLE_ROUTE = "no feasible route"
 
 
@@ -43,6 +44,11 @@ def pickup_windows(parcel: Parcel) -> list[Window]:
 def _reason(parcel: Parcel, vehicles: Sequence[Vehicle], by_id: dict) -> str | None:
     if parcel.picked_up_by is not None:
         return _carried_reason(parcel, by_id.get(parcel.picked_up_by))
+    if parcel.assigned_to is not None:
+        assigned = by_id.get(parcel.assigned_to)
+        if assigned is None:
+            return ASSIGNED_NOT_PLANNED
+        vehicles = [assigned]
     if not vehicles:
         return NO_COURIER
     return _size_reason(parcel, vehicles) or _time_reason(parcel, _fitting(parcel, vehicles))

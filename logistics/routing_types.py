@@ -50,7 +50,8 @@ class Parcel:
     """One parcel from a shop to a consumer.
 
     `picked_up_by` is the courier already carrying it: only its delivery is planned, on that
-    courier. Parcels with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
+    courier. `assigned_to` is a courier centre management gave it to: planned on them only.
+    Parcels with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
     are picked up at one stop. An empty `pickup_windows` means the shop is closed all day.
     Windows bound the start of service (after any wait, before setup), ends included.
     `pickup_service_seconds` and `delivery_service_seconds`, when set, replace the per-parcel
@@ -67,6 +68,7 @@ class Parcel:
     litres: int = 0
     bulky: bool = False
     picked_up_by: Hashable | None = None
+    assigned_to: Hashable | None = None
     pickup_group: str | None = None
     pickup_service_seconds: int | None = None
     delivery_service_seconds: int | None = None

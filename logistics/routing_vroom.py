@@ -139,6 +139,7 @@ def skill_numbers(vehicles: Sequence[Vehicle], parcels: Sequence[Parcel]) -> dic
     names = sorted({CARGO_SKILL}.union(*(vehicle.all_skills for vehicle in vehicles)))
     numbers: dict[Hashable, int] = {name: number for number, name in enumerate(names)}
     carriers = {parcel.picked_up_by for parcel in parcels if parcel.picked_up_by is not None}
+    carriers |= {parcel.assigned_to for parcel in parcels if parcel.assigned_to is not None}
     for vehicle in vehicles:
         if vehicle.id in carriers:
             numbers[("courier", vehicle.id)] = len(numbers)
@@ -187,6 +188,8 @@ def build_job(
         time_windows=[vroom.TimeWindow(*window) for window in pickup_windows(parcel)],
     )
     required = {skills[CARGO_SKILL]} if parcel.bulky else set()
+    if parcel.assigned_to is not None and ("courier", parcel.assigned_to) in skills:
+        required.add(skills[("courier", parcel.assigned_to)])
     return vroom.Shipment(pickup, delivery, amount=_amount(parcel), skills=required)
 
 

@@ -9,13 +9,22 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from logistics import reassign
+from logistics import dispatch, reassign
 from logistics.fulfilments import hand_over
 from logistics.management_views import against_eta
-from logistics.models import Courier, Route, RouteStatus, RouteStop, StopStatus
+from logistics.models import (
+    Courier,
+    CourierShift,
+    Fulfilment,
+    Route,
+    RouteStatus,
+    RouteStop,
+    StopStatus,
+    UnplannedPart,
+)
 from tests.conftest import set_clock
 from tests.factories import ShopFactory, UserFactory, make_slot, make_zone
-from tests.logistics.test_dispatch import at, delivery_part, make_courier
+from tests.logistics.test_dispatch import FAST, at, delivery_part, make_courier
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +199,26 @@ def test_against_eta_reads_late_early_and_on_time():
         "on time",
         "–",
     ]
+
+
+def test_a_moved_part_stays_with_its_new_courier_when_the_planner_runs_again(world):
+    w = world
+    move_stop(w, w["stops"][("delivery", w["first"].pk)], w["bram"])
+    assert Fulfilment.objects.get(pk=w["first"].pk).pinned_courier == w["bram"]
+    for _ in range(2):  # the beat's next runs, with both couriers free to take it
+        dispatch.plan_day(day=w["day"], now=at(w["day"], 7), time_limit=FAST)
+        couriers = set(
+            RouteStop.objects.filter(fulfilment=w["first"]).values_list("route__courier", flat=True)
+        )
+        assert couriers == {w["bram"].pk}
+
+
+def test_a_part_given_to_a_courier_off_shift_is_named_not_planned(world):
+    w = world
+    move_stop(w, w["stops"][("delivery", w["first"].pk)], w["bram"])
+    CourierShift.objects.filter(courier=w["bram"]).delete()
+    summary = dispatch.plan_day(day=w["day"], now=at(w["day"], 7), time_limit=FAST)
+    assert summary.unplanned == 1
+    assert UnplannedPart.objects.get().fulfilment_id == w["first"].pk
+    page = w["client"].get("/management/routes/").content.decode()
+    assert "Given by hand to a courier who is not on shift" in page

@@ -1,4 +1,4 @@
-""""My orders" leads to the marketplace's own order page, with each shop's part."""
+"""The "My orders" list leads to the marketplace's own order page, with each shop's part."""
 
 import re
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.encrypted_fields import EncryptedJSONField, EncryptedTextField
+
 
 class ReservationState(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -87,9 +89,10 @@ SECRET_LABELS = {"access_token": _("Access token")}
 class PosConnection(models.Model):
     """Where a shop's on-hand counts come from, with the secrets to talk to it.
 
-    `secrets` and `signing_secret` are needed in clear to call the POS or check signatures;
-    pages show them only through `mask_secret`. The push token is ours to check, so only its
-    SHA-256 is stored: a leaked database does not leak working tokens.
+    `secrets` and `signing_secret` are needed in clear to call the POS or check signatures:
+    they are stored encrypted (marketplace/encrypted_fields.py) and pages and the admin show
+    them only through `mask_secret`. The push token is ours to check, so only its SHA-256 is
+    stored. A leaked database or backup leaks no working token.
     """
 
     shop = models.OneToOneField(
@@ -97,10 +100,10 @@ class PosConnection(models.Model):
     )
     kind = models.CharField(_("type"), max_length=12, choices=PosKind.choices, default=PosKind.FILE)
     settings = models.JSONField(_("settings"), default=dict, blank=True)
-    secrets = models.JSONField(_("secrets"), default=dict, blank=True)
+    secrets = EncryptedJSONField(_("secrets"), default=dict, blank=True)
     push_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     push_token_last4 = models.CharField(max_length=4, blank=True)
-    signing_secret = models.CharField(_("signing secret"), max_length=64, blank=True)
+    signing_secret = EncryptedTextField(_("signing secret"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.NEW
     )

@@ -13,8 +13,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from logistics.shop_views import ShopMixin
 
-from . import connections, feed_apply, tasks
-from .feeds import FeedError, parse_stock_file
+from . import connections, feed_apply, tasks, upload_checks
+from .feeds import FeedError, check_stock_file_quickly, parse_stock_file
 from .models import PosConnection, StockFeedUpload, SyncLog, UploadStatus
 from .shop_forms import SETTING_FIELDS, ConnectionForm, ConnectionSettingsForm, StockFileForm
 
@@ -31,10 +31,14 @@ class UploadView(ShopMixin, FormView):
         )
 
     def form_valid(self, form):
+        """A CSV is parsed here; a workbook gets only the quick checks here and its parse in
+        a task with a time limit (upload_checks.py), followed on the upload's page."""
         upload_file = form.cleaned_data["file"]
         content = upload_file.read()
+        name = upload_file.name or ""
         try:
-            parsed = parse_stock_file(content=content, filename=upload_file.name or "")
+            in_task = check_stock_file_quickly(content=content, filename=name)
+            parsed = None if in_task else parse_stock_file(content=content, filename=name)
         except FeedError as error:
             form.add_error("file", error.message)
             return self.form_invalid(form)
@@ -43,10 +47,14 @@ class UploadView(ShopMixin, FormView):
             shop=self.shop,
             uploaded_by=self.request.user,
             file=upload_file,
-            original_name=(upload_file.name or "")[:255],
-            summary=feed_apply.summarise(partner_id=self.shop.partner_id, parsed=parsed),
-            status=UploadStatus.VALIDATED,
+            original_name=name[:255],
+            summary={}
+            if parsed is None
+            else feed_apply.summarise(partner_id=self.shop.partner_id, parsed=parsed),
+            status=UploadStatus.UPLOADED if in_task else UploadStatus.VALIDATED,
         )
+        if in_task:
+            tasks.check_stock_upload.delay(upload.pk)  # sent when this request commits
         return redirect("shop-stock:upload", pk=upload.pk)
 
 
@@ -59,6 +67,7 @@ class UploadDetailView(ShopMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         upload = self.object
+        upload_checks.give_up_if_stuck(upload)
         return super().get_context_data(
             shop=self.shop,
             summary=upload.summary,
@@ -98,6 +107,7 @@ class UploadStatusView(ShopMixin, View):
 
     def get(self, request, pk):
         upload = get_object_or_404(StockFeedUpload.objects.filter(shop=self.shop), pk=pk)
+        upload_checks.give_up_if_stuck(upload)
         log_url = reverse("shop-stock:log", args=[upload.sync_log_id]) if upload.sync_log_id else ""
         return JsonResponse(
             {"status": upload.status, "progress": upload.progress, "log_url": log_url}

@@ -1,9 +1,10 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import feed_apply
+from . import feed_apply, upload_checks
 
 
 @shared_task
@@ -13,6 +14,20 @@ def apply_stock_upload(upload_id: int) -> None:
         feed_apply.apply_upload(upload_id)
     except (DatabaseError, OSError) as error:  # the database or the file store went away
         feed_apply.mark_failed(upload_id, error)
+
+
+@shared_task(
+    soft_time_limit=upload_checks.CHECK_SOFT_SECONDS,
+    time_limit=upload_checks.CHECK_HARD_SECONDS,
+    # Not acknowledged late: a file that kills its worker must not be handed to the next one.
+    acks_late=False,
+)
+def check_stock_upload(upload_id: int) -> None:
+    """A workbook's parse, off the request; the upload page follows it (issue 15)."""
+    try:
+        upload_checks.check_upload(upload_id=upload_id)
+    except SoftTimeLimitExceeded:
+        upload_checks.refuse_upload(upload_id=upload_id, message=upload_checks.took_too_long())
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=10)

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from .gc_pause import gc_paused
 from .gtin import parse_ean
 from .headers import FIELDS, HeaderMap, map_header
-from .readers import HEADER_SEARCH_ROWS, read_table
+from .readers import (
+    HEADER_SEARCH_ROWS,
+    ZIP_MAGIC,
+    check_workbook_directory,
+    is_workbook,
+    read_table,
+)
 from .types import MAX_FILE_BYTES, FeedError, FeedRow, ParsedFeed, RowError
 from .values import (
     BadValue,
@@ -37,13 +43,26 @@ def parse_stock_file(*, content: bytes, filename: str) -> ParsedFeed:
         return _parse_stock_file(content, filename)
 
 
-def _parse_stock_file(content: bytes, filename: str) -> ParsedFeed:
+def check_stock_file_quickly(*, content: bytes, filename: str) -> bool:
+    """The checks an upload request can afford (size, emptiness, a workbook's directory),
+    raising FeedError; True when the file is a workbook, whose full parse runs in a task
+    with a time limit (inventory_sync/upload_checks.py), False for CSV, parsed at once."""
     if len(content) > MAX_FILE_BYTES:
         raise FeedError(
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
         )
     if not content.strip():
         raise FeedError(_("The file is empty."))
+    if not is_workbook(content=content, filename=filename):
+        return False
+    if not content.startswith(ZIP_MAGIC):
+        read_table(content=content, filename=filename)  # raises: named .xlsx, not a workbook
+    check_workbook_directory(content)
+    return True
+
+
+def _parse_stock_file(content: bytes, filename: str) -> ParsedFeed:
+    check_stock_file_quickly(content=content, filename=filename)
     table = read_table(content=content, filename=filename)
     if not table.rows:
         raise FeedError(_("The file is empty."))

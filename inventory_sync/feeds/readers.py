@@ -192,7 +192,15 @@ def _unreadable_xlsx() -> str:
     return _("The Excel file cannot be read; save it again as .xlsx or export it as CSV.")
 
 
-def _check_workbook_archive(content: bytes) -> None:
+def is_workbook(*, content: bytes, filename: str) -> bool:
+    """Whether read_table reads these bytes as XLSX (the heavy parse, run in a task)."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return content.startswith(ZIP_MAGIC) or extension in XLSX_EXTENSIONS
+
+
+def check_workbook_directory(content: bytes) -> list[zipfile.ZipInfo]:
+    """The checks that read only the archive's directory: milliseconds whatever the file
+    unpacks to, so the upload request refuses a zip bomb before any task is queued."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
@@ -217,6 +225,11 @@ def _check_workbook_archive(content: bytes) -> None:
                 )
                 % {"ratio": MAX_RATIO}
             )
+    return entries
+
+
+def _check_workbook_archive(content: bytes) -> None:
+    entries = check_workbook_directory(content)
     _check_shared_strings(content, [entry for entry in entries if not entry.is_dir()])
 
 

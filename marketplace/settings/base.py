@@ -12,6 +12,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
+from marketplace import security_headers
 from marketplace.observability.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -104,7 +105,12 @@ INSTALLED_APPS = [
     "logistics.apps.LogisticsConfig",
     "marketplace.reports.apps.ReportsConfig",
     "axes",
+    "csp",
+    "django.forms",
 ]
+# Form widgets render through TEMPLATES, so templates/ can replace a widget of Oscar's (its
+# image widget's inline handlers, which the Content-Security-Policy blocks).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 SITE_ID = 1
 
@@ -114,6 +120,9 @@ MIDDLEWARE = [
     # First: /healthz and /readyz answer before HTTPS redirects, host checks and locale.
     "marketplace.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy and Permissions-Policy headers (marketplace/security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -402,6 +411,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # Map tiles: empty means no tile server (maps still show markers and lines).
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
+
+# --- Content-Security-Policy and Permissions-Policy on every response (issue 15) ---
+# After MAP_TILE_URL: the tile server is the one outside host images may come from.
+CONTENT_SECURITY_POLICY = security_headers.content_security_policy(
+    map_tile_url=MAP_TILE_URL, media_url=MEDIA_URL
+)
+PERMISSIONS_POLICY = security_headers.PERMISSIONS_POLICY
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 
 

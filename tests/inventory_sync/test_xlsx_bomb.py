@@ -6,12 +6,14 @@ import io
 import time
 import tracemalloc
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from inventory_sync.feeds import FeedError, parse_stock_file, readers
-from inventory_sync.models import StockFeedUpload
+from inventory_sync.models import StockFeedUpload, UploadStatus
 from tests.factories import ShopFactory, make_owner
 
 CONTENT_TYPES = (
@@ -103,6 +105,9 @@ def upload(client, content: bytes):
 def test_a_shared_strings_bomb_is_refused_within_2_s_and_100_mb(owner_client):
     bomb = shared_strings_bomb()
     assert len(bomb) < 400_000
+    # Warm: the first request of a process imports every view and template (seconds on a
+    # loaded machine); the refusal is what is timed.
+    assert owner_client.get("/shop/stock/").status_code == 200
 
     started = time.perf_counter()
     response = upload(owner_client, bomb)
@@ -162,3 +167,98 @@ def test_an_ordinary_workbook_still_reads():
         filename="stock.xlsx",
     )
     assert len(parsed.rows) == 50 and not parsed.errors
+
+
+# --- The workbook's parse runs in a task with a time limit, not in the request ---
+
+
+@pytest.mark.django_db
+def test_a_workbook_is_parsed_in_a_time_limited_task_and_its_page_follows_it(
+    owner_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from inventory_sync import tasks, upload_checks
+
+    parse_calls = []
+    monkeypatch.setattr(
+        upload_checks,
+        "parse_stock_file",
+        lambda **kwargs: parse_calls.append(kwargs) or parse_stock_file(**kwargs),
+    )
+    content = workbook(shared_strings=b"", sheet_rows=good_rows(3))
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(owner_client, content)
+
+    stored = StockFeedUpload.objects.get()
+    assert response["Location"] == f"/shop/stock/uploads/{stored.pk}/"
+    assert (stored.status, stored.summary, parse_calls) == (UploadStatus.UPLOADED, {}, [])
+    page = owner_client.get(response["Location"]).content.decode()
+    assert 'data-waiting-status="uploaded"' in page and "upload_progress.js" in page
+    assert owner_client.get(f"/shop/stock/uploads/{stored.pk}/status/").json()["status"] == (
+        "uploaded"
+    )
+    assert len(queued) == 1 and tasks.check_stock_upload.soft_time_limit == 30
+    assert tasks.check_stock_upload.time_limit == 45
+
+    queued[0]()  # the worker runs the check
+
+    stored.refresh_from_db()
+    assert (stored.status, stored.summary["rows_total"], len(parse_calls)) == (
+        UploadStatus.VALIDATED,
+        3,
+        1,
+    )
+    assert owner_client.get(f"/shop/stock/uploads/{stored.pk}/status/").json()["status"] == (
+        "validated"
+    )
+
+
+@pytest.mark.django_db
+def test_a_workbook_refused_by_the_task_shows_why_and_applies_nothing(
+    owner_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(readers, "MAX_CELLS", 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(owner_client, workbook(shared_strings=b"", sheet_rows=good_rows(20)))
+
+    stored = StockFeedUpload.objects.get()
+    assert stored.status == UploadStatus.REJECTED
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "upload-refused" in page and stored.summary["error"] in page
+    assert owner_client.post(f"/shop/stock/uploads/{stored.pk}/apply/").status_code == 302
+    assert StockFeedUpload.objects.get().status == UploadStatus.REJECTED
+
+
+@pytest.mark.django_db
+def test_a_task_over_its_soft_limit_refuses_the_file(owner_client, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from inventory_sync import tasks, upload_checks
+
+    upload(owner_client, workbook(shared_strings=b"", sheet_rows=good_rows(3)))
+    stored = StockFeedUpload.objects.get()
+
+    def slow(**_kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(upload_checks, "parse_stock_file", slow)
+    tasks.check_stock_upload(stored.pk)
+
+    stored.refresh_from_db()
+    assert stored.status == UploadStatus.REJECTED
+    assert stored.summary["error"] == upload_checks.took_too_long()
+
+
+@pytest.mark.django_db
+def test_a_check_that_never_answers_is_given_up_after_the_hard_limit(owner_client):
+    from inventory_sync import upload_checks
+
+    upload(owner_client, workbook(shared_strings=b"", sheet_rows=good_rows(3)))
+    stored = StockFeedUpload.objects.get()
+    StockFeedUpload.objects.filter(pk=stored.pk).update(
+        created_at=timezone.now() - upload_checks.STUCK_AFTER - timedelta(seconds=1)
+    )
+
+    status = owner_client.get(f"/shop/stock/uploads/{stored.pk}/status/").json()
+
+    assert status["status"] == UploadStatus.REJECTED

@@ -195,7 +195,8 @@ def apply_upload(
             log.rows_total = summary["rows_total"]
             log.rows_applied = changed
             log.rows_unchanged = len(matching.writes) - changed
-            log.message = "Applied: every row matched a product."
+            # Stored in English, shown in the reader's language (log.html translates it).
+            log.message = gettext_noop("Applied: every row matched a product.")
             record_success(connection, full_sync=True)
         log.finished_at = timezone.now()
         log.save()

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 chamber_of_commerce_number = RegexValidator(
     r"^\d{8}$", _("A chamber of commerce (KvK) number has exactly 8 digits.")
@@ -27,7 +28,8 @@ class ShopKind(models.TextChoices):
 
 
 class ShopStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
+    # "Aangemeld": a shop that applied; a stock file that was applied is "Verwerkt".
+    APPLIED = "applied", pgettext_lazy("shop status", "Applied")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")

@@ -171,11 +171,16 @@ def posted_id(request, name: str) -> int:
     return int(raw)
 
 
-class MoveStopView(StaffOnlyMixin, View):
+class MoveView(StaffOnlyMixin, View):
+    """Moves a stop (with its pair) or a route's open stops to the courier posted."""
+
+    def move(self, pk: int, courier_id: int) -> reassign.Moved:
+        raise NotImplementedError
+
     def post(self, request, pk):
         try:
-            moved = reassign.move_stop(stop_id=pk, courier_id=posted_id(request, "courier"))
-        except RouteStop.DoesNotExist as missing:
+            moved = self.move(pk, posted_id(request, "courier"))
+        except (RouteStop.DoesNotExist, Route.DoesNotExist) as missing:
             raise Http404 from missing
         except reassign.ReassignRefused as refused:
             messages.error(request, str(refused))
@@ -184,17 +189,14 @@ class MoveStopView(StaffOnlyMixin, View):
         return redirect("route-management:routes")
 
 
-class MoveRouteView(StaffOnlyMixin, View):
-    def post(self, request, pk):
-        try:
-            moved = reassign.move_route(route_id=pk, courier_id=posted_id(request, "courier"))
-        except Route.DoesNotExist as missing:
-            raise Http404 from missing
-        except reassign.ReassignRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, moved_message(moved))
-        return redirect("route-management:routes")
+class MoveStopView(MoveView):
+    def move(self, pk, courier_id):
+        return reassign.move_stop(stop_id=pk, courier_id=courier_id)
+
+
+class MoveRouteView(MoveView):
+    def move(self, pk, courier_id):
+        return reassign.move_route(route_id=pk, courier_id=courier_id)
 
 
 def moved_message(moved: reassign.Moved) -> str:

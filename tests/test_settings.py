@@ -75,7 +75,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_redis_cache_and_broker_and_real_workers():
     loaded = load(REDIS_URL="redis://cache.internal:6380/2")
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "marketplace.optional_cache.OptionalRedisCache"
     assert loaded["cache_location"] == "redis://cache.internal:6380/2"
     assert loaded["broker"] == "redis://cache.internal:6380/2"
     assert loaded["eager"] is False

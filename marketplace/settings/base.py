@@ -178,11 +178,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 # --- Cache and Celery: Redis when REDIS_URL is set, in-process otherwise ---
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # The cache is optional: Redis closed or frozen reads as a miss within the socket timeout,
+    # then is skipped for CACHE_PAUSE_SECONDS (marketplace/optional_cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "marketplace.optional_cache.OptionalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="stadsmarkt"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+                "pause_seconds": env.float("CACHE_PAUSE_SECONDS", default=5.0),
+            },
         }
     }
 else:
@@ -209,8 +216,9 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 
 
 # --- Authentication ---
-# Sessions read from the cache, kept in the database; the database alone when Redis is down.
-SESSION_ENGINE = "marketplace.session_store"
+# Sessions read from the cache, kept in the database: the database alone when Redis is down,
+# as the cache then answers every read as a miss and drops every write (optional_cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = (
     # First: refuses a locked username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",

@@ -4,12 +4,11 @@ feed, pickup time), the language and the card template itself.
 
 A change of price, stock, shop name or pickup time makes another key, so a card is never
 shown stale: the storefront shows what is on the shelf the moment the feed says so. Cards
-are read in one round trip per page (get_many); without the cache (Redis down) they are
-rendered as before.
+are read in one round trip per page (get_many); without the cache (Redis down reads as a
+miss: optional_cache.py) they are rendered as before.
 """
 
 import hashlib
-import logging
 
 from django.core.cache import cache
 from django.template.loader import get_template
@@ -18,7 +17,6 @@ from django.utils.translation import get_language
 
 CARD_TEMPLATE = "oscar/storefront/partials/product_card.html"
 CACHE_SECONDS = 60 * 60
-logger = logging.getLogger(__name__)
 _template_version: dict[str, str] = {}
 
 
@@ -66,23 +64,14 @@ def rendered_cards(listings) -> list[str]:
         return []
     template = get_template(CARD_TEMPLATE)
     keys = [card_key(listing, get_language(), template_version()) for listing in listings]
-    try:
-        found = cache.get_many(keys)
-    except Exception:  # the cache is optional: render every card
-        logger.warning("product card cache unavailable", exc_info=True)
-        found, keys = {}, None
+    found = cache.get_many(keys)
     cards, missing = [], {}
-    for index, listing in enumerate(listings):
-        key = keys[index] if keys else None
-        html = found.get(key) if key else None
+    for key, listing in zip(keys, listings, strict=True):
+        html = found.get(key)
         if html is None:
             html = template.render({"listing": listing})
-            if key:
-                missing[key] = html
+            missing[key] = html
         cards.append(mark_safe(html))  # noqa: S308 (rendered by the template, escaped there)
     if missing:
-        try:
-            cache.set_many(missing, CACHE_SECONDS)
-        except Exception:
-            logger.warning("product card cache unavailable", exc_info=True)
+        cache.set_many(missing, CACHE_SECONDS)
     return cards

@@ -3,17 +3,15 @@
 Every page a signed-in user sees shows them, and they change only when someone becomes (or
 stops being) a shop's staff or a courier: the answer is kept in the cache per user, dropped
 when a shop's partner users, a shop or a courier change (and at most WORK_AREAS_SECONDS old
-otherwise). Without the cache it is the one query it was.
+otherwise). Without the cache (Redis down reads as a miss: optional_cache.py) it is the one
+query it was.
 """
-
-import logging
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 WORK_AREAS_SECONDS = 5 * 60
-logger = logging.getLogger(__name__)
 
 
 def key(user_id: int) -> str:
@@ -42,28 +40,18 @@ def shop_and_courier(user) -> tuple[bool, bool]:
     the user's sign-up time too: a user id used again (a database restored or rolled back)
     does not take another user's links."""
     joined = user.date_joined.isoformat() if user.date_joined else ""
-    try:
-        known = cache.get(key(user.pk))
-    except Exception:  # the cache is optional
-        logger.warning("work-area cache unavailable", exc_info=True)
-        return _query(user.pk)
+    known = cache.get(key(user.pk))
     if known is not None and known[0] == joined:
         return known[1], known[2]
     shop, courier = _query(user.pk)
-    try:
-        cache.set(key(user.pk), (joined, shop, courier), WORK_AREAS_SECONDS)
-    except Exception:
-        logger.warning("work-area cache unavailable", exc_info=True)
+    cache.set(key(user.pk), (joined, shop, courier), WORK_AREAS_SECONDS)
     return shop, courier
 
 
 def forget(user_ids) -> None:
     keys = [key(user_id) for user_id in user_ids if user_id]
     if keys:
-        try:
-            cache.delete_many(keys)
-        except Exception:
-            logger.warning("work-area cache unavailable", exc_info=True)
+        cache.delete_many(keys)
 
 
 def _partner_users_changed(sender, instance, action, pk_set, model, **kwargs):

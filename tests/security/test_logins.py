@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from inventory_sync.connections import connection_of, rotate_push_token
+from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.factories import ShopFactory, UserFactory, make_offer
 
 pytestmark = pytest.mark.django_db
@@ -221,16 +222,8 @@ def test_webhooks_answer_429_past_the_rate_per_url_and_per_address(settings):
     assert statuses == [404] * 5 + [429]
 
 
-def test_a_cache_outage_lets_requests_through(settings, monkeypatch):
-    from marketplace import throttling
-
-    class Down:
-        def add(self, *args, **kwargs):
-            raise ConnectionError("redis is down")
-
-        incr = add
-
-    monkeypatch.setattr(throttling, "cache", Down())
+@pytest.mark.usefixtures("cache_down")
+def test_a_cache_outage_lets_requests_through(settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "password_reset_email": "1/hour"}
     user = UserFactory()
     for _ in range(3):

@@ -85,3 +85,13 @@ def test_the_dutch_catalogue_says_je_and_winkelmand():
         if FORMAL.search(dutch) or "mandje" in dutch:
             formal.append(dutch.strip()[:80])
     assert formal == []
+
+
+def test_my_orders_says_when_an_order_was_placed_not_sent():
+    from tests.payments.conftest import unpaid_order
+
+    order = unpaid_order((make_offer(ShopFactory()), 1))
+    consumer = client_for(order.user)
+    consumer.cookies["django_language"] = "nl"
+    text = visible_text(consumer.get("/accounts/orders/").content.decode())
+    assert "Besteld op" in text and "Verzonden" not in text

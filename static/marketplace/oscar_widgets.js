@@ -26,5 +26,10 @@
       event.preventDefault();
       window.history.go(-1);
     }
+    var closer = event.target.closest && event.target.closest("a[data-window-close]");
+    if (closer) {  // the cancel link of a form opened as a pop-up
+      event.preventDefault();
+      window.close();
+    }
   });
 })();

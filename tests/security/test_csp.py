@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
@@ -104,6 +105,10 @@ def test_oscars_dashboard_loads_nothing_from_another_site(client, offer):
         "/dashboard/catalogue/",
         f"/dashboard/catalogue/products/{offer.product_id}/",
         "/dashboard/orders/",
+        # Oscar's own forms with a "cancel" link (once an inline onclick).
+        reverse("dashboard:catalogue-class-create"),
+        reverse("dashboard:catalogue-option-create"),
+        reverse("dashboard:catalogue-attribute-option-group-create"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

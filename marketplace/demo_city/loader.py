@@ -36,7 +36,6 @@ from . import vocabulary as words
 from .generator import City, OrderSpec
 from .history import OrderHistory, write_stock_sync
 from .payouts import shops_to_pay, write_money
-from .photos import photo_names
 from .today import add_today
 
 User = get_user_model()
@@ -45,7 +44,6 @@ StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
-ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -260,7 +258,6 @@ class CityLoader:
             )
             advance(len(batch))
         self.product_ids = dict(Product.objects.values_list("upc", "id"))
-        load_photos(products, self.product_ids)
         ProductCategory.objects.bulk_create(
             [
                 ProductCategory(
@@ -470,22 +467,6 @@ class CityLoader:
             tax_code=f"NL-{offer.vat_rate.normalize()}",
             status=ORDER_STATUS,
         )
-
-
-def load_photos(products, product_ids: dict[str, int]) -> None:
-    """Each product shows its subcategory's drawn photo (demo_city.photos)."""
-    names = photo_names({p.category for p in products})
-    with_photo = set(ProductImage.objects.values_list("product_id", flat=True))
-    ProductImage.objects.bulk_create(
-        [
-            ProductImage(
-                product_id=product_ids[p.upc], original=names[p.category], caption=p.category
-            )
-            for p in products
-            if product_ids[p.upc] not in with_photo
-        ],
-        batch_size=BATCH,
-    )
 
 
 def slug_for(title: str) -> str:

@@ -196,7 +196,7 @@ def test_the_demo_shop_owner_sees_statements_and_downloads_them():
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
     assert pdf.content.startswith(b"%PDF")
     csv = browser.get(f"/shop/money/{latest.pk}/statement.csv")
-    assert (csv.status_code, csv["Content-Type"]) == (200, "text/csv")
+    assert (csv.status_code, csv["Content-Type"]) == (200, "text/csv; charset=utf-8")
     assert csv.content.decode().splitlines()[-1].endswith(f",{latest.net}")
 
     staff = client_for(User.objects.get(email="beheer@stadsmarkt.test"))

@@ -211,7 +211,7 @@ def test_a_refused_row_is_explained_in_the_shops_language():
     add_offer_from_stock_row(sku="A-1", **row)
     with translation.override("nl"), pytest.raises(OfferRefused) as refused:
         add_offer_from_stock_row(sku="A-1", **row)
-    assert str(refused.value) == "Uw winkel gebruikt artikelnummer A-1 al."
+    assert str(refused.value) == "Je winkel gebruikt artikelnummer A-1 al."
     assert refused.value.field == "sku"
     assert StockRecord.objects.filter(partner=shop.partner).count() == 1
 

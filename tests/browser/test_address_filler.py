@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from logistics.models import Fulfilment
 from marketplace.ordering.address_lookup import unknown_message
-from tests.browser.conftest import browser, person  # noqa: F401 (fixtures used by name)
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_slot, make_zone
 from tests.ordering.fake_pdok import FakePdok, running
 from tests.ordering.test_address_lookup import WALSTRAAT

@@ -95,3 +95,23 @@ def test_my_orders_says_when_an_order_was_placed_not_sent():
     consumer.cookies["django_language"] = "nl"
     text = visible_text(consumer.get("/accounts/orders/").content.decode())
     assert "Besteld op" in text and "Verzonden" not in text
+
+
+def test_distances_use_the_languages_decimal_mark():
+    from django.utils import timezone
+
+    from logistics.models import Route
+    from tests.logistics.test_dispatch import make_courier
+
+    today = timezone.localdate()
+    Route.objects.create(
+        courier=make_courier(today, starts=8, ends=18),
+        date=today,
+        planned_at=timezone.now(),
+        distance_metres=4200,
+    )
+    staff = client_for(UserFactory(is_staff=True))
+    staff.cookies["django_language"] = "nl"
+    assert "4,2 km" in staff.get("/management/routes/").content.decode()
+    staff.cookies["django_language"] = "en"
+    assert "4.2 km" in staff.get("/management/routes/").content.decode()

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from logistics.shop_views import ShopMixin
+from marketplace.outbox import enqueue
 
 from . import connections, feed_apply, tasks, upload_checks
 from .feeds import FeedError, check_stock_file_quickly, parse_stock_file
@@ -54,7 +55,7 @@ class UploadView(ShopMixin, FormView):
             status=UploadStatus.UPLOADED if in_task else UploadStatus.VALIDATED,
         )
         if in_task:
-            tasks.check_stock_upload.delay(upload.pk)  # sent when this request commits
+            enqueue(tasks.check_stock_upload, upload.pk)  # sent when this request commits
         return redirect("shop-stock:upload", pk=upload.pk)
 
 
@@ -96,7 +97,7 @@ class ApplyUploadView(ShopMixin, View):
             upload.status = UploadStatus.APPLYING
             upload.progress = 0
             upload.save(update_fields=["status", "progress"])
-            tasks.apply_stock_upload.delay(upload.pk)  # sent when this request commits
+            enqueue(tasks.apply_stock_upload, upload.pk)  # sent when this request commits
             return redirect("shop-stock:upload", pk=upload.pk)
         log = feed_apply.apply_upload(upload.pk, on_progress=lambda *_: None)
         return redirect("shop-stock:log", pk=log.pk)

@@ -7,6 +7,7 @@ happen later in a micro-batch (event_apply.py), dispatched once per burst.
 """
 
 import json
+import logging
 
 from django.core.cache import cache
 from django.db import connection as db_connection
@@ -15,6 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
 
 from .connections import webhook_url
 from .connectors.signatures import (
@@ -25,6 +27,8 @@ from .connectors.signatures import (
 )
 from .event_models import EventStatus, WebhookEvent
 from .models import PosConnection, PosKind
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024  # one inventory event is a few hundred bytes
 SHOPIFY_TOPIC = "inventory_levels/update"
@@ -82,7 +86,11 @@ def schedule_apply() -> None:
     from .tasks import apply_webhook_events
 
     if cache.add(APPLY_SCHEDULED_KEY, 1, timeout=60):
-        apply_webhook_events.apply_async(countdown=APPLY_WINDOW_SECONDS)
+        try:
+            apply_webhook_events.apply_async(countdown=APPLY_WINDOW_SECONDS)
+        except OperationalError:  # the broker is away: the event is stored, the beat applies it
+            cache.delete(APPLY_SCHEDULED_KEY)
+            logger.warning("webhook apply task not queued: the broker is unreachable")
 
 
 @csrf_exempt

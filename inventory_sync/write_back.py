@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.outbox import enqueue
+
 from .connections import backoff_delay
 from .connectors import connector_for
 from .connectors.http import PosRefused, PosUnavailable
@@ -52,7 +54,7 @@ def record_sales(*, reservations) -> list[SaleWriteBack]:
             },
         )
         if created and adjustable:
-            write_back_sale.delay(write_back.pk)  # sent when the consuming transaction commits
+            enqueue(write_back_sale, write_back.pk)  # sent when the consuming transaction commits
         made.append(write_back)
     return made
 

@@ -13,6 +13,7 @@ from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import close_reservations
 from marketplace.ordering.codes import codes_match
 from marketplace.ordering.delivery import release_slot
+from marketplace.outbox import enqueue
 from marketplace.payments.payouts import refund_part_payment, schedule_part_transfer
 
 from . import route_progress
@@ -97,8 +98,8 @@ def reject_part(*, fulfilment_id: int, shop_id: int, reason: str) -> Fulfilment:
             key=f"rejected-part-{part.pk}",
             reason=reason,
         )
-        send_part_email.delay(part.pk, "rejected")
-        refresh_order_sales.delay(part.order_id)  # the reports' rollup of its day, on commit
+        enqueue(send_part_email, part.pk, "rejected")
+        enqueue(refresh_order_sales, part.order_id)  # the reports' rollup of its day, on commit
     return part
 
 
@@ -128,7 +129,7 @@ def mark_ready(
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.READY, **changes)
         if part.method == FulfilmentMethod.COLLECT:
-            send_part_email.delay(part.pk, "ready")
+            enqueue(send_part_email, part.pk, "ready")
     return part
 
 
@@ -158,7 +159,7 @@ def release_goods(part: Fulfilment, *, shop_id: int | None, target: str, stop=No
         schedule_part_transfer(fulfilment=part)
         if stop is not None and not route_progress.close_stops([stop.pk], status=StopStatus.DONE):
             raise TransitionRefused(_("This stop was closed meanwhile; reload the route."))
-        send_part_email.delay(part.pk, "collected" if target == S.COLLECTED else "handed_over")
+        enqueue(send_part_email, part.pk, "collected" if target == S.COLLECTED else "handed_over")
     return part
 
 
@@ -176,7 +177,7 @@ def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
         route_progress.close_stops(
             delivery_stops.values_list("pk", flat=True), status=StopStatus.DONE
         )
-        send_part_email.delay(part.pk, "delivered")
+        enqueue(send_part_email, part.pk, "delivered")
     return part
 
 
@@ -210,7 +211,7 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
             raise TransitionRefused(_("This part has no open stop on your route."))
         route_progress.close_stops(stop_ids, status=StopStatus.FAILED, reason=reason)
         Fulfilment.objects.filter(pk=fulfilment_id).update(delivery_failed_at=timezone.now())
-        send_failure_emails.delay(fulfilment_id, reason)
+        enqueue(send_failure_emails, fulfilment_id, reason)
     return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
 
 
@@ -226,7 +227,7 @@ def drop_at_hub(*, fulfilment_id: int, courier_id: int) -> Fulfilment:
             raise TransitionRefused(_("This part has no open stop on your route."))
         part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.AT_HUB)
         route_progress.close_stops(stop_ids, status=StopStatus.DONE)
-        send_part_email.delay(part.pk, "at_hub")
+        enqueue(send_part_email, part.pk, "at_hub")
     return part
 
 
@@ -240,5 +241,5 @@ def collect_at_hub(*, fulfilment_id: int, code: str) -> Fulfilment:
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.COLLECTED)
-        send_part_email.delay(part.pk, "collected")
+        enqueue(send_part_email, part.pk, "collected")
     return part

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from marketplace.outbox import enqueue
+
 from .models import (
     Fulfilment,
     FulfilmentMethod,
@@ -75,7 +77,7 @@ def notify_next_deliveries(route_ids: Iterable[int]) -> None:
             pk=part.pk, status=FulfilmentStatus.HANDED_OVER, next_notified_at__isnull=True
         ).update(next_notified_at=timezone.now())
         if marked:
-            send_courier_next_email.delay(part.pk)
+            enqueue(send_courier_next_email, part.pk)
 
 
 def refresh_routes(route_ids: Iterable[int]) -> None:

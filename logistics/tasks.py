@@ -1,8 +1,12 @@
 """Celery tasks of the dispatcher: planning on the beat, and the e-mails of the courier's
 stops (a failed stop; "your courier is next")."""
 
+from functools import partial
+
 from celery import shared_task
 from django.utils import timezone
+
+from marketplace.outbox import event_key, send_email_once
 
 from . import dispatch, emails
 
@@ -17,7 +21,7 @@ def plan_routes_task() -> dict:
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def send_failure_emails(self, fulfilment_id: int, reason: str) -> None:
     try:
-        emails.send_part_failed(fulfilment_id, reason)
+        send_email_once(event_key(self), partial(emails.send_part_failed, fulfilment_id, reason))
     except OSError as error:  # the mail server is away: try later
         raise self.retry(exc=error) from error
 
@@ -26,6 +30,6 @@ def send_failure_emails(self, fulfilment_id: int, reason: str) -> None:
 def send_courier_next_email(self, fulfilment_id: int) -> None:
     """Sent after the commit that set next_notified_at (route_progress), so once per attempt."""
     try:
-        emails.send_courier_next(fulfilment_id)
+        send_email_once(event_key(self), partial(emails.send_courier_next, fulfilment_id))
     except OSError as error:
         raise self.retry(exc=error) from error

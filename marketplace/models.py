@@ -30,3 +30,41 @@ class SearchRecord(models.Model):
 
     def __str__(self):
         return f"{self.query!r}: {self.result_count}"
+
+
+class OutboxTask(models.Model):
+    """A task recorded in the transaction that caused it, waiting to reach the broker
+    (marketplace/outbox.py). A row exists exactly when its cause committed; the relay sends
+    unsent rows oldest first and marks them sent."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # After a failed send the row waits until then (backoff), so a broker that stays away
+    # is not asked again by every request.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"], name="outbox_unsent", condition=models.Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)} ({'sent' if self.sent_at else 'waiting'})"
+
+
+class SentEmail(models.Model):
+    """One e-mail sent, under the key of its event: a task run twice (redelivered by the
+    broker, or relayed twice by the outbox) finds the key and sends nothing new."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.key

@@ -18,6 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from marketplace.outbox import enqueue
+
 from .models import OpeningHours, Shop, ShopApplication, ShopStatus
 
 Partner = get_model("partner", "Partner")
@@ -80,7 +82,7 @@ def submit_application(*, application: Application) -> Shop:
     try:
         with transaction.atomic():
             shop = create_applied_shop(application)
-            send_application_received_email.delay(shop.pk)
+            enqueue(send_application_received_email, shop.pk)
     except IntegrityError as error:
         if Shop.objects.filter(
             chamber_of_commerce_number=application.chamber_of_commerce_number
@@ -146,7 +148,7 @@ def approve_shop(*, shop_id: int, decided_by, message: str = "") -> bool:
         application = record_decision(shop_id, decided_by=decided_by, message=message)
         owner = owner_account(email=application.contact_email, name=application.contact_name)
         Shop.objects.get(pk=shop_id).partner.users.add(owner)
-        send_shop_approved_email.delay(shop_id, owner.pk)
+        enqueue(send_shop_approved_email, shop_id, owner.pk)
     return True
 
 
@@ -179,7 +181,7 @@ def reject_shop(*, shop_id: int, decided_by, message: str) -> bool:
         if not move_status(shop_id, expected=ShopStatus.APPLIED, to=ShopStatus.CLOSED):
             return False
         record_decision(shop_id, decided_by=decided_by, message=message)
-        send_shop_rejected_email.delay(shop_id)
+        enqueue(send_shop_rejected_email, shop_id)
     return True
 
 

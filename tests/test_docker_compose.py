@@ -111,7 +111,7 @@ def test_compose_refuses_to_start_without_each_secret_and_says_so(secret):
         assert env["AWS_SECRET_ACCESS_KEY"] == SECRETS["MINIO_ROOT_PASSWORD"]
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+@pytest.mark.parametrize("service", ["web", "worker", "beat", "relay"])
 def test_web_worker_and_beat_wait_for_migrate_and_the_bucket(service):
     depends = SERVICES[service]["depends_on"]
     assert depends["migrate"]["condition"] == "service_completed_successfully"
@@ -203,3 +203,10 @@ def test_the_app_environment_loads_the_production_settings():
     assert loaded["host"] == "postgres"
     assert loaded["broker"] == "redis://redis:6379/0"
     assert loaded["debug"] is False
+
+
+def test_the_relay_runs_the_outbox_relay_in_a_loop():
+    command = command_of("relay")
+    assert command[:3] == ["python", "manage.py", "relay_outbox"]
+    assert command[2] in get_commands()
+    assert "--loop" in command

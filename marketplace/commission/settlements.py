@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from marketplace.outbox import enqueue
+
 from .models import PartPayout, Settlement, SettlementLine
 
 ZERO = Decimal("0.00")
@@ -75,7 +77,7 @@ def settle_shop(*, shop_id: int, start: date, end: date) -> Settlement | None:
         if settlement is None:
             return None
         for transfer_id in pending_transfers_of(settlement):
-            send_transfer.delay(transfer_id)
+            enqueue(send_transfer, transfer_id)
     return settlement
 
 

@@ -25,6 +25,7 @@ from logistics.models import (
     Hub,
 )
 from marketplace.commission.services import snapshot_part
+from marketplace.outbox import enqueue
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
@@ -118,7 +119,7 @@ def write_placed_order(basket, user, choices, address, now, requests):
         )
         create_payment(order=order)
         freeze_basket(basket)
-        record_order_analytics.delay(order.pk)
+        enqueue(record_order_analytics, order.pk)
     return order
 
 
@@ -260,8 +261,8 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
         Order.objects.filter(pk=order_id).update(status=STATUS_PAID)
         if order.basket_id:
             order.basket.submit()
-        send_order_placed_email.delay(order_id)
-        refresh_order_sales.delay(order_id)  # the reports' rollup of this day, on commit
+        enqueue(send_order_placed_email, order_id)
+        enqueue(refresh_order_sales, order_id)  # the reports' rollup of this day, on commit
     return True
 
 

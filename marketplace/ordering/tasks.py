@@ -1,4 +1,8 @@
+from functools import partial
+
 from celery import shared_task
+
+from marketplace.outbox import event_key, send_email_once
 
 from . import emails, services
 
@@ -6,7 +10,8 @@ from . import emails, services
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def send_order_placed_email(self, order_id: int) -> None:
     try:
-        emails.send_order_placed(order_id)
+        # Keyed by the order: it is placed once, whichever way the task came.
+        send_email_once(f"order-placed-{order_id}", partial(emails.send_order_placed, order_id))
     except OSError as error:  # the mail server is away: try later, the order stands
         raise self.retry(exc=error) from error
 
@@ -14,7 +19,7 @@ def send_order_placed_email(self, order_id: int) -> None:
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def send_part_email(self, fulfilment_id: int, kind: str) -> None:
     try:
-        emails.send_part_update(fulfilment_id, kind)
+        send_email_once(event_key(self), partial(emails.send_part_update, fulfilment_id, kind))
     except OSError as error:
         raise self.retry(exc=error) from error
 

@@ -17,6 +17,7 @@ from marketplace.commission.ledger import mark_completed, money_of, open_payout,
 from marketplace.commission.models import PartPayout
 from marketplace.commission.payouts import refund_part_money, transfer_due
 from marketplace.db import in_transaction
+from marketplace.outbox import enqueue
 
 from .gateway import get_gateway
 from .models import PayoutAccount, Refund, Transfer, TransferReversal, TransferStatus
@@ -76,7 +77,7 @@ def schedule_part_transfer(*, fulfilment) -> Transfer | None:
         status=TransferStatus.PENDING if ready else TransferStatus.HELD,
     )
     if ready:
-        send_transfer.delay(transfer.pk)
+        enqueue(send_transfer, transfer.pk)
     return transfer
 
 
@@ -117,7 +118,7 @@ def record_reversal(transfer: Transfer, refund: Refund, amount: Decimal) -> None
     reversal = TransferReversal.objects.create(
         transfer=transfer, refund=refund, amount=amount, idempotency_key=f"reversal-{refund.pk}"
     )
-    send_reversal.delay(reversal.pk)
+    enqueue(send_reversal, reversal.pk)
 
 
 def send_transfer_to_gateway(*, transfer_id: int) -> None:
@@ -184,7 +185,7 @@ def release_held_transfers(*, shop_id: int) -> list[int]:
         )
         Transfer.objects.filter(pk__in=held).update(status=TransferStatus.PENDING)
         for transfer_id in held:
-            send_transfer.delay(transfer_id)
+            enqueue(send_transfer, transfer_id)
     return held
 
 

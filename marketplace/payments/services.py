@@ -5,6 +5,7 @@ import logging
 from decimal import Decimal
 
 from marketplace.db import in_transaction
+from marketplace.outbox import enqueue
 
 from .gateway import get_gateway
 from .models import Payment, PaymentStatus, Refund
@@ -43,7 +44,7 @@ def request_refund(
     if created:
         from .tasks import send_refund
 
-        send_refund.delay(refund.pk)
+        enqueue(send_refund, refund.pk)
     return refund
 
 

@@ -210,6 +210,12 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Must exceed the longest task's time limit, or Redis hands an unacked task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# A Redis that does not answer (frozen, or a half-open connection) fails a publish within
+# these seconds instead of holding it for ever; the task then waits in the outbox.
+CELERY_BROKER_TRANSPORT_OPTIONS |= {
+    "socket_connect_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=2.0),
+    "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=2.0),
+}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="stadsmarkt")
 CELERY_TIMEZONE = "Europe/Amsterdam"
@@ -381,6 +387,11 @@ ROUTE_PLANNING_TIME_LIMIT = env.float("ROUTE_PLANNING_TIME_LIMIT", default=22.0)
 PLAN_NOW_TIME_LIMIT = env.float("PLAN_NOW_TIME_LIMIT", default=10.0)
 
 CELERY_BEAT_SCHEDULE = {
+    # Tasks that waited in the outbox while the broker was away (marketplace/outbox.py).
+    "relay-outbox": {
+        "task": "marketplace.tasks.relay_outbox",
+        "schedule": env.float("OUTBOX_RELAY_SECONDS", default=10.0),
+    },
     "retry-webhook-events": {
         "task": "marketplace.payments.tasks.retry_webhook_events",
         "schedule": env.float("WEBHOOK_RETRY_SECONDS", default=60.0),

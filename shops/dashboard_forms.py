@@ -67,7 +67,7 @@ class NewProductForm(OfferForm, ProductDetailsForm):
 
 
 class ProfileForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Shop

@@ -115,3 +115,23 @@ def test_distances_use_the_languages_decimal_mark():
     assert "4,2 km" in staff.get("/management/routes/").content.decode()
     staff.cookies["django_language"] = "en"
     assert "4.2 km" in staff.get("/management/routes/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_form_labels_start_with_a_capital(language):
+    from tests.factories import make_owner
+
+    shop = ShopFactory()
+    offer = make_offer(shop)
+    owner = client_for(make_owner(shop))
+    owner.cookies["django_language"] = language
+    lower = {}
+    for path in ("/shop/profile/", f"/shop/products/{offer.pk}/", "/shop/products/new/"):
+        html = owner.get(path).content.decode()
+        labels = [
+            visible_text(label).strip() for label in re.findall(r"<label\b.*?</label>", html, re.S)
+        ]
+        bad = [label for label in labels if label and label[0].isalpha() and label[0].islower()]
+        if bad:
+            lower[path] = bad
+    assert lower == {}

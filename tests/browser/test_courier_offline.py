@@ -22,8 +22,8 @@ from logistics.models import (
 )
 from tests.browser import test_courier_route
 from tests.browser.conftest import shot
-from tests.browser.test_courier_route import dutch, reservation_states
-from tests.factories import png_upload, shop_code
+from tests.browser.test_courier_route import dutch, reservation_states, shown
+from tests.factories import make_owner, png_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 planned_day = test_courier_route.planned_day  # the same day: one pickup, one delivery
@@ -53,6 +53,17 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
 ):
     part, courier = planned_day["part"], planned_day["courier"]
     pickup, delivery = planned_day["stops"]
+    # The codes as people see them: the shop's part page, the consumer's order page.
+    handover_code = shown(
+        person,
+        live_server,
+        make_owner(planned_day["shop"]),
+        f"/shop/orders/{part.pk}/",
+        ".handover-code",
+    )
+    door_code = shown(
+        person, live_server, part.order.user, f"/orders/{part.order.number}/", ".delivery-code"
+    )
     page = person(courier.user, "/courier/")
     expect(page.locator("li.route-stop")).to_have_count(2)
     # The service worker has stored the page and what it loaded.
@@ -74,7 +85,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
 
     # The pickup offline: kept on the phone, the card says so, the server has nothing.
     card = page.locator(f"#stop-{pickup.pk}")
-    card.locator(f"#pickup-{pickup.pk}").fill(shop_code(pickup))
+    card.locator(f"#pickup-{pickup.pk}").fill(handover_code)
     card.locator("form", has=page.locator(f"#pickup-{pickup.pk}")).locator("button").click()
     expect(card.locator(".courier-app-note")).to_have_text(dutch(QUEUED))
     expect(card).to_have_class(re.compile(r"\bis-queued\b"))
@@ -115,7 +126,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     # At the door without signal: the code, a name and a photo are kept, photo and all.
     page.context.set_offline(True)
     door = page.locator(f"#stop-{delivery.pk}")
-    door.locator(f"#delivery-{delivery.pk}").fill(part.delivery_code)
+    door.locator(f"#delivery-{delivery.pk}").fill(door_code)
     door.locator(f"#received-by-{delivery.pk}").fill("Anna")
     door.locator(f"#photo-{delivery.pk}").set_input_files(
         {"name": "IMG_0002.png", "mimeType": "image/png", "buffer": png_upload().read()}

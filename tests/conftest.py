@@ -187,6 +187,37 @@ def database_url_for_processes() -> str:
     )
 
 
+@contextmanager
+def worker_sending_mail_to(outbox: Path, queue: str):
+    """A real Celery worker on Redis and the test database, on its own queue, writing its
+    e-mails to files in `outbox`; its output is printed when it stops."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
+        "DATABASE_URL": database_url_for_processes(),
+        "CELERY_QUEUE": queue,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo"]
+        + ["--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output[-5000:])
+
+
 def run_benchmark_smoke(name: str, *, timeout: int = 900) -> dict:
     """Runs `python -m benchmarks <name> --size smoke` as its own process on the test
     database (benchmarks fork or start servers, which this process must not) and returns

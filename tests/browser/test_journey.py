@@ -10,11 +10,8 @@ shops are open and today's afternoon slot can still be booked; the worker keeps 
 clock, which is the same date.
 """
 
-import os
 import quopri
 import re
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -33,7 +30,7 @@ from playwright.sync_api import expect
 from logistics.models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind
 from marketplace.celery import app
 from tests.browser.conftest import shot
-from tests.conftest import IN_CI, database_url_for_processes, set_clock
+from tests.conftest import IN_CI, set_clock, worker_sending_mail_to
 from tests.factories import ShopFactory, UserFactory, make_offer, make_owner, make_slot, make_zone
 from tests.logistics.test_dispatch import make_courier, make_hub
 
@@ -58,34 +55,13 @@ def worker(tmp_path):
             pytest.fail("CI must give REDIS_URL and a PostgreSQL DATABASE_URL")
         pytest.skip("the journey needs Redis and PostgreSQL (the worker is its own process)")
     queue, outbox = f"test-journey-{uuid.uuid4().hex[:8]}", Path(tempfile.mkdtemp())
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
-        "DATABASE_URL": database_url_for_processes(),
-        "CELERY_QUEUE": queue,
-        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(outbox),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo"]
-        + ["--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue
     try:
-        yield outbox
+        with worker_sending_mail_to(outbox, queue):
+            yield outbox
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        print(output[-5000:])
 
 
 def mail_to(outbox: Path, address: str, containing: str, *, timeout=60.0) -> str:

@@ -6,9 +6,6 @@ The broker is pointed at a closed loopback port (connections refused, as a stopp
 tasks are not eager, and the cache is down too (one Redis is both in production)."""
 
 import io
-import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -27,7 +24,7 @@ from marketplace.models import OutboxTask, SentEmail
 from marketplace.outbox import send_pending
 from marketplace.payments.models import Payment, PaymentStatus
 from tests.cache_down import cache_down, closed_port  # noqa: F401 (a fixture)
-from tests.conftest import IN_CI, client_for, database_url_for_processes
+from tests.conftest import IN_CI, client_for, worker_sending_mail_to
 from tests.factories import ShopFactory, UserFactory, make_offer
 
 from .conftest import default_plan, event, intent_succeeded, post_event, session_completed
@@ -76,36 +73,6 @@ def broker_down():
         yield
     finally:
         point_broker_at(real)
-
-
-@contextmanager
-def worker_sending_mail_to(outbox: Path, queue: str):
-    """A real worker on Redis and the test database, writing its e-mails to files."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings.base",
-        "DATABASE_URL": database_url_for_processes(),
-        "CELERY_QUEUE": queue,
-        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(outbox),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo"]
-        + ["--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        print(output[-5000:])
 
 
 def mails_to(outbox: Path, address: str, containing: str) -> list[str]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 
+from tests.cache_down import closed_port
 from tests.conftest import IN_CI, database_url_for_processes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,12 +26,6 @@ def needs_real_services():
         if IN_CI:
             pytest.fail("CI must run the health checks against PostgreSQL and Redis")
         pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

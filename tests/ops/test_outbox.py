@@ -35,6 +35,7 @@ def note(value: str) -> None:
 
 
 def point_broker_at(url: str) -> None:
+    """This process's Celery publishes to `url` from now on (new connection pools)."""
     app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None

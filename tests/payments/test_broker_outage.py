@@ -26,6 +26,7 @@ from marketplace.payments.models import Payment, PaymentStatus
 from tests.cache_down import cache_down, closed_port  # noqa: F401 (a fixture)
 from tests.conftest import IN_CI, client_for, worker_sending_mail_to
 from tests.factories import ShopFactory, UserFactory, make_offer
+from tests.ops.test_outbox import point_broker_at
 
 from .conftest import default_plan, event, intent_succeeded, post_event, session_completed
 
@@ -37,13 +38,6 @@ PAID_TASKS = [
 ]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
-
-
-def point_broker_at(url: str) -> None:
-    """This process's Celery publishes to `url` from now on (new connection pools)."""
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -182,13 +182,22 @@ def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
 
 
 def check_code(part: Fulfilment, given: str, expected: str) -> None:
-    if part.failed_code_attempts >= MAX_CODE_ATTEMPTS:
+    check_code_for(
+        Fulfilment.objects.filter(pk=part.pk),
+        given,
+        expected,
+        wrong=_("That code is not right for this order part."),
+    )
+
+
+def check_code_for(parts, given: str, expected: str, *, wrong: str) -> None:
+    """A wrong code counts against every part in `parts` (one, or a whole hand-over), so
+    guessing stops at the same limit either way."""
+    if parts.filter(failed_code_attempts__gte=MAX_CODE_ATTEMPTS).exists():
         raise TransitionRefused(_("Too many wrong codes; ask centre management to help."))
     if not codes_match(given, expected):
-        Fulfilment.objects.filter(pk=part.pk).update(
-            failed_code_attempts=F("failed_code_attempts") + 1
-        )
-        raise TransitionRefused(_("That code is not right for this order part."))
+        parts.update(failed_code_attempts=F("failed_code_attempts") + 1)
+        raise TransitionRefused(wrong)
 
 
 def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilment:

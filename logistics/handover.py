@@ -133,15 +133,12 @@ def pick_up_at_shop(*, courier_id: int, shop_id: int, code: str, route: Route | 
 
 
 def check_handover_code(route: Route, shop_id: int, parts, code: str) -> None:
-    """A wrong code counts against every part of the hand-over, so guessing stops at the
-    same limit as a single part's code."""
-    if parts.filter(failed_code_attempts__gte=fulfilments.MAX_CODE_ATTEMPTS).exists():
-        raise fulfilments.TransitionRefused(
-            _("Too many wrong codes; ask centre management to help.")
-        )
-    if not codes_match(code, handover_code(route_id=route.pk, shop_id=shop_id)):
-        parts.update(failed_code_attempts=F("failed_code_attempts") + 1)
-        raise fulfilments.TransitionRefused(_("That is not this shop's hand-over code."))
+    fulfilments.check_code_for(
+        parts,
+        code,
+        handover_code(route_id=route.pk, shop_id=shop_id),
+        wrong=_("That is not this shop's hand-over code."),
+    )
 
 
 def pick_up_by_code(*, courier_id: int, code: str) -> str:

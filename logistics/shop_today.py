@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from marketplace.ordering.codes import codes_match
-
 from .models import DeliverySettings, Fulfilment, FulfilmentMethod, FulfilmentStatus, StopKind
 
 S = FulfilmentStatus
@@ -106,10 +104,6 @@ def part_for_code(shop, code: str) -> Fulfilment | None:
     cleaned = (code or "").strip().upper().replace(" ", "").replace("-", "")
     if not cleaned:
         return None
-    candidates = Fulfilment.objects.filter(
+    return Fulfilment.objects.filter(
         shop=shop, status=S.READY, method=FulfilmentMethod.COLLECT, pickup_code=cleaned
-    )
-    part = candidates.first()
-    if part is not None and codes_match(code, part.pickup_code):
-        return part
-    return None
+    ).first()

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from marketplace.tasks import ping
+from marketplace.urls import handler500  # noqa: F401 (the project's error page)
 
 
 def send_ping(request, queue):

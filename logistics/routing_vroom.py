@@ -11,21 +11,19 @@ Modelling choices:
 - amounts are [parcels, litres]; bulky parcels require the cargo skill;
 - an optional fixed cost per vehicle used (0 by default, VROOM's own default) makes VROOM
   prefer fewer vehicles, e.g. for benchmarks whose objective is the fleet size first;
-- VROOM splits its time limit evenly over its searches (one per initial solution), so on a
-  large problem a short limit cuts every search off half-way. We first run one search per
-  thread with the whole limit, then, in the time left, as many more as the first round's
-  time says will finish (at most the level's count, at its full depth), and keep the better
-  plan (`run_searches`).
+- how the time limit is spent (VROOM's searches, then re-planning from the best plan) is
+  `logistics.routing_search`; the problem is built here, once, and rebuilt per re-plan
+  with that plan's routes as VROOM's starting routes.
 """
 
-import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
+import numpy
 import vroom
 from vroom.solution.solution import Solution
 
+from logistics import routing_search
 from logistics.routing_checks import NO_FEASIBLE_ROUTE, pickup_windows
 from logistics.routing_types import (
     CARGO_SKILL,
@@ -40,7 +38,6 @@ from logistics.routing_types import (
 )
 from logistics.travel_times import TravelTimeProvider
 
-NB_THREADS = 2  # the machine's two cores: VROOM runs its searches side by side
 CARRIED_PRIORITY = 100  # VROOM's highest: drop anything else before a parcel already on board
 TASK_TYPES = ("pickup", "delivery", "job")
 
@@ -70,67 +67,102 @@ def solve(
     fixed_vehicle_cost: int = 0,
 ) -> RoutePlan:
     """Solve for parcels that passed the checks; the rest of unassigned is 'no feasible route'."""
-    places = Places()
-    problem = vroom.Input()
-    skills = skill_numbers(vehicles, parcels)
-    for number, vehicle in enumerate(vehicles):
-        problem.add_vehicle(
-            build_vehicle(number, vehicle, places, skills, fixed_cost=fixed_vehicle_cost)
-        )
-    for number, parcel in enumerate(parcels):
-        problem.add_job(build_job(number, parcel, places, skills, service_times))
-    set_matrices(problem, places, {vehicle.kind for vehicle in vehicles}, travel_times)
-    solution = run_searches(problem, time_limit=time_limit, exploration_level=exploration_level)
+    problem = search_problem(
+        vehicles=vehicles,
+        parcels=parcels,
+        travel_times=travel_times,
+        service_times=service_times,
+        fixed_vehicle_cost=fixed_vehicle_cost,
+    )
+    solution = routing_search.run_searches(
+        problem, time_limit=time_limit, exploration_level=exploration_level
+    )
     return read_plan(solution, vehicles, parcels)
 
 
-def level_searches(exploration_level: int) -> int:
-    """How many searches VROOM itself runs at an exploration level (its get_nb_searches)."""
-    level = max(0, min(5, exploration_level))
-    return 4 * (level + 1) + 4 * (level >= 4) + 4 * (level == 5)
+def search_problem(
+    *,
+    vehicles: Sequence[Vehicle],
+    parcels: Sequence[Parcel],
+    travel_times: TravelTimeProvider,
+    service_times: ServiceTimes,
+    fixed_vehicle_cost: int = 0,
+) -> routing_search.SearchProblem:
+    """The problem for VROOM, built once; `build` makes a VROOM input of it with any
+    starting routes (vehicle numbers are indices into `vehicles`, parcel n has the task ids
+    2n and 2n+1)."""
+    places = Places()
+    skills = skill_numbers(vehicles, parcels)
+    fleet = [
+        vehicle_options(number, vehicle, places, skills, fixed_cost=fixed_vehicle_cost)
+        for number, vehicle in enumerate(vehicles)
+    ]
+    jobs = [
+        build_job(number, parcel, places, skills, service_times)
+        for number, parcel in enumerate(parcels)
+    ]
+    arrays = build_matrices(places, {vehicle.kind for vehicle in vehicles}, travel_times)
 
+    def build(routes: routing_search.Routes | None, offered: Collection[int] | None) -> vroom.Input:
+        problem = vroom.Input()
+        for number, options in enumerate(fleet):
+            if offered is not None and number not in offered:
+                continue
+            steps = routing_search.vehicle_steps((routes or {}).get(number, ()))
+            problem.add_vehicle(vroom.Vehicle(**options, steps=steps))
+        for job in jobs:
+            problem.add_job(job)
+        for kind, (durations, distances) in arrays.items():
+            # pyvroom copies an array into its own matrix per input (one matrix in two inputs
+            # crashes it).
+            problem.set_durations_matrix(kind, durations)
+            problem.set_distances_matrix(kind, distances)
+        return problem
 
-def search_count(*, first_round: float, time_left: float, exploration_level: int) -> int:
-    """Searches for the second round: as many per thread as took `first_round` seconds in
-    the first fit in `time_left`, at most the level's; 0 when no more than the first fit."""
-    per_thread = int(time_left / first_round) if first_round > 0 else level_searches(5)
-    searches = min(level_searches(exploration_level), per_thread * NB_THREADS)
-    return searches if searches > NB_THREADS else 0
-
-
-def run_searches(problem: vroom.Input, *, time_limit: float, exploration_level: int) -> Solution:
-    """The best of VROOM's first searches and, if time is left, of more searches.
-
-    The second round repeats the first round's searches (VROOM always starts from its best
-    initial solutions), so it is no worse unless cut off; the better of the two is kept.
-    """
-    started = time.perf_counter()
-    best = run_solver(problem, time_limit=time_limit, searches=NB_THREADS, depth=exploration_level)
-    first_round = time.perf_counter() - started
-    time_left = time_limit - first_round
-    searches = search_count(
-        first_round=first_round, time_left=time_left, exploration_level=exploration_level
+    return routing_search.SearchProblem(
+        build=build,
+        parcels=len(parcels),
+        nearest=Closeness(parcels, places, arrays).nearest,
+        parcel_of=lambda task_id: task_id // 2,
+        kinds=[interchangeable(options) for options in fleet],
     )
-    if searches:
-        more = run_solver(problem, time_limit=time_left, searches=searches, depth=exploration_level)
-        best = min(best, more, key=ranking)
-    return best
 
 
-def ranking(solution: Solution) -> tuple[int, int, int]:
-    """VROOM's own order: priorities served, then tasks assigned, then cost."""
-    summary = solution.summary
-    return (-summary.priority, summary.unassigned, summary.cost)
-
-
-def run_solver(problem: vroom.Input, *, time_limit: float, searches: int, depth: int) -> Solution:
-    """VROOM's search with the dispatcher's settings, both threads."""
-    # pyvroom's solve() only takes a level; its _solve overload takes searches and depth.
-    solution = Solution(
-        problem._solve(searches, max(0, min(5, depth)), NB_THREADS, timedelta(seconds=time_limit))
+def interchangeable(options: dict) -> tuple:
+    """What tells one courier's VROOM vehicle from another's, all but its number."""
+    window, costs = options["time_window"], options["costs"]
+    return (
+        options["start"],
+        options["end"],
+        options["profile"],
+        tuple(options["capacity"]),
+        frozenset(options["skills"]),
+        (window.start, window.end),
+        costs.fixed,
     )
-    solution._distances = True  # set_matrices always gives distances: report them per step
-    return solution
+
+
+class Closeness:
+    """Parcels by closeness to one: the ride between their pickups plus the one between
+    their deliveries (a carried parcel's pickup is its delivery), in the first kind's matrix."""
+
+    def __init__(self, parcels: Sequence[Parcel], places: Places, arrays: dict) -> None:
+        self.durations = next(iter(arrays.values()))[0].astype(numpy.int64)
+        delivery = [places.index[("at", parcel.delivery)] for parcel in parcels]
+        self.delivery = numpy.array(delivery, dtype=numpy.intp)
+        self.pickup = numpy.array(
+            [
+                delivery[number] if parcel.picked_up_by is not None
+                else places.index[_pickup_key(parcel)]
+                for number, parcel in enumerate(parcels)
+            ],
+            dtype=numpy.intp,
+        )  # fmt: skip
+
+    def nearest(self, number: int) -> list[int]:
+        pickups = self.durations[self.pickup[number], self.pickup]
+        deliveries = self.durations[self.delivery[number], self.delivery]
+        return [int(other) for other in numpy.argsort(pickups + deliveries, kind="stable")]
 
 
 def skill_numbers(vehicles: Sequence[Vehicle], parcels: Sequence[Parcel]) -> dict[Hashable, int]:
@@ -146,27 +178,28 @@ def skill_numbers(vehicles: Sequence[Vehicle], parcels: Sequence[Parcel]) -> dic
     return numbers
 
 
-def build_vehicle(
+def vehicle_options(
     number: int,
     vehicle: Vehicle,
     places: Places,
     skills: dict[Hashable, int],
     *,
     fixed_cost: int = 0,
-) -> vroom.Vehicle:
+) -> dict:
+    """vroom.Vehicle's arguments for a courier, without its starting route."""
     end = None if vehicle.end is None else places.add(("at", vehicle.end), vehicle.end)
     own = skills.get(("courier", vehicle.id))
-    return vroom.Vehicle(
-        number,
-        start=places.add(("at", vehicle.start), vehicle.start),
-        end=end,
-        profile=vehicle.kind,
-        capacity=[vehicle.capacity_parcels, vehicle.capacity_litres],
-        skills={skills[name] for name in vehicle.all_skills}
+    return {
+        "id": number,
+        "start": places.add(("at", vehicle.start), vehicle.start),
+        "end": end,
+        "profile": vehicle.kind,
+        "capacity": [vehicle.capacity_parcels, vehicle.capacity_litres],
+        "skills": {skills[name] for name in vehicle.all_skills}
         | ({own} if own is not None else set()),
-        time_window=vroom.TimeWindow(vehicle.shift_start, vehicle.shift_end),
-        costs=vroom.VehicleCosts(fixed=fixed_cost),
-    )
+        "time_window": vroom.TimeWindow(vehicle.shift_start, vehicle.shift_end),
+        "costs": vroom.VehicleCosts(fixed=fixed_cost),
+    }
 
 
 def build_job(
@@ -233,14 +266,19 @@ def _amount(parcel: Parcel) -> list[int]:
     return [parcel.parcels, parcel.litres]
 
 
-def set_matrices(
-    problem: vroom.Input, places: Places, kinds: set[str], travel_times: TravelTimeProvider
-) -> None:
-    """One duration and distance matrix per vehicle kind, named after it as VROOM profile."""
+def build_matrices(
+    places: Places, kinds: set[str], travel_times: TravelTimeProvider
+) -> dict[str, tuple]:
+    """One duration and distance matrix per vehicle kind (VROOM's profile), as arrays."""
+    matrices = {}
     for kind in sorted(kinds):
         durations, distances = travel_times.matrix(places.locations, kind)
-        problem.set_durations_matrix(kind, durations)
-        problem.set_distances_matrix(kind, distances)
+        matrices[kind] = (_array(durations), _array(distances))
+    return matrices
+
+
+def _array(table) -> numpy.ndarray:
+    return numpy.asarray(table, dtype="uint32").reshape(len(table), len(table))
 
 
 def read_plan(

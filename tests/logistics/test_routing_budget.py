@@ -1,12 +1,11 @@
 """The planner's time budget grows with the tasks, is capped, and reaches VROOM and plan_day."""
 
 from datetime import date, datetime
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from logistics import dispatch, dispatch_inputs, routing, routing_vroom
+from logistics import dispatch, dispatch_inputs, routing, routing_search, routing_vroom
 from logistics.routing import (
     BASE_SECONDS,
     MAX_SECONDS,
@@ -66,13 +65,13 @@ def test_the_budget_grows_with_the_tasks_up_to_the_cap():
 
 def test_plan_routes_gives_vroom_the_budget_of_the_plannable_parcels(monkeypatch):
     limits = []
-    original = routing_vroom.run_searches
+    original = routing_search.run_searches
 
     def recording(problem, **options):
         limits.append(options["time_limit"])
         return original(problem, **options)
 
-    monkeypatch.setattr(routing_vroom, "run_searches", recording)
+    monkeypatch.setattr(routing_search, "run_searches", recording)
     too_big = Parcel(
         id="piano", pickup=DEPOT, pickup_windows=[(0, 10)], ready_at=0,
         delivery=DEPOT, delivery_window=(0, 10), parcels=99,
@@ -90,54 +89,77 @@ def test_plan_routes_gives_vroom_the_budget_of_the_plannable_parcels(monkeypatch
 
 def test_the_second_round_runs_the_searches_that_the_first_says_will_finish():
     # VROOM's own counts per exploration level (its get_nb_searches).
-    assert [routing_vroom.level_searches(level) for level in range(6)] == [4, 8, 12, 16, 24, 32]
-    count = routing_vroom.search_count
+    assert [routing_search.level_searches(level) for level in range(6)] == [4, 8, 12, 16, 24, 32]
+    count = routing_search.search_count
     assert count(first_round=1.0, time_left=3.5, exploration_level=5) == 6  # 3 per thread
     assert count(first_round=0.1, time_left=9.0, exploration_level=5) == 32  # the level's
     assert count(first_round=0.1, time_left=9.0, exploration_level=2) == 12
     assert count(first_round=1.0, time_left=1.9, exploration_level=5) == 0  # no more fit
-    assert routing_vroom.NB_THREADS == 2  # both cores
+    assert routing_search.NB_THREADS == 2  # both cores
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
+def recorded_rounds(monkeypatch) -> list[dict]:
+    """The real solver, with each call's options recorded."""
+    calls = []
+    original = routing_search.run_solver
 
-    def perf_counter(self) -> float:
-        return self.now
-
-
-def solutions(monkeypatch, costs: list[int], seconds: float) -> list[dict]:
-    """run_solver replaced: each call takes `seconds` and returns the next cost's plan."""
-    clock, calls = Clock(), []
-
-    def solver(problem, **options):
+    def recording(problem, **options):
         calls.append(options)
-        clock.now += seconds
-        summary = SimpleNamespace(priority=0, unassigned=0, cost=costs[len(calls) - 1])
-        return SimpleNamespace(summary=summary)
+        return original(problem, **options)
 
-    monkeypatch.setattr(routing_vroom, "time", clock)
-    monkeypatch.setattr(routing_vroom, "run_solver", solver)
+    monkeypatch.setattr(routing_search, "run_solver", recording)
     return calls
 
 
-def test_the_better_of_both_rounds_is_kept(monkeypatch):
-    calls = solutions(monkeypatch, [900, 800], seconds=1.0)
-    best = routing_vroom.run_searches(None, time_limit=4.5, exploration_level=5)
-    assert best.summary.cost == 800
-    assert calls == [
-        {"time_limit": 4.5, "searches": 2, "depth": 5},
-        {"time_limit": 3.5, "searches": 6, "depth": 5},
-    ]
-    calls = solutions(monkeypatch, [700, 800], seconds=1.0)  # a second round cut off
-    assert routing_vroom.run_searches(None, time_limit=4.5, exploration_level=5).summary.cost == 700
+def test_the_first_round_gets_part_of_the_limit_and_the_rest_goes_on(monkeypatch):
+    calls = recorded_rounds(monkeypatch)
+    vans = [van(1), Vehicle(2, "bike", 50, 0, 0, 10_000, start=DEPOT, end=DEPOT)]
+    plan = plan_routes(
+        vehicles=vans, parcels=parcels(8), travel_times=EuclideanProvider(), time_limit=4.0
+    )
+    first, *rest = calls
+    assert first == {
+        "time_limit": pytest.approx(4.0 * routing_search.FIRST_ROUND_SHARE, abs=0.05),
+        "searches": routing_search.NB_THREADS,
+        "depth": 5,
+    }
+    # Eight parcels take VROOM a moment: its whole level 5 follows, then re-plans, one
+    # thread each, each within what is left of the limit.
+    assert rest[0]["searches"] == 32 and rest[0]["time_limit"] < 4.0
+    assert rest[1:] and all(call["threads"] == 1 for call in rest[1:])
+    assert all(call["time_limit"] < rest[0]["time_limit"] for call in rest[1:])
+    assert sum(len(route.stops) for route in plan.routes) == 16
 
 
-def test_a_first_round_that_takes_the_limit_is_the_only_one(monkeypatch):
-    calls = solutions(monkeypatch, [900], seconds=2.0)
-    assert routing_vroom.run_searches(None, time_limit=2.0, exploration_level=5).summary.cost == 900
-    assert len(calls) == 1
+def test_interchangeable_idle_vans_are_left_out_after_a_first_quick_plan(monkeypatch):
+    offered = []
+    original = routing_vroom.search_problem
+
+    def recording(**arguments):
+        problem = original(**arguments)
+
+        def build(routes, vehicles):
+            offered.append(None if vehicles is None else sorted(vehicles))
+            return problem.build(routes, vehicles)
+
+        return routing_search.SearchProblem(
+            build, problem.parcels, problem.nearest, problem.parcel_of, problem.kinds
+        )
+
+    monkeypatch.setattr(routing_vroom, "search_problem", recording)
+    plan = plan_routes(
+        vehicles=[van(number) for number in range(10)],
+        parcels=parcels(4),
+        travel_times=EuclideanProvider(),
+        time_limit=2.0,
+        fixed_vehicle_cost=1_000_000,
+    )
+    (used,) = plan.routes
+    # The quick plan sees all ten; then its van and two idle ones (the first two) are offered.
+    assert offered[0] is None
+    assert offered[1] == sorted(
+        {used.vehicle_id, *[n for n in range(10) if n != used.vehicle_id][:2]}
+    )
 
 
 def test_only_couriers_who_carry_parcels_get_a_skill_of_their_own():

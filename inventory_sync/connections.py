@@ -6,8 +6,11 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from marketplace.outbox import enqueue
 
 from .models import ConnectionStatus, PosConnection, PosKind
 
@@ -39,6 +42,46 @@ def connection_of(shop, *, kind: str = PosKind.FILE) -> PosConnection:
     return connection
 
 
+# The stock file's settings, kept on the connection beside the POS settings (issue 17).
+FEED_LOCATION, FEED_MAPPINGS = "feed_location", "feed_mappings"
+FEED_KEYS = frozenset({FEED_LOCATION, FEED_MAPPINGS})
+MAX_SAVED_MAPPINGS = 20
+
+
+def feed_settings(shop) -> dict:
+    """The location the owner picked in a file with several, and their column mappings by
+    header signature; empty for a shop that never chose."""
+    stored = (
+        PosConnection.objects.filter(shop=shop).values_list("settings", flat=True).first() or {}
+    )
+    mappings = stored.get(FEED_MAPPINGS)
+    return {
+        "location": str(stored.get(FEED_LOCATION) or ""),
+        "mappings": mappings if isinstance(mappings, dict) else {},
+    }
+
+
+def remember_feed_choice(shop, *, location: str | None = None, mapping=None) -> None:
+    """Saves a location (a name from the file) or a (signature, mapping) for the next file."""
+    with transaction.atomic():
+        _remember(shop, location, mapping)
+
+
+def _remember(shop, location, mapping) -> None:
+    connection = PosConnection.objects.select_for_update().get(pk=connection_of(shop).pk)
+    settings_now = dict(connection.settings)
+    if location is not None:
+        settings_now[FEED_LOCATION] = location
+    if mapping is not None:
+        signature, columns = mapping
+        saved = dict(settings_now.get(FEED_MAPPINGS) or {})
+        saved.pop(signature, None)
+        saved[signature] = columns  # newest last; the oldest go beyond the cap
+        settings_now[FEED_MAPPINGS] = dict(list(saved.items())[-MAX_SAVED_MAPPINGS:])
+    connection.settings = settings_now
+    connection.save(update_fields=["settings"])
+
+
 def webhook_url(connection: PosConnection) -> str:
     """The URL to paste into the POS. Square signs this exact text, so it is built from
     SITE_URL (what the world sees), never from the Host header of a request."""
@@ -51,7 +94,8 @@ def webhook_url(connection: PosConnection) -> str:
 def save_settings(connection: PosConnection, *, values: dict, secret_values: dict) -> None:
     """Settings replace the old ones; a secret left empty keeps the stored one, so a form
     never has to show a secret back to be saved again. Queues a first poll on commit."""
-    connection.settings = {name: value for name, value in values.items() if value}
+    kept = {name: value for name, value in connection.settings.items() if name in FEED_KEYS}
+    connection.settings = kept | {name: value for name, value in values.items() if value}
     connection.secrets = {
         **connection.secrets,
         **{name: value for name, value in secret_values.items() if value},
@@ -68,7 +112,7 @@ def queue_first_poll(connection: PosConnection) -> None:
     from .tasks import poll_connection
 
     if connection.kind in POLLED_KINDS:
-        poll_connection.delay(connection.pk)  # OnCommitTask: sent once the settings commit
+        enqueue(poll_connection, connection.pk)  # the outbox: sent once the settings commit
 
 
 def set_signing_secret(connection: PosConnection, secret: str) -> None:

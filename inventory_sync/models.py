@@ -201,6 +201,7 @@ class SyncLog(models.Model):
 
 class UploadStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    CHOOSE = "choose", _("Waiting for your choice")
     VALIDATED = "validated", _("Checked")
     APPLYING = "applying", _("Applying")
     APPLIED = "applied", _("Applied")
@@ -275,3 +276,4 @@ from .event_models import (  # noqa: E402, F401
     WebhookEvent,
     WriteBackStatus,
 )
+from .stocktake_models import StockCount, StockDraft  # noqa: E402, F401 - issue 17, by hand

@@ -89,3 +89,78 @@ class ConnectionSettingsForm(forms.Form):
             except UnsafeAddress as error:
                 raise forms.ValidationError(str(error)) from error
         return url
+
+
+class LocationForm(forms.Form):
+    """Which of the file's locations is this shop; remembered for the next file."""
+
+    location = forms.ChoiceField(label=_("Which location is this shop?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, locations: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [(name, name) for name in locations]
+
+
+# The fields a column can be mapped to, in the words the mapping page uses.
+MAPPED_FIELDS = (
+    ("sku", _("Your product code (SKU, article number)")),
+    ("ean", _("Barcode (EAN)")),
+    ("title", _("Product name")),
+    ("quantity", _("Quantity in stock")),
+    ("price", _("Selling price")),
+)
+
+
+class MappingForm(forms.Form):
+    """Which column is which, for a file whose columns were not recognised."""
+
+    price_excl_vat = forms.TypedChoiceField(
+        label=_("The selling price in this file is"),
+        choices=[("0", _("including VAT")), ("1", _("without VAT"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, columns: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not in this file)"))] + [
+            (str(column["index"]), _column_label(column)) for column in columns
+        ]
+        for name, label in MAPPED_FIELDS:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.Select(attrs={"class": "form-control"}),
+            )
+        self.order_fields([name for name, _label in MAPPED_FIELDS])
+
+    def clean(self):
+        data = super().clean()
+        chosen = {name: data.get(name) for name, _label in MAPPED_FIELDS}
+        if chosen["quantity"] is None:
+            self.add_error("quantity", _("Choose the column with the quantity in stock."))
+        if chosen["sku"] is None and chosen["ean"] is None:
+            self.add_error("sku", _("Choose the column with your product code or the barcode."))
+        used = [column for column in chosen.values() if column is not None]
+        if len(used) != len(set(used)):
+            raise forms.ValidationError(_("Each column can be chosen once."))
+        return data
+
+    def mapping(self) -> dict:
+        data = self.cleaned_data
+        columns = {name: data[name] for name, _label in MAPPED_FIELDS if data[name] is not None}
+        return {**columns, "price_excl_vat": bool(data["price_excl_vat"])}
+
+
+def _column_label(column: dict) -> str:
+    header = column["header"] or _("column %(number)s") % {"number": column["index"] + 1}
+    if not column["samples"]:
+        return header
+    return _("%(header)s (e.g. %(samples)s)") % {
+        "header": header,
+        "samples": ", ".join(column["samples"]),
+    }

@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -15,9 +16,40 @@ from logistics.shop_views import ShopMixin
 from marketplace.outbox import enqueue
 
 from . import connections, feed_apply, tasks, upload_checks
-from .feeds import FeedError, check_stock_file_quickly, parse_stock_file
+from .feeds import FeedError, check_stock_file_quickly
 from .models import PosConnection, StockFeedUpload, SyncLog, UploadStatus
-from .shop_forms import SETTING_FIELDS, ConnectionForm, ConnectionSettingsForm, StockFileForm
+from .shop_forms import (
+    SETTING_FIELDS,
+    ConnectionForm,
+    ConnectionSettingsForm,
+    LocationForm,
+    MappingForm,
+    StockFileForm,
+)
+
+VENDOR_NAMES = {
+    "shopify-inventory": _lazy("Shopify inventory export"),
+    "shopify-products": _lazy("Shopify product export"),
+    "square": _lazy("Square item library export"),
+    "lightspeed-x": _lazy("Lightspeed X-Series product export"),
+    "lightspeed-r": _lazy("Lightspeed R-Series item export"),
+    "zettle": _lazy("Zettle product library export"),
+    "mapping": _lazy("your own column choice"),
+    "": _lazy("stock list"),
+}
+FIELD_LABELS = {
+    "sku": _lazy("Product code"),
+    "ean": _lazy("Barcode"),
+    "quantity": _lazy("Quantity"),
+    "price": _lazy("Price"),
+    "title": _lazy("Name"),
+}
+
+
+def _in_task(content: bytes, name: str) -> bool:
+    """Quick checks (raise FeedError); True when the full parse belongs in a task."""
+    workbook = check_stock_file_quickly(content=content, filename=name)
+    return workbook or len(content) > feed_apply.INLINE_PARSE_BYTES
 
 
 class UploadView(ShopMixin, FormView):
@@ -32,36 +64,61 @@ class UploadView(ShopMixin, FormView):
         )
 
     def form_valid(self, form):
-        """A CSV is parsed here; a workbook gets only the quick checks here and its parse in
-        a task with a time limit (upload_checks.py), followed on the upload's page."""
+        """A small CSV is read here; a workbook or a large CSV gets only the quick checks here
+        and its parse in a task with a time limit (upload_checks.py), followed on its page."""
         upload_file = form.cleaned_data["file"]
         content = upload_file.read()
         name = upload_file.name or ""
         try:
-            in_task = check_stock_file_quickly(content=content, filename=name)
-            parsed = None if in_task else parse_stock_file(content=content, filename=name)
+            in_task = _in_task(content, name)
         except FeedError as error:
             form.add_error("file", error.message)
             return self.form_invalid(form)
+        status, summary = UploadStatus.UPLOADED, {}
+        if not in_task:
+            status, summary = feed_apply.examine(
+                shop=self.shop, content=content, filename=name, options={}
+            )
+            if status == UploadStatus.REJECTED:
+                form.add_error("file", summary["error"])
+                return self.form_invalid(form)
         upload_file.seek(0)
         upload = StockFeedUpload.objects.create(
             shop=self.shop,
             uploaded_by=self.request.user,
             file=upload_file,
             original_name=name[:255],
-            summary={}
-            if parsed is None
-            else feed_apply.summarise(partner_id=self.shop.partner_id, parsed=parsed),
-            status=UploadStatus.UPLOADED if in_task else UploadStatus.VALIDATED,
+            summary=summary,
+            status=status,
         )
         if in_task:
             enqueue(tasks.check_stock_upload, upload.pk)  # sent when this request commits
         return redirect("shop-stock:upload", pk=upload.pk)
 
 
+def recheck(upload: StockFeedUpload, options: dict) -> None:
+    """Reads the stored file again with the owner's new choice, here or in the task."""
+    with upload.file.open("rb") as stored:
+        content = stored.read()
+    if _in_task(content, upload.original_name):
+        upload.status, upload.summary, upload.progress = (
+            UploadStatus.UPLOADED,
+            {"options": options},
+            0,
+        )
+        upload.save(update_fields=["status", "summary", "progress"])
+        enqueue(tasks.check_stock_upload, upload.pk)
+        return
+    upload.status, upload.summary = feed_apply.examine(
+        shop=upload.shop, content=content, filename=upload.original_name, options=options
+    )
+    upload.save(update_fields=["status", "summary"])
+
+
 class UploadDetailView(ShopMixin, DetailView):
     template_name = "inventory_sync/preview.html"
     context_object_name = "upload"
+    invalid_forms: dict = {}  # a refused choice, shown again with its errors
 
     def get_queryset(self):
         return StockFeedUpload.objects.filter(shop=self.shop).select_related("sync_log")
@@ -69,16 +126,94 @@ class UploadDetailView(ShopMixin, DetailView):
     def get_context_data(self, **kwargs):
         upload = self.object
         upload_checks.give_up_if_stuck(upload)
+        summary = upload.summary
+        needs = summary.get("needs") if upload.status == UploadStatus.CHOOSE else None
         return super().get_context_data(
             shop=self.shop,
-            summary=upload.summary,
-            can_apply=upload.status == UploadStatus.VALIDATED
-            and not upload.summary.get("problems_total"),
+            summary=summary,
+            needs=needs,
+            location_form=self.invalid_forms.get("location")
+            or (LocationForm(locations=summary["locations"]) if needs == "location" else None),
+            mapping_form=self.invalid_forms.get("mapping")
+            or (MappingForm(columns=summary["file_columns"]) if needs == "mapping" else None),
+            vendor_name=VENDOR_NAMES.get(summary.get("vendor", ""), VENDOR_NAMES[""]),
+            columns_found=[
+                (FIELD_LABELS[name], header)
+                for name, header in summary.get("columns", {}).items()
+                if name in FIELD_LABELS
+            ],
+            can_apply=upload.status == UploadStatus.VALIDATED and not summary.get("problems_total"),
+            can_apply_good=upload.status == UploadStatus.VALIDATED
+            and summary.get("problems_total")
+            and summary.get("rows_good"),
             large=feed_apply.is_large(upload),
-            delimiter=_("tab")
-            if upload.summary.get("delimiter") == "\t"
-            else upload.summary.get("delimiter"),
+            delimiter=_("tab") if summary.get("delimiter") == "\t" else summary.get("delimiter"),
             **kwargs,
+        )
+
+
+class _ChoiceView(ShopMixin, View):
+    """A choice the file needs before its preview; only for an upload waiting for it."""
+
+    needs = ""
+
+    def get(self, request, pk):
+        raise Http404  # choosing is a POST
+
+    def post(self, request, pk):
+        upload = get_object_or_404(
+            StockFeedUpload.objects.select_for_update().filter(shop=self.shop), pk=pk
+        )
+        if upload.status != UploadStatus.CHOOSE or upload.summary.get("needs") != self.needs:
+            messages.info(request, _("This file no longer waits for this choice."))
+            return redirect("shop-stock:upload", pk=upload.pk)
+        form = self.form(upload)
+        if not form.is_valid():
+            detail = UploadDetailView(
+                request=request,
+                kwargs={"pk": pk},
+                shop=self.shop,
+                object=upload,
+                invalid_forms={self.needs: form},
+            )
+            context = detail.get_context_data(object=upload)
+            return render(request, detail.template_name, context, status=400)
+        options = dict(upload.summary.get("options") or {})
+        self.choose(upload, form, options)
+        recheck(upload, options)
+        return redirect("shop-stock:upload", pk=upload.pk)
+
+
+class ChooseLocationView(_ChoiceView):
+    needs = "location"
+
+    def form(self, upload):
+        return LocationForm(self.request.POST, locations=upload.summary["locations"])
+
+    def choose(self, upload, form, options):
+        location = form.cleaned_data["location"]
+        connections.remember_feed_choice(self.shop, location=location)
+        options["location"] = location
+        messages.success(
+            self.request,
+            _("Saved: your shop is “%(location)s”; the next file uses it too.")
+            % {"location": location},
+        )
+
+
+class MapColumnsView(_ChoiceView):
+    needs = "mapping"
+
+    def form(self, upload):
+        return MappingForm(self.request.POST, columns=upload.summary["file_columns"])
+
+    def choose(self, upload, form, options):
+        mapping = form.mapping()
+        signature = upload.summary["signature"]
+        connections.remember_feed_choice(self.shop, mapping=(signature, mapping))
+        options["mappings"] = {**options.get("mappings", {}), signature: mapping}
+        messages.success(
+            self.request, _("Saved: files with these columns are read this way from now on.")
         )
 
 
@@ -93,13 +228,15 @@ class ApplyUploadView(ShopMixin, View):
         if upload.status != UploadStatus.VALIDATED:
             messages.info(request, _("This file was already applied or rejected."))
             return redirect("shop-stock:upload", pk=upload.pk)
+        # "Good rows" only when chosen with this button; anything else is all or nothing.
+        mode = feed_apply.MODE_GOOD if request.POST.get("mode") == "good" else feed_apply.MODE_ALL
         if feed_apply.is_large(upload):
             upload.status = UploadStatus.APPLYING
             upload.progress = 0
             upload.save(update_fields=["status", "progress"])
-            enqueue(tasks.apply_stock_upload, upload.pk)  # sent when this request commits
+            enqueue(tasks.apply_stock_upload, upload.pk, mode)  # sent when this request commits
             return redirect("shop-stock:upload", pk=upload.pk)
-        log = feed_apply.apply_upload(upload.pk, on_progress=lambda *_: None)
+        log = feed_apply.apply_upload(upload.pk, mode=mode, on_progress=lambda *_: None)
         return redirect("shop-stock:log", pk=log.pk)
 
 
@@ -135,7 +272,12 @@ class LogDetailView(ShopMixin, DetailView):
         return SyncLog.objects.filter(shop=self.shop)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(shop=self.shop, **kwargs)
+        log = self.object
+        message = _(log.message) if log.message else ""
+        params = (log.report or {}).get("message_params")
+        if isinstance(params, dict):
+            message = message % params
+        return super().get_context_data(shop=self.shop, message=message, **kwargs)
 
 
 class ConnectionView(ShopMixin, View):

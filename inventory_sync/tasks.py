@@ -8,10 +8,10 @@ from . import feed_apply, upload_checks
 
 
 @shared_task
-def apply_stock_upload(upload_id: int) -> None:
+def apply_stock_upload(upload_id: int, mode: str = feed_apply.MODE_ALL) -> None:
     """A large stock file, applied off the request; the upload page polls its progress."""
     try:
-        feed_apply.apply_upload(upload_id)
+        feed_apply.apply_upload(upload_id, mode=mode)
     except (DatabaseError, OSError) as error:  # the database or the file store went away
         feed_apply.mark_failed(upload_id, error)
 
@@ -23,7 +23,7 @@ def apply_stock_upload(upload_id: int) -> None:
     acks_late=False,
 )
 def check_stock_upload(upload_id: int) -> None:
-    """A workbook's parse, off the request; the upload page follows it (issue 15)."""
+    """A workbook's or large CSV's parse, off the request; the upload page follows it."""
     try:
         upload_checks.check_upload(upload_id=upload_id)
     except SoftTimeLimitExceeded:

@@ -1,4 +1,5 @@
-"""An uploaded workbook is parsed and checked in a task, not in the upload request (issue 15).
+"""An uploaded workbook (or a large CSV, issue 17) is parsed and checked in a task, not in
+the upload request (issue 15).
 
 The request keeps the cheap checks (size, the archive's directory: a zip bomb is refused
 there in milliseconds), stores the file with status "uploaded" and queues the check; the
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import feed_apply
-from .feeds import FeedError, parse_stock_file
 from .models import StockFeedUpload, UploadStatus
 
 CHECK_SOFT_SECONDS = 30  # the parse stops itself after feeds.readers.MAX_XLSX_SECONDS (20)
@@ -34,14 +34,15 @@ def check_upload(*, upload_id: int) -> None:
         return
     with upload.file.open("rb") as stored:
         content = stored.read()
-    try:
-        parsed = parse_stock_file(content=content, filename=upload.original_name)
-    except FeedError as error:
-        refuse_upload(upload_id=upload_id, message=error.message)
-        return
-    summary = feed_apply.summarise(partner_id=upload.shop.partner_id, parsed=parsed)
+    StockFeedUpload.objects.filter(pk=upload_id).update(progress=20)
+    status, summary = feed_apply.examine(
+        shop=upload.shop,
+        content=content,
+        filename=upload.original_name,
+        options=upload.summary.get("options") or {},
+    )
     StockFeedUpload.objects.filter(pk=upload_id, status=UploadStatus.UPLOADED).update(
-        summary=summary, status=UploadStatus.VALIDATED, progress=100
+        summary=summary, status=status, progress=100
     )
 
 

@@ -16,7 +16,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from kombu.exceptions import OperationalError
+
+from marketplace.celery import try_send
 
 from .connections import webhook_url
 from .connectors.signatures import (
@@ -85,12 +86,12 @@ def schedule_apply() -> None:
     it reads, so an event stored after that read always finds a new task queued."""
     from .tasks import apply_webhook_events
 
-    if cache.add(APPLY_SCHEDULED_KEY, 1, timeout=60):
-        try:
-            apply_webhook_events.apply_async(countdown=APPLY_WINDOW_SECONDS)
-        except OperationalError:  # the broker is away: the event is stored, the beat applies it
-            cache.delete(APPLY_SCHEDULED_KEY)
-            logger.warning("webhook apply task not queued: the broker is unreachable")
+    # The stored event is the record (the beat's apply-webhook-events applies what waits):
+    # the task only hurries it, so one quick try, never the POS's wait on a broker outage.
+    if cache.add(APPLY_SCHEDULED_KEY, 1, timeout=60) and not try_send(
+        apply_webhook_events, countdown=APPLY_WINDOW_SECONDS
+    ):
+        cache.delete(APPLY_SCHEDULED_KEY)
 
 
 @csrf_exempt

@@ -98,10 +98,14 @@ def _send(write_back: SaleWriteBack) -> float | None:
         return None
     write_back.attempts += 1
     try:
+        sale_time = (
+            {"occurred_at": write_back.created_at} if connector.adjustment_needs_time else {}
+        )
         connector.adjust(
             external_id=item.external_id,
             delta=-write_back.quantity,
             idempotency_key=idempotency_key(write_back),
+            **sale_time,
         )
     except PosUnavailable as error:
         write_back.last_error = error.message[:255]

@@ -33,6 +33,9 @@ def pos_session(kind: str) -> requests.Session:
 
 class Connector:
     accepts_adjustments = False
+    # True: adjust() also takes occurred_at (the sale's time), for POS systems whose
+    # idempotency compares the whole request, so a resend must carry the same time.
+    adjustment_needs_time = False
 
     def __init__(self, connection):
         self.connection = connection

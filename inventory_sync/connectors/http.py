@@ -8,7 +8,9 @@ token does not hammer the POS.
 
 import email.utils
 import logging
+import re
 import time
+from collections.abc import Callable
 
 import requests
 from django.utils.translation import gettext as _
@@ -70,10 +72,34 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(moment.timestamp() - time.time(), 0.0)
 
 
-def call(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+ErrorCodes = Callable[[requests.Response], list[str]]
+_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,60}")
+
+
+def _codes(error_codes: ErrorCodes | None, response: requests.Response) -> str:
+    """The vendor's error codes from a refused answer, for our logs: codes only (checked
+    to be plain words), never its free text, which could echo what we sent."""
+    if error_codes is None:
+        return ""
+    try:
+        codes = [c for c in error_codes(response) if isinstance(c, str) and _CODE.fullmatch(c)]
+    except (ValueError, AttributeError, TypeError):  # not JSON, or not the shape expected
+        return ""
+    return f" ({', '.join(codes[:5])})" if codes else ""
+
+
+def call(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    error_codes: ErrorCodes | None = None,
+    **kwargs,
+) -> requests.Response:
     """One request; raises PosUnavailable or PosRefused instead of returning a bad answer.
 
-    Messages name the method, path and status, never headers (they carry the token).
+    Messages name the method, path, status and the vendor's error codes (error_codes reads
+    them from the body), never headers (they carry the token).
     """
     where = f"{method} {requests.utils.urlparse(url).path}"
     kind = getattr(session, "pos_kind", None)
@@ -99,12 +125,14 @@ def call(session: requests.Session, method: str, url: str, **kwargs) -> requests
         raise PosUnavailable(f"{where}: no answer ({type(error).__name__})") from error
     if response.status_code == 429 or response.status_code >= 500:
         raise PosUnavailable(
-            f"{where}: the POS answered {response.status_code}",
+            f"{where}: the POS answered {response.status_code}{_codes(error_codes, response)}",
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
             message=answered_error(),
         )
     if response.status_code >= 400:
-        raise PosRefused(f"{where}: the POS answered {response.status_code}")
+        raise PosRefused(
+            f"{where}: the POS answered {response.status_code}{_codes(error_codes, response)}"
+        )
     return response
 
 

@@ -1,5 +1,11 @@
-"""Shopify Admin REST: products (for SKU and barcode per inventory item), inventory levels
-of one location, and adjustments. Pages follow the Link header's rel="next"."""
+"""Shopify through the GraphQL Admin API (the REST Admin API is legacy; new apps must use
+GraphQL): product variants with their inventory item and its level at the shop's location
+in one paged query, and online sales written back with inventoryAdjustQuantities.
+
+Ids are kept numeric, the tail of Shopify's global ids ("gid://shopify/InventoryItem/101"
+is "101"), because the inventory_levels/update webhooks name items that way. A query that
+Shopify throttles (200 with a THROTTLED error) is treated like a 429.
+"""
 
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -7,79 +13,168 @@ from decimal import Decimal, InvalidOperation
 from ..event_apply import parse_time
 from ..pos_items import ItemData
 from .base import Connector, Level
-from .http import MAX_PAGES, PosRefused, call, json_of
+from .http import MAX_PAGES, PosRefused, PosUnavailable, call, json_of
 
-DEFAULT_API_VERSION = "2024-01"
+# The current stable version; from 2026-04 the adjustment needs an idempotency key and from
+# 2026-07 an explicit changeFromQuantity (null: no compare-and-swap, see adjust()).
+DEFAULT_API_VERSION = "2026-10"
+PAGE_SIZE = 250
+VARIANTS_QUERY = """
+query StadsmarktVariants($first: Int!, $after: String, $location: ID!) {
+  productVariants(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      title
+      sku
+      barcode
+      price
+      product { title }
+      inventoryItem {
+        id
+        tracked
+        inventoryLevel(locationId: $location) {
+          updatedAt
+          quantities(names: ["available"]) { name quantity }
+        }
+      }
+    }
+  }
+}
+"""
+ADJUST_MUTATION = """
+mutation StadsmarktAdjust($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+    inventoryAdjustmentGroup { id }
+    userErrors { field message }
+  }
+}
+"""
+
+
+def gid(kind: str, number: str) -> str:
+    return f"gid://shopify/{kind}/{number}"
+
+
+def numeric_id(global_id: str) -> str:
+    return str(global_id).rsplit("/", 1)[-1]
 
 
 class ShopifyConnector(Connector):
     accepts_adjustments = True
 
-    def api(self, path: str) -> str:
+    def endpoint(self) -> str:
         version = self.settings.get("api_version") or DEFAULT_API_VERSION
-        return f"{self.base_url()}/admin/api/{version}/{path}"
+        return f"{self.base_url()}/admin/api/{version}/graphql.json"
 
     def headers(self) -> dict:
         return {"X-Shopify-Access-Token": str(self.secrets.get("access_token", ""))}
 
-    def pages(self, url: str, params: dict, key: str) -> Iterator[dict]:
-        for _page in range(MAX_PAGES):
-            response = call(self.session, "GET", url, params=params, headers=self.headers())
-            rows = json_of(response).get(key)
-            if not isinstance(rows, list):
-                raise PosRefused(f"GET {key}: no {key} list in the answer")
-            yield from rows
-            url = response.links.get("next", {}).get("url")
-            if not url:
-                return
-            params = {}  # the next link carries page_info and limit; nothing may be added
+    def graphql(self, query: str, variables: dict, field: str) -> dict:
+        response = call(
+            self.session,
+            "POST",
+            self.endpoint(),
+            json={"query": query, "variables": variables},
+            headers=self.headers(),
+        )
+        answer = json_of(response)
+        errors = answer.get("errors")
+        if errors:
+            codes = {
+                (error.get("extensions") or {}).get("code")
+                for error in errors
+                if isinstance(error, dict)
+            }
+            if "THROTTLED" in codes:
+                raise PosUnavailable(f"GraphQL {field}: throttled", retry_after=2.0)
+            raise PosRefused(f"GraphQL {field}: errors {sorted(map(str, codes))}")
+        data = (answer.get("data") or {}).get(field)
+        if not isinstance(data, dict):
+            raise PosRefused(f"GraphQL {field}: no {field} in the answer")
+        return data
 
-    def items(self) -> Iterator[ItemData]:
-        params = {"limit": 250, "fields": "id,title,variants"}
-        for product in self.pages(self.api("products.json"), params, "products"):
-            for variant in product.get("variants") or []:
-                if variant.get("inventory_item_id") is None:
-                    continue
-                title = product.get("title") or ""
-                if variant.get("title") and variant["title"] != "Default Title":
-                    title = f"{title} – {variant['title']}"
-                yield ItemData(
-                    external_id=str(variant["inventory_item_id"]),
+    def variants(self) -> Iterator[dict]:
+        location = gid("Location", str(self.settings.get("location_id", "")))
+        after = None
+        for _page in range(MAX_PAGES):
+            variables = {"first": PAGE_SIZE, "after": after, "location": location}
+            page = self.graphql(VARIANTS_QUERY, variables, "productVariants")
+            nodes = page.get("nodes")
+            if not isinstance(nodes, list):
+                raise PosRefused("GraphQL productVariants: no nodes list")
+            yield from (node for node in nodes if isinstance(node, dict))
+            info = page.get("pageInfo") or {}
+            after = info.get("endCursor")
+            if not info.get("hasNextPage") or not after:
+                return
+
+    def fetch(self) -> tuple[list[ItemData], list[Level]]:
+        items, levels = [], []
+        for variant in self.variants():
+            inventory_item = variant.get("inventoryItem") or {}
+            if not inventory_item.get("id"):
+                continue
+            external_id = numeric_id(inventory_item["id"])
+            title = (variant.get("product") or {}).get("title") or ""
+            if variant.get("title") and variant["title"] != "Default Title":
+                title = f"{title} – {variant['title']}"
+            items.append(
+                ItemData(
+                    external_id=external_id,
                     sku=str(variant.get("sku") or "").strip(),
                     ean=str(variant.get("barcode") or "").strip(),
                     title=title,
                     price=_price(variant.get("price")),
                 )
+            )
+            level = inventory_item.get("inventoryLevel")
+            if not level or inventory_item.get("tracked") is False:
+                continue  # not stocked, or not tracked, at this location
+            available = next(
+                (
+                    q.get("quantity")
+                    for q in level.get("quantities") or []
+                    if q.get("name") == "available"
+                ),
+                None,
+            )
+            if available is None:
+                continue
+            levels.append(
+                Level(external_id, max(int(available), 0), parse_time(level.get("updatedAt")))
+            )
+        return items, levels
+
+    def items(self) -> Iterator[ItemData]:
+        yield from self.fetch()[0]
 
     def levels(self) -> Iterator[Level]:
-        location = str(self.settings.get("location_id", ""))
-        params = {"limit": 250, "location_ids": location}
-        for level in self.pages(self.api("inventory_levels.json"), params, "inventory_levels"):
-            if level.get("available") is None or level.get("inventory_item_id") is None:
-                continue  # not tracked at this location
-            if str(level.get("location_id")) != location:
-                continue  # the shop's other locations are not this shop's shelf
-            yield Level(
-                str(level["inventory_item_id"]),
-                max(int(level["available"]), 0),
-                parse_time(level.get("updated_at")),
-            )
+        yield from self.fetch()[1]
 
     def adjust(self, *, external_id: str, delta: int, idempotency_key: str) -> None:
-        # Shopify's REST adjust takes no idempotency key: the caller sends each write-back
-        # once and marks it sent in the same step (see write_back.py).
-        body = {
-            "location_id": int(self.settings.get("location_id")),
-            "inventory_item_id": int(external_id),
-            "available_adjustment": delta,
+        # The write-back's key makes a resent adjustment book once (@idempotent). A sale is a
+        # delta that holds whatever the count is, so no compare-and-swap: changeFromQuantity
+        # is null, explicitly, as the API wants. The reference names our write-back, so a
+        # person in Shopify sees where the change came from.
+        variables = {
+            "key": idempotency_key,
+            "input": {
+                "reason": "correction",
+                "name": "available",
+                "referenceDocumentUri": f"gid://stadsmarkt/WriteBack/{idempotency_key}",
+                "changes": [
+                    {
+                        "delta": delta,
+                        "changeFromQuantity": None,
+                        "inventoryItemId": gid("InventoryItem", external_id),
+                        "locationId": gid("Location", str(self.settings.get("location_id"))),
+                    }
+                ],
+            },
         }
-        call(
-            self.session,
-            "POST",
-            self.api("inventory_levels/adjust.json"),
-            json=body,
-            headers=self.headers(),
-        )
+        result = self.graphql(ADJUST_MUTATION, variables, "inventoryAdjustQuantities")
+        if result.get("userErrors"):
+            raise PosRefused("GraphQL inventoryAdjustQuantities: user errors")
 
 
 def _price(value) -> Decimal | None:

@@ -12,7 +12,16 @@ from .values import Cell, display, shown
 # preference: when a file has both "Prijs" and "Verkoopprijs", the selling price wins, and
 # "Voorraad" (stock) wins over "Aantal" (which may be a count of something else).
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "sku": ("sku", "artikelnummer", "artikelnr", "artnr", "itemcode", "code"),
+    "sku": (
+        "sku",
+        "artikelnummer",
+        "artikelnr",
+        "artnr",
+        "artikelcode",
+        "itemcode",
+        "productcode",
+        "code",
+    ),
     "ean": ("ean", "ean13", "eancode", "gtin", "barcode", "streepjescode", "upc"),
     "quantity": (
         "voorraad",
@@ -22,11 +31,16 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "instock",
         "stock",
         "quantity",
+        "quantityinstock",
         "qty",
         "aantal",
+        "aantalopvoorraad",
     ),
     "price": (
+        "verkoopprijsinclbtw",
         "prijsinclbtw",
+        "vkprijsinclbtw",
+        "verkoopprijsincl",
         "priceinclvat",
         "priceinclbtw",
         "prijsinclvat",
@@ -34,8 +48,30 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "prijs",
         "price",
     ),
-    "title": ("titel", "title", "naam", "name", "omschrijving", "description"),
+    "title": (
+        "titel",
+        "title",
+        "naam",
+        "name",
+        "productnaam",
+        "artikelnaam",
+        "omschrijving",
+        "artikelomschrijving",
+        "description",
+    ),
 }
+# A price without VAT, used only when the file has no price with VAT: matching adds each
+# product's own VAT rate (feed_apply.py), and the preview says so.
+PRICE_EXCL_VAT_ALIASES = (
+    "verkoopprijsexclbtw",
+    "prijsexclbtw",
+    "vkprijsexclbtw",
+    "verkoopprijsexcl",
+    "prijsexcl",
+    "priceexclvat",
+    "priceexvat",
+    "nettoprijs",
+)
 FIELDS = tuple(FIELD_ALIASES)
 # One whole sentence per field, so each reads naturally once translated.
 _TWO_COLUMNS = {
@@ -60,6 +96,7 @@ _RANK = {
     for field, aliases in FIELD_ALIASES.items()
     for rank, alias in enumerate(aliases)
 }
+_EXCL_VAT = frozenset(PRICE_EXCL_VAT_ALIASES)
 _MAX_LISTED_COLUMNS = 30
 
 
@@ -68,6 +105,7 @@ class HeaderMap:
     indices: dict[str, int]  # field -> column index
     headers: dict[str, str]  # field -> header text as written in the file
     found: tuple[str, ...]  # every non-empty header text, for messages
+    price_excl_vat: bool = False
 
     @property
     def is_usable(self) -> bool:
@@ -118,8 +156,16 @@ def map_header(cells: Sequence[Cell]) -> HeaderMap:
         if current is None or rank < current[0]:
             best[field] = (rank, index)
     indices = {field: best[field][1] for field in FIELDS if field in best}
+    excl_vat = False
+    if "price" not in indices:
+        excl = next(
+            (i for i, cell in enumerate(cells) if normalise(display(cell)) in _EXCL_VAT), None
+        )
+        if excl is not None:
+            indices["price"], excl_vat = excl, True
+            indices = {field: indices[field] for field in FIELDS if field in indices}
     headers = {field: display(cells[index]).strip() for field, index in indices.items()}
-    return HeaderMap(indices=indices, headers=headers, found=tuple(texts))
+    return HeaderMap(indices=indices, headers=headers, found=tuple(texts), price_excl_vat=excl_vat)
 
 
 def count_known_fields(cells: Sequence[Cell]) -> int:

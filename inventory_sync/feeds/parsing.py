@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .gc_pause import gc_paused
 from .gtin import parse_ean
 from .headers import FIELDS, HeaderMap, map_header
+from .layouts import Layout, Mapping, mapping_columns, recognise, signature
 from .readers import (
     HEADER_SEARCH_ROWS,
     ZIP_MAGIC,
@@ -23,10 +24,13 @@ from .readers import (
     is_workbook,
     read_table,
 )
-from .types import MAX_FILE_BYTES, FeedError, FeedRow, ParsedFeed, RowError
+from .types import MAX_FILE_BYTES, FeedError, FeedRow, MappingNeeded, ParsedFeed, RowError
 from .values import (
     BadValue,
     Cell,
+    is_blank,
+    is_not_tracked,
+    parse_counted_quantity,
     parse_price,
     parse_quantity,
     parse_sku,
@@ -36,11 +40,20 @@ from .values import (
 )
 
 T = TypeVar("T")
+MAPPING_SAMPLE_ROWS = 20  # the header and the rows its sample values are taken from
 
 
-def parse_stock_file(*, content: bytes, filename: str) -> ParsedFeed:
+def parse_stock_file(
+    *,
+    content: bytes,
+    filename: str,
+    location: str | None = None,
+    mappings: dict[str, dict] | None = None,
+) -> ParsedFeed:
+    """location: the shop's location in a file with several (LocationNeeded when it is needed
+    and missing); mappings: the owner's saved column mappings by header signature."""
     with gc_paused():
-        return _parse_stock_file(content, filename)
+        return _parse_stock_file(content, filename, location, mappings or {})
 
 
 def check_stock_file_quickly(*, content: bytes, filename: str) -> bool:
@@ -61,37 +74,102 @@ def check_stock_file_quickly(*, content: bytes, filename: str) -> bool:
     return True
 
 
-def _parse_stock_file(content: bytes, filename: str) -> ParsedFeed:
+def _parse_stock_file(
+    content: bytes, filename: str, location: str | None, mappings: dict[str, dict]
+) -> ParsedFeed:
     check_stock_file_quickly(content=content, filename=filename)
     table = read_table(content=content, filename=filename)
     if not table.rows:
         raise FeedError(_("The file is empty."))
-    header_position, header = _find_header(table.rows)
+    header_position, header, layout = _find_header(table.rows, mappings)
     body = table.rows[header_position + 1 :]
     if not body:
         raise FeedError(_("The file has a header row but no rows of stock."))
+    chosen, locations = "", ()
+    if layout is not None:
+        chosen, quantity_header = layout.choose(body, location)
+        locations = layout.locations(body)
+        body = layout.project(body, chosen)
+        header = _projected_header(layout, quantity_header)
     file_decimal, decimal_comma = _decimal_convention(body, header.indices.get("price"))
-    rows, errors = _parse_body(body, header, file_decimal)
+    result = _Result()
+    rows = _parse_body(body, header, file_decimal, result)
     return ParsedFeed(
         rows=rows,
-        errors=errors,
+        errors=result.errors,
         columns=dict(header.headers),
         encoding=table.encoding,
         delimiter=table.delimiter,
         decimal_comma=decimal_comma,
+        vendor=layout.vendor if layout is not None else "",
+        location=chosen,
+        locations=locations,
+        price_excl_vat=header.price_excl_vat,
+        notes=result.notes,
+        warnings=result.warnings,
+        conflicting_rows=frozenset(result.conflicts),
+        mapping=layout.mapping if layout is not None else None,
     )
 
 
-def _find_header(rows: list[tuple[int, Sequence[Cell]]]) -> tuple[int, HeaderMap]:
-    """The first row that names the required columns; exports sometimes open with a title."""
-    first = map_header(rows[0][1])
-    if first.is_usable:
-        return 0, first
-    for position, (_number, cells) in enumerate(rows[1:HEADER_SEARCH_ROWS], start=1):
-        candidate = map_header(cells)
+class _Result:
+    __slots__ = ("errors", "notes", "warnings", "conflicts")
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+        self.notes: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.conflicts: set[int] = set()
+
+
+def _projected_header(layout: Layout, quantity_header: str) -> HeaderMap:
+    """Projected rows are [sku, ean, quantity, price, title]; messages name the file's own
+    column for each."""
+    indices = {
+        name: position
+        for position, name in enumerate(FIELDS)
+        if name == "quantity" or name in layout.sources
+    }
+    headers = {
+        name: quantity_header if name == "quantity" else layout.headers[name] for name in indices
+    }
+    return HeaderMap(
+        indices=indices, headers=headers, found=(), price_excl_vat=layout.price_excl_vat
+    )
+
+
+def _find_header(
+    rows: list[tuple[int, Sequence[Cell]]], mappings: dict[str, dict]
+) -> tuple[int, HeaderMap | None, Layout | None]:
+    """The first row that is a saved mapping's header, a known till export's header, or
+    names the required columns; exports sometimes open with a title."""
+    first: HeaderMap | None = None
+    for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        saved = mappings.get(signature(cells)) if mappings else None
+        layout = Mapping.from_json(saved).layout(cells) if isinstance(saved, dict) else None
+        layout = layout or recognise(cells)
+        if layout is not None:
+            return position, None, layout
+        try:
+            candidate = map_header(cells)
+        except FeedError as ambiguous:
+            raise _mapping_needed(rows[position:], ambiguous.message) from None
         if candidate.is_usable:
-            return position, candidate
-    raise FeedError(first.missing_message())
+            return position, candidate, None
+        first = first or candidate
+    assert first is not None
+    raise _mapping_needed(rows, first.missing_message())
+
+
+def _mapping_needed(rows: list[tuple[int, Sequence[Cell]]], message: str) -> FeedError:
+    """With two or more columns the owner can say which is which; otherwise the file is
+    refused with the message."""
+    header = rows[0][1]
+    if len(rows) < 2 or sum(1 for cell in header if not is_blank(cell)) < 2:
+        return FeedError(message)
+    return MappingNeeded(
+        message, columns=mapping_columns(rows[:MAPPING_SAMPLE_ROWS]), signature=signature(header)
+    )
 
 
 def _decimal_convention(
@@ -122,12 +200,14 @@ def _decimal_convention(
 
 
 def _parse_body(
-    body: list[tuple[int, Sequence[Cell]]], header: HeaderMap, file_decimal: str | None
-) -> tuple[list[FeedRow], list[RowError]]:
+    body: list[tuple[int, Sequence[Cell]]],
+    header: HeaderMap,
+    file_decimal: str | None,
+    result: "_Result",
+) -> list[FeedRow]:
     """Each row through the fast path; a row with any problem is parsed again by _slow_row,
     which names every bad cell. Both paths use the same parsers, so they agree on values."""
     rows: list[FeedRow] = []
-    errors: list[RowError] = []
     first_seen: dict[tuple[str, str], int] = {}  # ("sku", value) or ("ean", value) -> row
     price = _memoised(partial(parse_price, file_decimal=file_decimal))
     parsers = (parse_sku, parse_ean, parse_quantity, price, parse_title)
@@ -145,12 +225,10 @@ def _parse_body(
         if valid:
             rows.append(FeedRow(number, sku, ean, quantity, price_value, title))
             continue
-        parsed = _slow_row(number, cells, header, price, first_seen)
-        if isinstance(parsed, FeedRow):
+        parsed = _slow_row(number, cells, header, price, first_seen, result)
+        if parsed is not None:
             rows.append(parsed)
-        else:
-            errors.extend(parsed)
-    return rows, errors
+    return rows
 
 
 def _absent(_cell: Cell) -> None:
@@ -174,17 +252,42 @@ def _slow_row(
     header: HeaderMap,
     price: Callable[[Cell], Decimal | None],
     first_seen: dict[tuple[str, str], int],
-) -> FeedRow | list[RowError]:
+    result: "_Result",
+) -> FeedRow | None:
+    """The row, or None with its errors (or its note, when it is not tracked) in result."""
     row = _Row(number, cells, header)
+    quantity_cell = row.cell("quantity")
+    if is_not_tracked(quantity_cell):
+        # Not counted at this location: skipped, and its sku stays free for another row.
+        result.notes.append(
+            RowError(
+                number,
+                header.headers["quantity"],
+                shown(quantity_cell),
+                _("not tracked at this location; row skipped"),
+            )
+        )
+        return None
     sku = row.value("sku", parse_sku)
     ean = row.value("ean", parse_ean)
-    quantity = row.value("quantity", parse_quantity)
+    quantity = row.value("quantity", parse_counted_quantity)
     price_value = row.value("price", price)
     title = row.value("title", parse_title)
-    _check_identity(row, sku, ean, first_seen)
+    _check_identity(row, sku, ean, first_seen, result.conflicts)
     if row.errors:
-        return row.errors
-    assert quantity is not None  # the column is required and an empty cell is an error
+        result.errors.extend(row.errors)
+        return None
+    assert quantity is not None  # the column is required and an empty cell is skipped above
+    if quantity < 0:
+        result.warnings.append(
+            RowError(
+                number,
+                header.headers["quantity"],
+                shown(quantity_cell),
+                _("negative count %(value)s read as 0") % {"value": quantity},
+            )
+        )
+        quantity = 0
     return FeedRow(number, sku, ean, quantity, price_value, title)
 
 
@@ -216,11 +319,14 @@ class _Row:
         self.errors: list[RowError] = []
         self.failed: set[str] = set()
 
-    def value(self, name: str, parse: Callable[[Cell], T]) -> T | None:
+    def cell(self, name: str) -> Cell:
         index = self.header.indices.get(name)
-        if index is None:
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def value(self, name: str, parse: Callable[[Cell], T]) -> T | None:
+        if name not in self.header.indices:
             return None
-        cell = self.cells[index] if index < len(self.cells) else None
+        cell = self.cell(name)
         try:
             return parse(cell)
         except BadValue as problem:
@@ -233,7 +339,11 @@ class _Row:
 
 
 def _check_identity(
-    row: _Row, sku: str | None, ean: str | None, first_seen: dict[tuple[str, str], int]
+    row: _Row,
+    sku: str | None,
+    ean: str | None,
+    first_seen: dict[tuple[str, str], int],
+    conflicts: set[int],
 ) -> None:
     """Every row needs a sku or an ean, and must not name a product an earlier row named."""
     if "sku" in row.failed or (sku is None and "ean" in row.failed):
@@ -246,6 +356,7 @@ def _check_identity(
     assert key is not None
     earlier = first_seen.setdefault((name, key), row.number)
     if earlier != row.number:
+        conflicts.add(earlier)
         if name == "sku":
             message = _("sku '%(value)s' already appears in row %(row)s")
         else:

@@ -113,6 +113,52 @@ def parse_quantity(cell: Cell) -> int:
     return value
 
 
+_NEGATIVE_TEXT = re.compile(r"-\s*(\d{1,7})(?:[.,]0{1,2})?", re.ASCII)
+# What tills write in a location's count for an item they do not stock there.
+_NOT_TRACKED = frozenset({"notstocked", "nottracked", "nietgevoerd", "nietvoorradig", "nvt", "na"})
+_DASHES = frozenset({"-", "–", "—"})
+
+
+def is_not_tracked(cell: Cell) -> bool:
+    """An empty count, a dash or "not stocked": the item is not counted at this location."""
+    if is_blank(cell):
+        return True
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    if text in _DASHES:
+        return True
+    return len(text) <= 20 and "".join(c for c in text.casefold() if c.isalnum()) in _NOT_TRACKED
+
+
+def parse_counted_quantity(cell: Cell) -> int:
+    """parse_quantity, but a negative whole count (a till that sold more than it counted)
+    comes back negative; the caller sets it to 0 with a warning."""
+    try:
+        return parse_quantity(cell)
+    except BadValue:
+        negative = _negative_count(cell)
+        if negative is None:
+            raise
+        return negative
+
+
+def _negative_count(cell: Cell) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell if -MAX_QUANTITY <= cell < 0 else None
+    if isinstance(cell, float):
+        if math.isfinite(cell) and cell.is_integer() and -MAX_QUANTITY <= cell < 0:
+            return int(cell)
+        return None
+    if isinstance(cell, str):
+        match = _NEGATIVE_TEXT.fullmatch(cell.strip())
+        if match is not None and int(match.group(1)) <= MAX_QUANTITY:
+            return -int(match.group(1)) or None
+    return None
+
+
 def _not_whole(cell: Cell) -> BadValue:
     return BadValue(
         _("quantity must be a whole number of 0 or more, got '%(value)s'") % {"value": shown(cell)}

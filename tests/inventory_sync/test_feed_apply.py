@@ -102,7 +102,7 @@ def test_one_unmatched_row_rejects_the_whole_file(shop):
 @pytest.mark.django_db
 def test_one_row_error_rejects_the_whole_file(shop):
     known = make_offer(shop, on_hand=5)
-    feed = f"sku,quantity\n{known.partner_sku},9\nX-1,-3\n"
+    feed = f"sku,quantity\n{known.partner_sku},9\nX-1,drie\n"
     log = feed_apply.apply_upload(upload_of(shop, feed).pk)
     assert log.outcome == SyncOutcome.REJECTED
     assert log.rows_failed == 1

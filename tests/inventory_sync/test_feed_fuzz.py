@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 
 from inventory_sync import feed_apply
 from inventory_sync.feeds import FeedError, parse_stock_file
-from inventory_sync.feeds.values import FORMULA_PREFIXES
+from inventory_sync.feeds.values import FORMULA_PREFIXES, MAX_QUANTITY, is_not_tracked
 from inventory_sync.models import StockFeedUpload, SyncOutcome, UploadStatus
 from tests.factories import ShopFactory, make_offer
 
@@ -179,11 +179,12 @@ def test_missing_required_columns_are_named(kept):
 # --- quantities -----------------------------------------------------------------------------
 
 BAD_QUANTITIES = st.one_of(
-    st.integers(max_value=-1).map(str),
     st.decimals(allow_nan=False, allow_infinity=False, places=3)
     .filter(lambda d: d != d.to_integral_value())
     .map(str),
-    st.text(alphabet="abcxyz€%#,.- ", min_size=1, max_size=12).filter(str.strip),
+    st.text(alphabet="abcxyz€%#,.- ", min_size=1, max_size=12).filter(
+        lambda text: text.strip() and not is_not_tracked(text)
+    ),
     st.integers(min_value=1_000_001, max_value=10**30).map(str),
 )
 
@@ -199,6 +200,37 @@ def test_negative_or_non_numeric_quantities_are_reported_per_row(quantities):
     assert sorted(errors_by_cell(feed)) == [(n, "Voorraad") for n in range(2, len(rows) + 2)]
     for error in feed.errors:
         assert error.message.startswith("quantity must be")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(-MAX_QUANTITY, -1), min_size=1, max_size=6))
+def test_negative_counts_become_zero_with_a_warning_per_row(counts):
+    rows = [[f"S-{n}", "", str(count), "", ""] for n, count in enumerate(counts)]
+    feed = parse_or_feed_error(csv_bytes(rows))
+
+    assert not isinstance(feed, str), feed
+    assert feed.errors == []
+    assert [(row.row_number, row.quantity) for row in feed.rows] == [
+        (n, 0) for n in range(2, len(rows) + 2)
+    ]
+    assert [(w.row_number, w.column, w.value) for w in feed.warnings] == [
+        (n, "Voorraad", str(count)) for n, count in enumerate(counts, start=2)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", " ", "-", "not stocked", "Not Stocked", "n.v.t."]), min_size=1)
+)
+def test_an_empty_or_not_stocked_count_skips_the_row_with_a_note(cells):
+    rows = [[f"S-{n}", "", cell, "", ""] for n, cell in enumerate(cells)] + [
+        ["OK", "", "3", "", ""]
+    ]
+    feed = parse_or_feed_error(csv_bytes(rows))
+
+    assert not isinstance(feed, str), feed
+    assert feed.errors == [] and [row.sku for row in feed.rows] == ["OK"]
+    assert [note.row_number for note in feed.notes] == list(range(2, len(cells) + 2))
 
 
 # --- duplicate SKUs -------------------------------------------------------------------------
@@ -226,7 +258,7 @@ def test_each_repeated_sku_names_the_row_that_had_it_first(skus):
 # --- end to end: a report with problems applies nothing -------------------------------------
 
 BAD_CELLS = {
-    "quantity": st.sampled_from(["-1", "drie", "2,5", "=1+1", "99999999"]),
+    "quantity": st.sampled_from(["-1,5", "drie", "2,5", "=1+1", "99999999"]),
     "price": st.sampled_from(["gratis", "-3,00", "12,345", "€€"]),
     "sku": st.sampled_from(['=HYPERLINK("x")', "@x", "x" * 70, "A\x07B"]),
     "ean": st.sampled_from(["123", "8712345678900", "abc"]),

@@ -339,17 +339,18 @@ def test_every_kind_of_row_error():
         "OK-2;;0;;",  # 20
     ]
     feed = parse_csv("\n".join(rows) + "\n")
-    assert [(row.row_number, row.sku, row.ean) for row in feed.rows] == [
-        (2, "OK-1", EAN_A),
-        (17, None, EAN_B),
-        (20, "OK-2", None),
+    assert [(row.row_number, row.sku, row.ean, row.quantity) for row in feed.rows] == [
+        (2, "OK-1", EAN_A, 5),
+        (3, "Q-1", None, 0),  # a negative count is read as 0, with a warning
+        (17, None, EAN_B, 1),
+        (20, "OK-2", None, 0),
     ]
+    assert feed.warnings == [RowError(3, "Voorraad", "-3", "negative count -3 read as 0")]
+    assert feed.notes == [RowError(6, "Voorraad", "", "not tracked at this location; row skipped")]
     whole = "quantity must be a whole number of 0 or more, got"
     assert feed.errors == [
-        RowError(3, "Voorraad", "-3", f"{whole} '-3'"),
         RowError(4, "Voorraad", "abc", f"{whole} 'abc'"),
         RowError(5, "Voorraad", "1,5", f"{whole} '1,5'"),
-        RowError(6, "Voorraad", "", "quantity is missing"),
         RowError(7, "Voorraad", "2000000", "quantity must be at most 1000000, got '2000000'"),
         RowError(8, "Prijs", "gratis", "price must be an amount like 12.95 or 12,95, got 'gratis'"),
         RowError(9, "Prijs", "-2,50", "price must be 0 or more, got '-2,50'"),
@@ -420,7 +421,6 @@ def test_xlsx_with_numeric_cells():
     ]
     whole = "quantity must be a whole number of 0 or more, got"
     assert feed.errors == [
-        RowError(7, "Voorraad", "-1", f"{whole} '-1'"),
         RowError(7, "Prijs", "1.005", "price must have at most 2 decimals, got '1.005'"),
         RowError(8, "Voorraad", "2026-05-01T00:00:00", f"{whole} '2026-05-01T00:00:00'"),
         RowError(9, "Voorraad", "1.5", f"{whole} '1.5'"),

@@ -40,7 +40,7 @@ def shop_with_offers():
 
 
 @pytest.mark.django_db
-def test_shopify_reconciliation_follows_link_pages_and_matches_by_sku_then_barcode(
+def test_shopify_reconciliation_follows_cursor_pages_and_matches_by_sku_then_barcode(
     pos, shop_with_offers
 ):
     shop, a, b = shop_with_offers
@@ -124,15 +124,16 @@ def test_shopify_reconciliation_follows_link_pages_and_matches_by_sku_then_barco
     assert (log.rows_total, log.rows_applied, log.rows_unmatched) == (3, 2, 1)
     assert log.report["problems"][0]["value"] == "NEW-1"
     assert PosItem.objects.get(external_id="103").title == "Nieuw – Rood"
-    paths = [
-        (path.rsplit("/", 1)[-1], query.get("page_info")) for _m, path, query, _b in pos.requests
+    # One GraphQL query (the REST Admin API is legacy), paged by cursor, at the location.
+    calls = [
+        (method, path.rsplit("/", 1)[-1], body["variables"]["after"], body["variables"]["location"])
+        for method, path, _query, body in pos.requests
     ]
-    assert paths == [
-        ("products.json", None),
-        ("products.json", "2"),
-        ("inventory_levels.json", None),
-        ("inventory_levels.json", "9.2"),
+    assert calls == [
+        ("POST", "graphql.json", None, "gid://shopify/Location/9"),
+        ("POST", "graphql.json", "2", "gid://shopify/Location/9"),
     ]
+    assert "productVariants" in pos.requests[0][3]["query"]
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.OK and connection.last_full_sync_at
 
@@ -259,21 +260,21 @@ def test_lightspeed_polling_in_both_shapes(pos, shop_with_offers, series):
                 "id": "i-1",
                 "product_id": "p-1",
                 "outlet_id": "o-1",
-                "inventory_level": 5,
+                "current_inventory_level": 5,
                 "version": 20,
             },
             {
                 "id": "i-2",
                 "product_id": "p-2",
                 "outlet_id": "o-1",
-                "inventory_level": 7,
+                "current_inventory_level": 7,
                 "version": 21,
             },
             {
                 "id": "i-3",
                 "product_id": "p-1",
                 "outlet_id": "o-2",
-                "inventory_level": 99,
+                "current_inventory_level": 99,
                 "version": 22,
             },
         ]
@@ -285,7 +286,13 @@ def test_lightspeed_polling_in_both_shapes(pos, shop_with_offers, series):
     assert log.outcome == SyncOutcome.APPLIED
     assert on_hand(a, b) == [5, 7]
     assert log.rows_unmatched == 1
-    assert all(method == "GET" for method, *_rest in pos.requests)
+    if series == "r":
+        assert all(method == "GET" for method, *_rest in pos.requests)
+    else:  # X-Series 2026-07 asks for inventory with a POST carrying the filters
+        assert {(m, p) for m, p, _q, _b in pos.requests} == {
+            ("GET", "/api/2026-07/products"),
+            ("POST", "/api/2026-07/inventory"),
+        }
 
 
 @pytest.mark.django_db

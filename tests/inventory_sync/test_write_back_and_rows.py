@@ -79,9 +79,12 @@ def test_square_gets_an_adjustment_with_an_idempotency_key(pos, django_capture_o
     assert body["idempotency_key"] == f"stadsmarkt-sale-{write_back.pk}"
     change = body["changes"][0]
     assert change["type"] == "ADJUSTMENT"
-    assert change["adjustment"] | {"occurred_at": None} == {
-        "catalog_object_id": "V1", "location_id": "L1", "from_state": "IN_STOCK",
-        "to_state": "SOLD", "quantity": "3", "occurred_at": None,
+    # Square-Version 2026-07-15: the adjustment says where the units were before and after
+    # (location_id is retired); the time is the sale's, so a resend is the same body.
+    assert change["adjustment"] == {
+        "reference_id": f"stadsmarkt-sale-{write_back.pk}", "catalog_object_id": "V1",
+        "from_location_id": "L1", "to_location_id": "L1", "from_state": "IN_STOCK",
+        "to_state": "SOLD", "quantity": "3", "occurred_at": write_back.created_at.isoformat(),
     }  # fmt: skip
     assert write_back.status == WriteBackStatus.SENT and pos.adjustments == [("square", "V1", -3)]
 

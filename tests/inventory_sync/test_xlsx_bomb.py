@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from inventory_sync import feed_apply
 from inventory_sync.feeds import FeedError, parse_stock_file, readers
 from inventory_sync.models import StockFeedUpload, UploadStatus
 from tests.factories import ShopFactory, make_owner
@@ -176,11 +177,11 @@ def test_an_ordinary_workbook_still_reads():
 def test_a_workbook_is_parsed_in_a_time_limited_task_and_its_page_follows_it(
     owner_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from inventory_sync import tasks, upload_checks
+    from inventory_sync import tasks
 
     parse_calls = []
     monkeypatch.setattr(
-        upload_checks,
+        feed_apply,  # examine() parses for the check (issue 17)
         "parse_stock_file",
         lambda **kwargs: parse_calls.append(kwargs) or parse_stock_file(**kwargs),
     )
@@ -241,7 +242,7 @@ def test_a_task_over_its_soft_limit_refuses_the_file(owner_client, monkeypatch):
     def slow(**_kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(upload_checks, "parse_stock_file", slow)
+    monkeypatch.setattr(feed_apply, "parse_stock_file", slow)
     tasks.check_stock_upload(stored.pk)
 
     stored.refresh_from_db()

@@ -2,6 +2,7 @@
 
 from benchmarks import (
     catalogue,  # noqa: F401
+    chaos,  # noqa: F401
     checkout_contention,  # noqa: F401
     dispatch_reference,  # noqa: F401
     dispatcher,  # noqa: F401

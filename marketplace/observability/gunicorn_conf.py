@@ -15,6 +15,10 @@ accesslog = None
 # Longer than nginx keeps an idle upstream connection (60 s): gunicorn's default of 2 s lets
 # it close one just as nginx sends a request on it, a 502 for a POST.
 keepalive = 75
+# Graceful shutdown (docs/resilience.md, "Deploying without dropping requests"): on SIGTERM
+# each worker stops accepting and finishes the requests it holds, for up to this long.
+# docker-compose.yml gives web a longer stop_grace_period, so Docker's SIGKILL comes later.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 logging.captureWarnings(True)  # Python's warnings become JSON records too (py.warnings)
 logconfig_dict = logging_config(
     os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO")

@@ -2,6 +2,7 @@
 
 from oscar.core.loading import get_model
 
+from legal.emails import receipt_attachments
 from logistics.models import Fulfilment, Hub
 from marketplace.mail import send_templated
 from shops.hours import schedule_for
@@ -13,8 +14,16 @@ Order = get_model("order", "Order")
 PART_EMAILS = {"ready", "handed_over", "at_hub", "collected", "delivered", "rejected"}
 
 
-def send(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
-    send_templated(to=to, template=f"ordering/emails/{template}", context=context, qr_png=qr_png)
+def send(
+    *, to: str, template: str, context: dict, qr_png: bytes | None = None, attachments=()
+) -> None:
+    send_templated(
+        to=to,
+        template=f"ordering/emails/{template}",
+        context=context,
+        qr_png=qr_png,
+        attachments=attachments,
+    )
 
 
 def recipient_of(order) -> str:
@@ -25,6 +34,14 @@ def send_order_placed(order_id: int) -> None:
     order = Order.objects.select_related("user").get(pk=order_id)
     parts = order.fulfilments.select_related("shop__partner", "slot")
     send(to=recipient_of(order), template="order_placed", context={"order": order, "parts": parts})
+
+
+def send_late_payment(order_id: int) -> None:
+    """The payment arrived after the order was cancelled (expired, or cancelled in another
+    tab): it is refunded in full."""
+    order = Order.objects.select_related("user", "payment").get(pk=order_id)
+    context = {"order": order, "amount": order.payment.amount}
+    send(to=recipient_of(order), template="late_payment_refunded", context=context)
 
 
 def send_part_update(fulfilment_id: int, kind: str) -> None:
@@ -43,4 +60,13 @@ def send_part_update(fulfilment_id: int, kind: str) -> None:
         "hours": schedule_for(part.shop).weekly,
         "hub": Hub.objects.order_by("pk").first(),
     }
-    send(to=recipient_of(part.order), template=f"part_{kind}", context=context, qr_png=qr_png)
+    # The VAT receipt goes with "ready", "at the hub" and "delivered" (legal.emails).
+    attachments = receipt_attachments(fulfilment_id=part.pk, kind=kind)
+    context["has_receipt"] = bool(attachments)
+    send(
+        to=recipient_of(part.order),
+        template=f"part_{kind}",
+        context=context,
+        qr_png=qr_png,
+        attachments=attachments,
+    )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -307,19 +308,51 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
     return sum(cancel_unpaid_order(order_id=order_id, expired=True) for order_id in list(order_ids))
 
 
-def record_payment_success(*, order_id: int, reference: str = "") -> None:
-    """The gateway says the consumer paid. A late payment for a cancelled order is refunded;
-    the part of a shop paused while the consumer paid is refused and refunded."""
+class PaymentOutcome(StrEnum):
+    """What a payment did, for the person paying (the loser of a race is told the truth)."""
+
+    PLACED = "placed"  # this payment placed the order
+    ALREADY_PAID = "already paid"  # a replay: the order was paid before
+    REFUNDED = "refunded"  # the order was cancelled (or expired) first: the payment goes back
+
+
+def record_payment_success(*, order_id: int, reference: str = "") -> PaymentOutcome:
+    """The gateway says the consumer paid. A late payment for a cancelled order is refunded
+    and the consumer told by e-mail (once); the part of a shop paused while the consumer
+    paid is refused and refunded."""
     from .closed_shops import refuse_parts_of_closed_shops
+    from .tasks import send_late_payment_email
 
     if confirm_order_paid(order_id=order_id, reference=reference):
         refuse_parts_of_closed_shops(order_id=order_id)
-        return
+        return PaymentOutcome.PLACED
     payment = Payment.objects.get(order_id=order_id)
-    if payment.status == PaymentStatus.CANCELLED:
+    if payment.status != PaymentStatus.CANCELLED:
+        return PaymentOutcome.ALREADY_PAID
+    with transaction.atomic():
         request_refund(
             payment=payment,
             amount=payment.amount,
             key=f"late-payment-{payment.pk}",
             reason="paid after the order expired",
         )
+        enqueue(send_late_payment_email, order_id)
+    return PaymentOutcome.REFUNDED
+
+
+class CancelOutcome(StrEnum):
+    """What a consumer's cancel did: only CANCELLED means this cancel took effect."""
+
+    CANCELLED = "cancelled"
+    PAID = "paid"  # the payment came first: the order stands, nothing was cancelled
+    ALREADY_CANCELLED = "already cancelled"  # cancelled or expired before
+
+
+def cancel_by_consumer(*, order_id: int) -> CancelOutcome:
+    """The consumer's Cancel on the payment page. Takes the order's lock like a payment
+    does, so exactly one of the two wins; the loser learns which."""
+    if cancel_unpaid_order(order_id=order_id):
+        return CancelOutcome.CANCELLED
+    if Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).exists():
+        return CancelOutcome.PAID
+    return CancelOutcome.ALREADY_CANCELLED

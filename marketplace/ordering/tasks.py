@@ -2,7 +2,7 @@ from functools import partial
 
 from celery import shared_task
 
-from marketplace.outbox import event_key, send_email_once
+from marketplace.outbox import event_key, once, send_email_once
 
 from . import emails, services
 
@@ -24,6 +24,15 @@ def send_part_email(self, fulfilment_id: int, kind: str) -> None:
         raise self.retry(exc=error) from error
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_late_payment_email(self, order_id: int) -> None:
+    """The payment arrived after the order was cancelled: refunded, and the consumer told."""
+    try:
+        send_email_once(f"late-payment-{order_id}", partial(emails.send_late_payment, order_id))
+    except OSError as error:
+        raise self.retry(exc=error) from error
+
+
 @shared_task
 def expire_unpaid_orders() -> int:
     """Beat: gives back the stock of orders not paid within the reservation time."""
@@ -32,9 +41,13 @@ def expire_unpaid_orders() -> int:
 
 @shared_task
 def record_order_analytics(order_id: int) -> None:
-    """Oscar's purchase counters, updated after the order commits (see apps.py)."""
+    """Oscar's purchase counters, updated after the order commits (see apps.py). Keyed by
+    the order (it is placed once): a redelivered task counts nothing again."""
     from oscar.apps.analytics.receivers import receive_order_placed
     from oscar.core.loading import get_model
 
     order = get_model("order", "Order").objects.select_related("user").get(pk=order_id)
-    receive_order_placed(sender=None, order=order, user=order.user)
+    once(
+        f"order-analytics-{order_id}",
+        partial(receive_order_placed, sender=None, order=order, user=order.user),
+    )

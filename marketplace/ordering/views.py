@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
-from inventory_sync.selectors import available_units
+from inventory_sync.selectors import available_from, safety_buffer_of
 from inventory_sync.services import OutOfStock
 from logistics import rebooking, route_progress
 from logistics.models import (
@@ -52,8 +52,11 @@ class AddOfferView(View):
     """Adds a product from one particular shop (the same product may be sold by several)."""
 
     def post(self, request, stockrecord_id):
+        # With what the checks, the line's price and the messages read: no query for each.
         record = get_object_or_404(
-            StockRecord.objects.select_related("product"),
+            StockRecord.objects.select_related(
+                "product__product_class", "product__parent__product_class", "partner__shop"
+            ),
             pk=stockrecord_id,
             partner__shop__status="active",
         )
@@ -65,7 +68,11 @@ class AddOfferView(View):
         in_basket = sum(
             line.quantity for line in request.basket.all_lines() if line.stockrecord_id == record.pk
         )
-        available = available_units(stockrecord_id=record.pk)
+        available = available_from(
+            on_hand=record.num_in_stock,
+            reserved=record.num_allocated,
+            safety_buffer=safety_buffer_of(record),
+        )
         if in_basket + quantity > available:
             messages.error(
                 request,
@@ -98,7 +105,8 @@ def add_offer_to_basket(basket, record, quantity: int) -> None:
     if basket.id is None:
         basket.save()  # a visitor's first line: Oscar's middleware then sets the basket cookie
     reference = f"{record.product_id}_{record.pk}"
-    line = basket.lines.filter(line_reference=reference).first()
+    # The lines the view read for its stock check (Oscar keeps them on the basket).
+    line = next((line for line in basket.all_lines() if line.line_reference == reference), None)
     if line:
         line.quantity += quantity
         line.save(update_fields=["quantity"])
@@ -135,8 +143,13 @@ class CheckoutView(LoginRequiredMixin, FormView):
     def groups(self):
         return basket_groups(self.request.basket, rules=self.rules)
 
+    @cached_property
+    def hub(self):
+        return Hub.objects.order_by("pk").first()
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "groups": self.groups}
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "groups": self.groups, "has_hub": self.hub is not None}
 
     def get_initial(self):
         return checkout_page.last_address(self.request.user)
@@ -148,7 +161,7 @@ class CheckoutView(LoginRequiredMixin, FormView):
             **context,
             "totals": checkout_page.totals(self.groups, self.rules, form),
             "errors": checkout_page.error_list(form) if form.is_bound else [],
-            "hub": Hub.objects.order_by("pk").first(),
+            "hub": self.hub,
         }
 
     def form_valid(self, form):
@@ -240,13 +253,43 @@ class TestPaymentView(LoginRequiredMixin, TemplateView):
             messages.error(request, refused)
             return redirect("basket:summary")
         elif request.POST.get("action") == "pay":
-            services.record_payment_success(order_id=order.pk, reference=f"test-{order.number}")
-            messages.success(request, _("Thank you! Your order is placed."))
+            # Pay and Cancel (another tab) take the order's lock: one wins, the other is
+            # told what happened instead.
+            paid = services.record_payment_success(
+                order_id=order.pk, reference=f"test-{order.number}"
+            )
+            tell_payment_outcome(request, paid)
         else:
-            services.cancel_unpaid_order(order_id=order.pk)
-            messages.info(request, _("Payment cancelled; your basket is back."))
-            return redirect("basket:summary")
+            cancelled = services.cancel_by_consumer(order_id=order.pk)
+            if cancelled == services.CancelOutcome.CANCELLED:
+                messages.info(request, _("Payment cancelled; your basket is back."))
+                return redirect("basket:summary")
+            if cancelled == services.CancelOutcome.PAID:
+                messages.warning(
+                    request,
+                    _(
+                        "Your payment went through before you cancelled: the order is paid "
+                        "and not cancelled."
+                    ),
+                )
+            else:
+                messages.info(request, _("This order was already cancelled."))
         return redirect("ordering:order", number=order.number)
+
+
+def tell_payment_outcome(request, outcome) -> None:
+    if outcome == services.PaymentOutcome.PLACED:
+        messages.success(request, _("Thank you! Your order is placed."))
+    elif outcome == services.PaymentOutcome.ALREADY_PAID:
+        messages.info(request, _("This order is already paid."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "This order was cancelled before your payment arrived, so it is not placed. "
+                "Your payment is refunded in full."
+            ),
+        )
 
 
 def labelled_hours(shop) -> list[tuple]:

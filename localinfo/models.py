@@ -13,7 +13,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shops.models import Weekday
+from shops.models import (
+    EXCEPTION_HOURS_WHEN_OPEN,
+    OPENS_BEFORE_CLOSES,
+    DayException,
+    WeeklyPeriod,
+)
 
 
 class PlaceKind(models.TextChoices):
@@ -74,54 +79,30 @@ class Place(models.Model):
         return self.name
 
 
-class PlaceHours(models.Model):
+class PlaceHours(WeeklyPeriod):
     """One opening period of a place on a weekday (the same shape as a shop's)."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
 
-    class Meta:
-        verbose_name = _("opening hours")
-        verbose_name_plural = _("opening hours")
-        ordering = ["weekday", "opens"]
+    class Meta(WeeklyPeriod.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(opens__lt=models.F("closes")), name="place_opens_before_closes"
-            ),
+            models.CheckConstraint(condition=OPENS_BEFORE_CLOSES, name="place_opens_before_closes"),
             models.UniqueConstraint(
                 fields=["place", "weekday", "opens"], name="place_one_period_per_start"
             ),
         ]
 
-    def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
-
-class PlaceHoursException(models.Model):
+class PlaceHoursException(DayException):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="opening_exceptions")
-    date = models.DateField(_("date"))
-    closed = models.BooleanField(_("closed all day"), default=True)
-    opens = models.TimeField(_("opens"), null=True, blank=True)
-    closes = models.TimeField(_("closes"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=100, blank=True)
 
-    class Meta:
-        verbose_name = _("opening hours exception")
-        verbose_name_plural = _("opening hours exceptions")
-        ordering = ["date"]
+    class Meta(DayException.Meta):
         constraints = [
             models.UniqueConstraint(fields=["place", "date"], name="place_one_exception_per_day"),
             models.CheckConstraint(
-                condition=Q(closed=True)
-                | Q(opens__isnull=False, closes__isnull=False, opens__lt=models.F("closes")),
-                name="place_exception_hours_when_open",
+                condition=EXCEPTION_HOURS_WHEN_OPEN, name="place_exception_hours_when_open"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.date}: {self.reason or _('exception')}"
 
 
 class Category(models.Model):

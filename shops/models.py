@@ -136,35 +136,27 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class OpeningHours(models.Model):
-    """One opening period on a weekday; a day with a lunch break has two."""
+class WeeklyPeriod(models.Model):
+    """One opening period on a weekday; a day with a lunch break has two. Shops and places
+    (localinfo) keep their hours in this shape; each names its own constraints."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
     class Meta:
+        abstract = True
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         ordering = ["weekday", "opens"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(opens__lt=models.F("closes")), name="opens_before_closes"
-            ),
-            models.UniqueConstraint(
-                fields=["shop", "weekday", "opens"], name="one_period_per_start"
-            ),
-        ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
-class OpeningHoursException(models.Model):
+class DayException(models.Model):
     """A date with other hours than usual: a holiday, a closed day, a late opening."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="opening_exceptions")
     date = models.DateField(_("date"))
     closed = models.BooleanField(_("closed all day"), default=True)
     opens = models.TimeField(_("opens"), null=True, blank=True)
@@ -172,20 +164,44 @@ class OpeningHoursException(models.Model):
     reason = models.CharField(_("reason"), max_length=100, blank=True)
 
     class Meta:
+        abstract = True
         verbose_name = _("opening hours exception")
         verbose_name_plural = _("opening hours exceptions")
         ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["shop", "date"], name="one_exception_per_day"),
-            models.CheckConstraint(
-                condition=Q(closed=True)
-                | Q(opens__isnull=False, closes__isnull=False, opens__lt=models.F("closes")),
-                name="exception_hours_when_open",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.date}: {self.reason or _('exception')}"
+
+
+# Hours that are open: opens before closes, or closed all day.
+OPENS_BEFORE_CLOSES = Q(opens__lt=models.F("closes"))
+EXCEPTION_HOURS_WHEN_OPEN = Q(closed=True) | Q(
+    opens__isnull=False, closes__isnull=False, opens__lt=models.F("closes")
+)
+
+
+class OpeningHours(WeeklyPeriod):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="opening_hours")
+
+    class Meta(WeeklyPeriod.Meta):
+        constraints = [
+            models.CheckConstraint(condition=OPENS_BEFORE_CLOSES, name="opens_before_closes"),
+            models.UniqueConstraint(
+                fields=["shop", "weekday", "opens"], name="one_period_per_start"
+            ),
+        ]
+
+
+class OpeningHoursException(DayException):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="opening_exceptions")
+
+    class Meta(DayException.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "date"], name="one_exception_per_day"),
+            models.CheckConstraint(
+                condition=EXCEPTION_HOURS_WHEN_OPEN, name="exception_hours_when_open"
+            ),
+        ]
 
 
 class ShopApplication(models.Model):

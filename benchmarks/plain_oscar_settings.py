@@ -34,4 +34,17 @@ TEMPLATES = [
         },
     }
 ]
-MIDDLEWARE = ["benchmarks.query_count.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+# Django's and Oscar's own middleware where the storefront replaces them (its app, which
+# keeps their caches in step, is not installed here).
+STOCK_MIDDLEWARE = {
+    "marketplace.storefront.signed_in_user.CachedUserMiddleware": (
+        "django.contrib.auth.middleware.AuthenticationMiddleware"
+    ),
+    "marketplace.storefront.basket_middleware.BasketMiddleware": (
+        "oscar.apps.basket.middleware.BasketMiddleware"
+    ),
+}
+MIDDLEWARE = [
+    "benchmarks.query_count.QueryCountMiddleware",
+    *(STOCK_MIDDLEWARE.get(m, m) for m in MIDDLEWARE),  # noqa: F405
+]

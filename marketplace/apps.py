@@ -10,9 +10,10 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from marketplace import description_cleaning
+        from marketplace import description_cleaning, thumbnails
         from marketplace.site_domain import sync_site
 
         # After django.contrib.sites made its default row (it comes earlier in INSTALLED_APPS).
         post_migrate.connect(sync_site, sender=self, dispatch_uid="marketplace-sync-site")
         description_cleaning.connect()
+        thumbnails.connect()

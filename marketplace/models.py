@@ -68,3 +68,31 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class TaskEffect(models.Model):
+    """An effect a task wrote to our own database (Oscar's analytics counters), under the
+    key of its event, in the same transaction: a redelivered task finds the key and does
+    nothing new (marketplace/outbox.py's `once`)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.key
+
+
+class ImageThumbnails(models.Model):
+    """The thumbnails made of one stored photo (marketplace/thumbnails.py), by purpose:
+    {"card": [{"name": storage name, "width": px, "height": px}, 2x...], ...}; {} when the
+    file could not be read as an image."""
+
+    source = models.CharField(max_length=255, unique=True)
+    sizes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "image thumbnails"
+
+    def __str__(self):
+        return self.source

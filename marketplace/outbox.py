@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.celery import app, broker_paused, pause_broker
-from marketplace.models import OutboxTask, SentEmail
+from marketplace.models import OutboxTask, SentEmail, TaskEffect
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,18 @@ def enqueue(task: Task, *args, **kwargs) -> None:
     )
     # Run in the caller's context (the request id rides along), as OnCommitTask does.
     transaction.on_commit(partial(contextvars.copy_context().run, send_after_commit, row.pk))
+
+
+def enqueue_for_relay(task: Task, *args, **kwargs) -> None:
+    """As `enqueue`, but the request does not send the row: the relay does, within its
+    interval, or a later request's send takes it along. For tasks nobody waits for (a
+    product view's count): the page never waits on the broker, even a frozen one."""
+    if app.conf.task_always_eager:
+        task.delay(*args, **kwargs)
+        return
+    OutboxTask.objects.create(
+        task_name=task.name, args=list(args), kwargs=kwargs, next_attempt_at=timezone.now()
+    )
 
 
 def send_after_commit(row_id: int) -> None:
@@ -184,4 +196,20 @@ def send_email_once(key: str | None, send: Callable[[], None]) -> bool:
             logger.info("e-mail %s already sent; not again", key)
             return False
         send()
+    return True
+
+
+def once(key: str | None, effect: Callable[[], None]) -> bool:
+    """Runs `effect` (writes to our own database) once per `key`: the key and the effect
+    commit together, so a redelivered task finds the key and does nothing, and an effect
+    that fails leaves no key. False when it was done already. With no key, just runs."""
+    if key is None:
+        effect()
+        return True
+    with transaction.atomic():
+        _, created = TaskEffect.objects.get_or_create(key=key)
+        if not created:
+            logger.info("task effect %s already done; not again", key)
+            return False
+        effect()
     return True

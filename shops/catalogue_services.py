@@ -98,6 +98,18 @@ def add_photo(*, product, image, alt: str) -> None:
     )
 
 
+def replace_photo(*, product, image, alt: str) -> None:
+    """Puts a new file in the product's first photo; the old file and its thumbnails are
+    deleted once no photo uses them (marketplace/thumbnails.py)."""
+    first = ProductImage.objects.filter(product=product).order_by("display_order", "id").first()
+    if first is None:
+        add_photo(product=product, image=image, alt=alt)
+        return
+    first.original = image
+    first.caption = alt or first.caption
+    first.save()
+
+
 def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_changes: dict) -> None:
     """Changes the shop's own offer; product details only when no other shop sells it."""
     with transaction.atomic():
@@ -114,7 +126,7 @@ def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_chan
                 product_changes["description"] = clean_rich_text(product_changes["description"])
             Product.objects.filter(pk=record.product_id).update(**product_changes)
             if image:
-                add_photo(product=record.product, image=image, alt=alt)
+                replace_photo(product=record.product, image=image, alt=alt)
 
 
 # Card fee the platform pays per order, passed on to the shops (Stripe's EU card rate).

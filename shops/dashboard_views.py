@@ -3,11 +3,9 @@
 Every query goes through the signed-in user's shop; another shop's object is a 404.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.forms import inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from oscar.core.loading import get_model
-from sorl import thumbnail
 
 from inventory_sync.selectors import available_from
 from logistics import handover, shop_today
 from logistics.shop_views import ShopMixin
+from marketplace.thumbnails import with_thumbnails
 
 from . import catalogue_services
 from .dashboard_forms import (
@@ -36,6 +34,7 @@ from .models import OpeningHours, OpeningHoursException, Shop, ShopPhoto, Weekda
 from .views import map_config
 
 StockRecord = get_model("partner", "StockRecord")
+ProductImage = get_model("catalogue", "ProductImage")
 ExceptionFormSet = inlineformset_factory(
     Shop, OpeningHoursException, form=ExceptionForm, extra=2, can_delete=True
 )
@@ -64,7 +63,9 @@ class OfferListView(ShopMixin, ListView):
         offers = (
             StockRecord.objects.filter(partner_id=self.shop.partner_id)
             .select_related("product")
-            .prefetch_related("product__images")
+            .prefetch_related(
+                Prefetch("product__images", with_thumbnails(ProductImage.objects.all(), "original"))
+            )
         )
         query = self.request.GET.get("q", "").strip()
         if query:
@@ -181,9 +182,7 @@ class PhotoView(ShopMixin, View):
             photo = get_object_or_404(
                 ShopPhoto, shop=self.shop, pk=int_or_404(request.POST["delete"])
             )
-            photo.delete()
-            # The file and its thumbnails go too, once the row is surely gone.
-            transaction.on_commit(partial(thumbnail.delete, photo.image))
+            photo.delete()  # the file and its thumbnails go after the commit (thumbnails.py)
             messages.success(request, _("Photo removed."))
             return redirect("shop:profile")
         form = PhotoForm(request.POST, request.FILES)
@@ -240,7 +239,7 @@ class ProfileView(ShopMixin, TemplateView):
             days=days,
             exceptions=exceptions,
             photo_form=kwargs.pop("photo_form", None) or PhotoForm(),
-            photos=self.shop.photos.all(),
+            photos=with_thumbnails(self.shop.photos.all(), "image"),
             map_config=map_config(),
             **kwargs,
         )

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from marketplace.thumbnails import with_thumbnails
+
 from . import directory, jsonld, selectors
 from .filters import DirectoryFilterForm
 from .hours import schedule_for
@@ -87,6 +89,7 @@ class ShopDetailView(ListView):
             status_text=directory.long_status(found[0].state, moment),
             is_open=found[0].state.is_open,
             week_rows=directory.week_rows(schedule, today),
+            photos=with_thumbnails(shop.photos.all(), "image"),
             today_exception=next((e for e in exceptions if e.date == today), None),
             upcoming_exceptions=[e for e in exceptions if e.date > today],
             jsonld=jsonld.script_tag(jsonld.local_business(shop, url=url, today=today)),

@@ -10,9 +10,10 @@ from logistics.models import FulfilmentMethod, Hub
 from . import address_lookup, delivery
 
 
-def method_choices() -> list:
-    """Collect at the shop, delivery, and collect at the hub when the town has one."""
-    if Hub.objects.exists():
+def method_choices(has_hub: bool | None = None) -> list:
+    """Collect at the shop, delivery, and collect at the hub when the town has one
+    (`has_hub`: when the caller has read the hub already)."""
+    if has_hub if has_hub is not None else Hub.objects.exists():
         return FulfilmentMethod.choices
     return [(v, label) for v, label in FulfilmentMethod.choices if v != FulfilmentMethod.HUB]
 
@@ -59,12 +60,12 @@ class CheckoutForm(forms.Form):
         "phone",
     )
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, has_hub: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.groups = groups
         slots = delivery.open_slots()
         self._slots = slots
-        methods = method_choices() if groups else []  # one query for every shop
+        methods = method_choices(has_hub) if groups else []  # once for every shop
         for group in groups:
             key = group.shop.partner_id
             self.fields[f"method_{key}"] = forms.ChoiceField(

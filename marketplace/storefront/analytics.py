@@ -3,21 +3,27 @@
 Oscar's receiver writes three rows per product page inside the request (ProductRecord and
 UserRecord counters, a UserProductView), holding a row lock per product for the rest of the
 request: two visitors of one product queue on it. Oscar's dashboard reports read these
-counters, so they are kept: the page enqueues one task after its commit and the worker
-writes them. Without a broker (the queue refuses) the view is not counted; the page stands.
+counters, so they are kept: the page records one task in the outbox (marketplace/outbox.py),
+the relay sends it within seconds and the worker writes them, once per view even when the
+task is delivered twice. The page itself never talks to the broker; with the broker down
+the view waits in the database and is counted once Redis is back.
 """
 
-import logging
+from functools import partial
 
 from celery import shared_task
-from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from marketplace.outbox import enqueue_for_relay, event_key, once
 
 
-@shared_task(ignore_result=True)
-def record_product_view(product_id: int, user_id: int | None) -> None:
-    """Oscar's receive_product_view, by ids (no need to load the product or user)."""
+@shared_task(bind=True, ignore_result=True)
+def record_product_view(self, product_id: int, user_id: int | None) -> None:
+    """Oscar's receive_product_view, by ids (no need to load the product or user), once per
+    view (keyed by its outbox row)."""
+    once(event_key(self), partial(count_view, product_id, user_id))
+
+
+def count_view(product_id: int, user_id: int | None) -> None:
     from oscar.apps.analytics.receivers import _update_counter
     from oscar.core.loading import get_model
 
@@ -32,18 +38,12 @@ def record_product_view(product_id: int, user_id: int | None) -> None:
         )
 
 
-def _enqueue(product_id: int, user_id: int | None) -> None:
-    try:
-        record_product_view.delay(product_id, user_id)
-    except Exception:  # the broker is away: a lost view count, never a failed page
-        logger.warning("product view not recorded", exc_info=True)
-
-
 def receive_product_view(sender, product, user, **kwargs):
     if kwargs.get("raw", False):
         return
     user_id = user.pk if user is not None and user.is_authenticated else None
-    transaction.on_commit(lambda: _enqueue(product.pk, user_id))
+    # The relay sends it: a product page never waits on the broker (a frozen Redis).
+    enqueue_for_relay(record_product_view, product.pk, user_id)
 
 
 def defer_product_views() -> None:

@@ -13,8 +13,10 @@ class StorefrontConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the branding check)
         from .analytics import defer_product_views
         from .offers import watch_offers
+        from .signed_in_user import connect as watch_users
         from .work_areas import watch_work_areas
 
         defer_product_views()
         watch_offers()
+        watch_users()
         watch_work_areas()

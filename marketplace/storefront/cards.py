@@ -1,6 +1,7 @@
 """Product cards rendered once and kept in the cache under a key made of everything a card
-shows: the product (title, URL, photo), each offer (shop, price, units available, stale
-feed, pickup time), the language and the card template itself.
+shows: the product (title, URL, photo and its thumbnails), each offer (shop, price, units
+available, stale feed, pickup time), the language, whether its photo loads lazily and the
+card template itself.
 
 A change of price, stock, shop name or pickup time makes another key, so a card is never
 shown stale: the storefront shows what is on the shelf the moment the feed says so. Cards
@@ -29,18 +30,25 @@ def template_version() -> str:
     return _template_version["card"]
 
 
-def photo_name(product) -> str:
-    images = product.images.all()  # prefetched by listings.with_offers
-    return images[0].original.name if images else ""
+# The first cards of a page are above the fold: their photos load at once, the rest lazily.
+EAGER_CARDS = 4
 
 
-def card_key(listing, language: str, version: str) -> str:
+def photo_facts(product) -> tuple:
+    images = product.images.all()  # prefetched with their thumbnails by listings.with_offers
+    if not images:
+        return ()
+    return (images[0].original.name, repr(getattr(images[0], "thumbnails", None)))
+
+
+def card_key(listing, language: str, version: str, lazy: bool) -> str:
     product = listing.product
     facts = (
         product.pk,
         product.title,
         product.get_absolute_url(),
-        photo_name(product),
+        photo_facts(product),
+        lazy,
         tuple(
             (
                 offer.stockrecord_id,
@@ -63,13 +71,18 @@ def rendered_cards(listings) -> list[str]:
     if not listings:
         return []
     template = get_template(CARD_TEMPLATE)
-    keys = [card_key(listing, get_language(), template_version()) for listing in listings]
+    lazy = [index >= EAGER_CARDS for index in range(len(listings))]
+    language, version = get_language(), template_version()
+    keys = [
+        card_key(listing, language, version, below)
+        for listing, below in zip(listings, lazy, strict=True)
+    ]
     found = cache.get_many(keys)
     cards, missing = [], {}
-    for key, listing in zip(keys, listings, strict=True):
+    for key, listing, below in zip(keys, listings, lazy, strict=True):
         html = found.get(key)
         if html is None:
-            html = template.render({"listing": listing})
+            html = template.render({"listing": listing, "lazy": below})
             missing[key] = html
         cards.append(mark_safe(html))  # noqa: S308 (rendered by the template, escaped there)
     if missing:

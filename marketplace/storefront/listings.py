@@ -1,6 +1,7 @@
 """A page of products with the shops that sell each: price, stock, pick up today.
 
-One query loads the stock records of every product on the page, one their photos; shop names,
+One query loads the stock records of every product on the page, one their photos with their
+thumbnails (marketplace/thumbnails.py); shop names,
 hours and staleness come from the cached shop facts. So a page of 1 or 100 products costs
 the same number of queries.
 """
@@ -13,11 +14,13 @@ from django.db.models import Prefetch
 from oscar.core.loading import get_model
 
 from inventory_sync.selectors import available_from
+from marketplace.thumbnails import with_thumbnails
 from shops.models import ShopStatus
 
 from .shop_facts import ShopFacts
 
 StockRecord = get_model("partner", "StockRecord")
+ProductImage = get_model("catalogue", "ProductImage")
 OFFERS_ATTRIBUTE = "storefront_offers"
 
 
@@ -69,8 +72,9 @@ def with_offers(products):
         .only("id", "product_id", "partner_id", "price", "num_in_stock", "num_allocated")
         .order_by("price", "id")
     )
+    images = with_thumbnails(ProductImage.objects.all(), "original")
     return products.prefetch_related(
-        Prefetch("stockrecords", records, to_attr=OFFERS_ATTRIBUTE), "images"
+        Prefetch("stockrecords", records, to_attr=OFFERS_ATTRIBUTE), Prefetch("images", images)
     )
 
 

@@ -241,3 +241,36 @@ def test_the_beat_relay_forgets_rows_sent_a_week_ago():
 
     assert outbox.prune_sent() == 1
     assert set(OutboxTask.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+@pytest.mark.django_db
+def test_a_product_view_delivered_twice_counts_once():
+    from oscar.core.loading import get_model
+
+    from marketplace.storefront.analytics import record_product_view
+
+    product = make_offer(ShopFactory()).product
+    viewer = UserFactory()
+    for _ in range(2):  # the same view (outbox row 7), delivered twice
+        record_product_view.apply(args=[product.pk, viewer.pk], headers={"outbox_id": 7})
+    record_product_view.apply(args=[product.pk, viewer.pk], headers={"outbox_id": 8})
+
+    record = get_model("analytics", "ProductRecord").objects.get(product=product)
+    assert record.num_views == 2
+    assert get_model("analytics", "UserProductView").objects.filter(user=viewer).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_product_page_leaves_its_view_to_the_relay(not_eager):
+    from django.test import Client
+
+    product = make_offer(ShopFactory()).product
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(product.get_absolute_url())
+    assert response.status_code == 200
+    row = OutboxTask.objects.get()
+    assert (row.task_name, row.args) == (
+        "marketplace.storefront.analytics.record_product_view",
+        [product.pk, None],
+    )
+    assert row.sent_at is None, "the page does not wait on the broker"
+    assert send_pending() == 1  # the relay sends it

@@ -220,17 +220,18 @@ def test_a_new_product_gets_its_photo_and_a_non_image_is_refused(books, category
     assert photo.original.width == 40
 
 
-def test_photos_of_the_shop_are_added_with_alt_text_and_removed_only_by_the_shop(books):
+def test_photos_of_the_shop_are_added_with_alt_text_and_removed_only_by_the_shop(
+    books, django_capture_on_commit_callbacks
+):
     from shops.models import ShopPhoto
 
     shop, owner, novel = books
     client = client_for(owner)
     refused = client.post("/shop/profile/photos/", {"image": png_upload()})
     assert refused.status_code == 400 and ShopPhoto.objects.count() == 0
-    assert (
-        client.post("/shop/profile/photos/", {"image": png_upload(), "alt": "Etalage"}).status_code
-        == 302
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # its thumbnails are made then
+        added = client.post("/shop/profile/photos/", {"image": png_upload(), "alt": "Etalage"})
+    assert added.status_code == 302
     photo = ShopPhoto.objects.get(shop=shop)
     page = client.get("/shop/profile/").content.decode()
     assert 'alt="Etalage"' in page and "vendor/leaflet/leaflet.js" in page
@@ -242,10 +243,11 @@ def test_photos_of_the_shop_are_added_with_alt_text_and_removed_only_by_the_shop
     assert not ShopPhoto.objects.exists()
 
 
-def test_the_public_shop_page_shows_its_photos(books, client):
+def test_the_public_shop_page_shows_its_photos(books, client, django_capture_on_commit_callbacks):
     from shops.models import ShopPhoto
 
     shop, owner, novel = books
-    ShopPhoto.objects.create(shop=shop, image=png_upload(), alt="Onze etalage")
+    with django_capture_on_commit_callbacks(execute=True):  # its thumbnails are made then
+        ShopPhoto.objects.create(shop=shop, image=png_upload(), alt="Onze etalage")
     page = client.get(shop.get_absolute_url()).content.decode()
     assert 'alt="Onze etalage"' in page

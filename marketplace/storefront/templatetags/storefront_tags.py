@@ -1,10 +1,14 @@
 from django import template
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
+from marketplace.thumbnails import attach_thumbnails, thumbnails_of, with_thumbnails
 from shops.models import ShopStatus
 
 from ..listings import Listing, offer_of
@@ -28,10 +32,39 @@ def storefront_listing(product) -> Listing:
 
 @register.simple_tag
 def product_photo(product):
-    """The product's first photo or None, from the prefetched images where the page loaded
-    them. Oscar's primary_image would place a placeholder file in MEDIA_ROOT instead."""
-    images = product.images.all()
-    return images[0] if images else None
+    """The product's first photo or None, with its thumbnails: from the images the page
+    prefetched (listings.with_offers), else one query. Oscar's primary_image would place a
+    placeholder file in MEDIA_ROOT instead."""
+    if "images" in getattr(product, "_prefetched_objects_cache", {}):
+        images = product.images.all()
+        attach_thumbnails(images[:1], "original")
+        return images[0] if images else None
+    return with_thumbnails(product.images.all(), "original").first()
+
+
+@register.simple_tag
+def photo_img(photo, purpose, alt="", css="", lazy=False):
+    """An <img> of the photo's thumbnail for `purpose` (marketplace/thumbnails.py) with its
+    width, height and a srcset for high-density screens; nothing while the thumbnails are
+    not made or the file is no image. `lazy` for photos below the fold."""
+    field = "original" if hasattr(photo, "original") else "image"
+    sizes = (thumbnails_of(photo, field) or {}).get(purpose) if photo else None
+    if not sizes:
+        return ""
+    base = sizes[0]
+    srcset = ", ".join(
+        f"{default_storage.url(size['name'])} {size['width'] / base['width']:g}x" for size in sizes
+    )
+    return format_html(
+        '<img src="{}" srcset="{}" width="{}" height="{}" alt="{}" class="{}"{}>',
+        default_storage.url(base["name"]),
+        srcset,
+        base["width"],
+        base["height"],
+        alt,
+        css,
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",  # noqa: S308
+    )
 
 
 @register.simple_tag(takes_context=True)

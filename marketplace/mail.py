@@ -1,5 +1,6 @@
 """Our e-mails: a subject, a text and an HTML template per message, Dutch first then English."""
 
+from collections.abc import Sequence
 from email.mime.image import MIMEImage
 
 from django.conf import settings
@@ -7,10 +8,18 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send_templated(*, to: str, template: str, context: dict, qr_png: bytes | None = None) -> None:
+def send_templated(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    qr_png: bytes | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> None:
     """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` and sends them.
 
-    A QR image, when given, is attached inline as `cid:pickup-qr` for the HTML to show.
+    A QR image, when given, is attached inline as `cid:pickup-qr` for the HTML to show;
+    `attachments` are (file name, content, content type), e.g. a receipt PDF.
     """
     context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -23,4 +32,6 @@ def send_templated(*, to: str, template: str, context: dict, qr_png: bytes | Non
         image.add_header("Content-ID", "<pickup-qr>")
         image.add_header("Content-Disposition", "inline", filename="ophaalcode.png")
         message.attach(image)
+    for name, content, content_type in attachments:
+        message.attach(name, content, content_type)
     message.send()

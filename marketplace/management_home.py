@@ -18,6 +18,12 @@ SECTIONS = [
     ("money:management-settlements", _("Settlements"), _("Weekly payouts and invoices to shops.")),
     ("payment-events:list", _("Payment events"), _("Stripe events: stored, retried, failed.")),
     (
+        "localinfo:management-review",
+        _("Events and news"),
+        _("Approve shops' events and news; use of the API and widget."),
+    ),
+    ("legal:manage", _("Legal pages"), _("Terms, privacy, cookies, contact, withdrawal form.")),
+    (
         "dashboard:index",
         _("Catalogue and orders"),
         _("Oscar's dashboard: products, categories, orders."),

@@ -5,15 +5,20 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from marketplace.language_urls import set_language
 from marketplace.management_home import ManagementHomeView
 from marketplace.observability.views import metrics
 
 urlpatterns = [
     path("metrics", metrics, name="metrics"),  # Prometheus; token or allow-list
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, landing on the page's address in the chosen language.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/pos/", include("inventory_sync.api_urls")),
+    path("api/local/", include("localinfo.api_urls")),
+    # Legal pages, the consumer's own data, receipts (before the areas they sit in).
+    path("", include("legal.urls")),
     path("shops/", include("shops.urls")),
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/reports/", include("marketplace.reports.shop_urls")),
@@ -24,6 +29,8 @@ urlpatterns = [
     path("management/reports/", include("marketplace.reports.urls")),
     path("management/payments/", include("marketplace.payments.management_urls")),
     path("courier/", include("logistics.courier_urls")),
+    # Local information: what's on, events, news, feeds, widget, open data, sitemap, robots.
+    path("", include("localinfo.urls")),
     path("", include("marketplace.payments.urls")),
     path("", include("marketplace.storefront.urls")),
     path("", include("marketplace.ordering.urls")),

@@ -4,8 +4,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from oscar.core.loading import get_model
 
+from marketplace.storefront.shop_facts import forget_latest
 from shops.models import Shop, ShopStatus
 
 Product = get_model("catalogue", "Product")
@@ -125,6 +127,8 @@ class LoadedResources(HTMLParser):
         self.addresses: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "link" and dict(attrs).get("rel") in {"alternate", "canonical"}:
+            return  # names this page's own addresses (hreflang, canonical): loads nothing
         address = dict(attrs).get(self.LOADS.get(tag, ""))
         if address:
             self.addresses.append(address)
@@ -156,3 +160,33 @@ def test_the_menu_links_each_role_to_its_work_area(client):
         body = client.get("/shops/").content.decode()
         assert f'href="{present}"' in body, email
         assert f'href="{absent}' not in body, email
+
+
+def test_demo_photos_show_within_the_query_budget_on_a_cold_cache(
+    client, django_assert_max_num_queries
+):
+    """Every demo product and shop has a photo; with the cache empty (no card, no shop
+    facts) the pages stay within the budget: thumbnails come with the photos' own query."""
+    from django.core.files.storage import default_storage
+
+    from tests.ops.test_media import images_in
+
+    shop = Shop.objects.order_by("id").first()
+    product = Product.objects.filter(stockrecords__partner=shop.partner).order_by("id").first()
+    pages = {
+        "/catalogue/": {"class": "product-card-photo"},
+        product.get_absolute_url(): {"class": "product-photo"},
+        shop.get_absolute_url(): {"alt": f"Winkelpand van {shop.partner.name}"},
+    }
+    for url, wanted in pages.items():
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        found = images_in(response, **wanted)
+        assert found, url
+        for image in found:
+            assert image["width"] and image["height"] and ", " in image["srcset"], url
+            assert default_storage.exists(image["src"].removeprefix("/media/")), url
+        cache.clear()
+        forget_latest()
+    cards = images_in(client.get("/catalogue/"), **{"class": "product-card-photo"})
+    assert len(cards) == 20

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from localinfo.demo import seed_local_info
 from logistics.models import (
     Courier,
     CourierShift,
@@ -36,6 +37,7 @@ from . import vocabulary as words
 from .generator import City, OrderSpec
 from .history import OrderHistory, write_stock_sync
 from .payouts import shops_to_pay, write_money
+from .photos import add_product_photos, add_shop_photos
 from .today import add_today
 
 User = get_user_model()
@@ -82,7 +84,9 @@ class CityLoader:
             self.load_users,
             self.load_shops,
             self.load_catalogue,
+            self.load_photos,
             self.load_logistics,
+            self.load_local_info,
         ):
             with transaction.atomic():
                 step()
@@ -103,6 +107,10 @@ class CityLoader:
         )
         add_today(city=self.city, logins=self.demo_logins)
         rebuild_sales_rollups()
+
+    def load_local_info(self) -> None:
+        """Places, events and news of the what's-on page (localinfo/demo.py)."""
+        seed_local_info(today=self.city.today, centre=self.city.centre, town=settings.TOWN_NAME)
 
     # --- platform -------------------------------------------------------------------
     def load_platform(self) -> None:
@@ -291,6 +299,10 @@ class CityLoader:
             )
             advance(len(batch))
         self.stockrecord_ids = dict(StockRecord.objects.values_list("partner_sku", "id"))
+
+    def load_photos(self) -> None:
+        add_product_photos(self.city, self.product_ids)
+        add_shop_photos(self.city, self.shop_ids)
 
     # --- logistics ------------------------------------------------------------------
     def load_logistics(self) -> None:

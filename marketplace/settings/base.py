@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "marketplace.apps.MarketplaceConfig",
     "marketplace.storefront.apps.StorefrontConfig",
     "marketplace.commission.apps.CommissionConfig",
@@ -104,6 +107,8 @@ INSTALLED_APPS = [
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
     "marketplace.reports.apps.ReportsConfig",
+    "localinfo.apps.LocalInfoConfig",
+    "legal.apps.LegalConfig",
     "axes",
     "csp",
     "django.forms",
@@ -125,13 +130,16 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, plus /en/ on the public pages (marketplace/language_urls.py).
+    "marketplace.language_urls.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the signed-in user from the cache (storefront/signed_in_user.py).
+    "marketplace.storefront.signed_in_user.CachedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    # Oscar's, without its extra count of the lines (storefront/basket_middleware.py).
+    "marketplace.storefront.basket_middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Last: answers a locked-out sign-in (AXES_* below).
     "axes.middleware.AxesMiddleware",
@@ -207,9 +215,32 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
+# The worker survives broker outages and restarts (docs/resilience.md): it connects at
+# start and after a lost connection for as long as it takes, and cancels the tasks it was
+# running when the connection went (acknowledged late, Redis hands them out again).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Must exceed the longest task's time limit, or Redis hands an unacked task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# SIGTERM (a deploy): running tasks get this long to finish, then the worker stops and
+# Redis gets their messages back at once instead of after the visibility timeout.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=60.0)
+# An unacknowledged task (its worker died) goes back to the queue after this long: above the
+# longest hard time limit (CELERY_TASK_TIME_LIMIT; the stock-file check's is 45 s) so a task
+# still running is never handed to a second worker, and minutes, so a dead worker's tasks
+# come back soon. Retries wait at most a minute less (marketplace/celery.py, longest_wait).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    # Workers look for such tasks every this many seconds (kombu's default scans only
+    # every tenth sweep: 100 s).
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT: a task still running "
+        "would be handed to a second worker"
+    )
 # A Redis that does not answer (frozen, or a half-open connection) fails a publish within
 # these seconds instead of holding it for ever; the task then waits in the outbox.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -271,6 +302,10 @@ THROTTLE_RATES = {
         "pos_webhook_address": "20000/min",
         # The checkout's street-and-town filler, per signed-in consumer (typing asks often).
         "address_lookup_user": "60/min",
+        # The public local-information API (/api/local/), per address.
+        "local_api_address": "600/min",
+        # Password tries on "delete my account", per signed-in consumer.
+        "delete_account_user": "5/hour",
     }.items()
 }
 
@@ -311,9 +346,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "addressing_style": "path",
         },
     }
-# Thumbnails go to the default storage; their keys are kept in the cache and the database.
-# A missing or broken image renders no thumbnail instead of failing the page.
+# Storefront thumbnails are made when a photo is saved (marketplace/thumbnails.py), which
+# also deletes files no photo uses any more: Oscar's own deleting would remove a picture
+# that other demo products share. sorl-thumbnail remains for Oscar's dashboard widget; a
+# missing or broken image renders no thumbnail there instead of failing the page.
 THUMBNAIL_DEBUG = False
+OSCAR_DELETE_IMAGE_FILES = False
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Used by the file-based backend (the browser journey test reads what the worker sent).
@@ -337,7 +375,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": f"{BRAND_NAME} API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{BRAND_NAME} API",
+    "VERSION": "1",
+    # The documentation page's Swagger UI is served from our own static files (strict CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# --- Local information (localinfo/, docs/local-info.md) ---
+# The licence of the open data downloads (shops, places, events) and where it is explained.
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env(
+    "OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
 
 # --- Logs, metrics, errors (marketplace/observability; README "Logs, metrics and errors") ---
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
@@ -386,6 +437,12 @@ ROUTE_PLANNING_TIME_LIMIT = env.float("ROUTE_PLANNING_TIME_LIMIT", default=22.0)
 # Management's "Plan now" button plans inside a web request: a lower cap.
 PLAN_NOW_TIME_LIMIT = env.float("PLAN_NOW_TIME_LIMIT", default=10.0)
 
+# How long personal data are kept (legal.retention, docs/privacy.md): orders for the tax
+# retention period, then anonymised; searches and anonymous visitors' baskets for days.
+ORDER_RETENTION_YEARS = env.int("ORDER_RETENTION_YEARS", default=7)
+SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=400)
+ANONYMOUS_BASKET_RETENTION_DAYS = env.int("ANONYMOUS_BASKET_RETENTION_DAYS", default=30)
+
 CELERY_BEAT_SCHEDULE = {
     # Tasks that waited in the outbox while the broker was away (marketplace/outbox.py).
     "relay-outbox": {
@@ -425,6 +482,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-report-rollups": {
         "task": "marketplace.reports.tasks.refresh_changed_sales",
         "schedule": env.float("REPORT_ROLLUP_SECONDS", default=300.0),
+    },
+    # Daily: deletes or anonymises personal data past its retention period (legal.retention).
+    "remove-expired-personal-data": {
+        "task": "legal.tasks.remove_expired_personal_data_task",
+        "schedule": env.float("RETENTION_CHECK_SECONDS", default=86400.0),
     },
 }
 

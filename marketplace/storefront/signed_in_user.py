@@ -101,7 +101,11 @@ def forget(user_id) -> None:
     cache.delete(cache_key(user_id))
 
 
-def forget_user(sender, instance, **kwargs) -> None:
+def forget_user(sender, instance, update_fields=None, created=False, **kwargs) -> None:
+    # A new row has nothing cached (a reused id would not match the session hash), and
+    # last_login, saved at every sign-in, is nothing a page decides on.
+    if created or (update_fields and set(update_fields) <= {"last_login"}):
+        return
     forget(instance.pk)
     # Again after the commit: a request that read the old row before it may have cached it.
     transaction.on_commit(partial(forget, instance.pk))

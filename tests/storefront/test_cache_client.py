@@ -2,9 +2,14 @@
 call (optional_cache.ReusedClientRedisCacheClient), and still answers after Redis was
 stopped and started again."""
 
+import pytest
 from django.core.cache import caches
 
 from tests.ops.test_cache_outage import redis_server, wait_until_cache_answers  # noqa: F401
+
+# It starts a redis-server of its own, like the other server tests: serial, and not in the
+# pass with a faked clock.
+pytestmark = pytest.mark.serial
 
 
 def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_server):  # noqa: F811

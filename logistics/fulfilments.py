@@ -1,7 +1,14 @@
-"""A shop's part of an order moves through its states here, one guarded UPDATE per step.
+"""The state machine of an order part (Fulfilment): every status change goes through here.
 
-Every function takes the acting shop and only touches that shop's parts; a part in the
-wrong state, or another shop's part, is refused with nothing changed.
+TRANSITIONS says which states each state may be reached from; `move` (one part) and
+`move_order_parts` (the parts of one order) are the only writes of a part's status, each a
+guarded conditional UPDATE from the allowed states that also sets the step's timestamp. A
+part in the wrong state, or another shop's part, is refused (TransitionRefused) with
+nothing changed. The step functions below do the step's own logistics work (stock, slots,
+route stops) and then publish its event (marketplace.events): e-mails, refunds, transfers
+and reports are listeners in their own apps, so logistics imports none of them. A refused
+step publishes nothing. (The demo city's history, marketplace.demo_city.history, builds
+past parts with their final status directly: seed data, not steps.)
 """
 
 from django.db import transaction
@@ -11,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import close_reservations
-from marketplace.ordering.codes import codes_match
-from marketplace.ordering.delivery import release_slot
+from logistics.codes import codes_match
+from logistics.slots import release_slot
+from marketplace import events
 from marketplace.outbox import enqueue
-from marketplace.payments.payouts import refund_part_payment, schedule_part_transfer
 
 from . import route_progress
 from .models import (
@@ -30,7 +37,8 @@ S = FulfilmentStatus
 MAX_CODE_ATTEMPTS = 10
 
 # target state: (states it may come from, timestamp field it sets)
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    S.PLACED: ({S.PENDING_PAYMENT}, "placed_at"),
     S.ACCEPTED: ({S.PLACED}, "accepted_at"),
     S.REJECTED: ({S.PLACED, S.ACCEPTED}, "rejected_at"),
     S.READY: ({S.ACCEPTED}, "ready_at"),
@@ -38,7 +46,7 @@ TRANSITIONS = {
     S.AT_HUB: ({S.HANDED_OVER}, "at_hub_at"),
     S.HANDED_OVER: ({S.READY}, "handed_over_at"),
     S.DELIVERED: ({S.HANDED_OVER}, "completed_at"),
-    S.CANCELLED: ({S.PLACED, S.ACCEPTED, S.READY}, "cancelled_at"),
+    S.CANCELLED: ({S.PENDING_PAYMENT, S.PLACED, S.ACCEPTED, S.READY}, "cancelled_at"),
 }
 
 
@@ -48,6 +56,8 @@ class TransitionRefused(Exception):
 
 def move(*, fulfilment_id: int, shop_id: int | None, to: str, **changes) -> Fulfilment:
     """One guarded step; refuses when the part is not (or no longer) in a state that allows it."""
+    if to not in TRANSITIONS:  # nothing leads back to awaiting payment
+        raise TransitionRefused(refusal_message(fulfilment_id, shop_id, to))
     sources, stamp = TRANSITIONS[to]
     parts = Fulfilment.objects.filter(pk=fulfilment_id, status__in=sources)
     if shop_id is not None:
@@ -55,6 +65,51 @@ def move(*, fulfilment_id: int, shop_id: int | None, to: str, **changes) -> Fulf
     if parts.update(status=to, **{stamp: timezone.now()}, **changes) != 1:
         raise TransitionRefused(refusal_message(fulfilment_id, shop_id, to))
     return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
+
+
+def move_order_parts(*, order_id: int, to: str, sources: set[str], **changes) -> list[Fulfilment]:
+    """The same guarded step for every part of one order that is in `sources` (a subset of
+    what TRANSITIONS allows); returns the parts moved, possibly none. Locks them first."""
+    allowed, stamp = TRANSITIONS[to]
+    if not sources <= allowed:
+        raise ValueError(f"{sorted(sources - allowed)} cannot become {to}")
+    changes = {"status": to, stamp: timezone.now(), **changes}
+    with transaction.atomic():
+        parts = list(
+            Fulfilment.objects.select_for_update(of=("self",))
+            .select_related("order", "shop__partner")
+            .filter(order_id=order_id, status__in=sources)
+            .order_by("pk")
+        )
+        Fulfilment.objects.filter(pk__in=[p.pk for p in parts], status__in=sources).update(
+            **changes
+        )
+    for part in parts:
+        for field, value in changes.items():
+            setattr(part, field, value)
+    return parts
+
+
+def place_paid_parts(*, order_id: int) -> list[Fulfilment]:
+    """The order's payment came: its parts awaiting payment are placed with their shops.
+    None placed means the order was paid (a replay) or cancelled before."""
+    with transaction.atomic():
+        parts = move_order_parts(order_id=order_id, to=S.PLACED, sources={S.PENDING_PAYMENT})
+        for part in parts:
+            events.publish(events.PartPlaced(part=part))
+    return parts
+
+
+def cancel_unpaid_parts(*, order_id: int, reason: str) -> list[Fulfilment]:
+    """The order will not be paid: its parts awaiting payment are cancelled (the caller
+    gives back their stock and slots)."""
+    with transaction.atomic():
+        parts = move_order_parts(
+            order_id=order_id, to=S.CANCELLED, sources={S.PENDING_PAYMENT}, reason=reason
+        )
+        for part in parts:
+            events.publish(events.PartCancelled(part=part))
+    return parts
 
 
 def refusal_message(fulfilment_id: int, shop_id: int | None, to: str) -> str:
@@ -79,27 +134,20 @@ def reservations_of(part: Fulfilment) -> list[int]:
 
 
 def accept_part(*, fulfilment_id: int, shop_id: int) -> Fulfilment:
-    return move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.ACCEPTED)
+    with transaction.atomic():
+        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.ACCEPTED)
+        events.publish(events.PartAccepted(part=part))
+    return part
 
 
 def reject_part(*, fulfilment_id: int, shop_id: int, reason: str) -> Fulfilment:
-    """Releases the part's stock and refunds the consumer for this part only."""
-    from marketplace.ordering.tasks import send_part_email
-    from marketplace.reports.tasks import refresh_order_sales
-
+    """Releases the part's stock and slot; the listeners of PartRejected refund the consumer
+    for this part only, tell them, and update the reports."""
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.REJECTED, reason=reason)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.RELEASED)
         release_slot_of(part)
-        # The consumer gets the part back in full; the part's fees are reversed with it.
-        refund_part_payment(
-            fulfilment=part,
-            amount=part.total_incl_vat,
-            key=f"rejected-part-{part.pk}",
-            reason=reason,
-        )
-        enqueue(send_part_email, part.pk, "rejected")
-        enqueue(refresh_order_sales, part.order_id)  # the reports' rollup of its day, on commit
+        events.publish(events.PartRejected(part=part, reason=reason))
     return part
 
 
@@ -117,8 +165,6 @@ def mark_ready(
 ) -> Fulfilment:
     """The goods are packed. The shop may say the parcel's size (litres, bulky); what it
     leaves out (None) keeps the part's current value."""
-    from marketplace.ordering.tasks import send_part_email
-
     size = {"parcel_litres": parcel_litres, "bulky": bulky}
     changes = {field: value for field, value in size.items() if value is not None}
     if parcel_litres is not None and not 1 <= parcel_litres <= MAX_PARCEL_LITRES:
@@ -128,8 +174,7 @@ def mark_ready(
         )
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.READY, **changes)
-        if part.method == FulfilmentMethod.COLLECT:
-            enqueue(send_part_email, part.pk, "ready")
+        events.publish(events.PartReady(part=part))
     return part
 
 
@@ -149,24 +194,18 @@ def hand_over(*, fulfilment_id: int, shop_id: int, code: str) -> Fulfilment:
 
 def release_goods(part: Fulfilment, *, shop_id: int | None, target: str, stop=None) -> Fulfilment:
     """The goods leave the shop: the step, the consumed stock, the closed pickup stop and
-    the e-mail as one. The caller has checked the code."""
-    from marketplace.ordering.tasks import send_part_email
-
+    GoodsLeftShop (the shop's transfer, the e-mail) as one. The caller has checked the code."""
     with transaction.atomic():
         part = move(fulfilment_id=part.pk, shop_id=shop_id, to=target)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.CONSUMED)
-        # The shop's share is due once the goods left the shop; sent after the commit.
-        schedule_part_transfer(fulfilment=part)
         if stop is not None and not route_progress.close_stops([stop.pk], status=StopStatus.DONE):
             raise TransitionRefused(_("This stop was closed meanwhile; reload the route."))
-        enqueue(send_part_email, part.pk, "collected" if target == S.COLLECTED else "handed_over")
+        events.publish(events.GoodsLeftShop(part=part))
     return part
 
 
 def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
     """The courier hands the parcel over at the door, on the consumer's delivery code."""
-    from marketplace.ordering.tasks import send_part_email
-
     part = Fulfilment.objects.get(pk=fulfilment_id)
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
@@ -177,7 +216,7 @@ def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
         route_progress.close_stops(
             delivery_stops.values_list("pk", flat=True), status=StopStatus.DONE
         )
-        enqueue(send_part_email, part.pk, "delivered")
+        events.publish(events.PartDelivered(part=part))
     return part
 
 
@@ -227,8 +266,6 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
 def drop_at_hub(*, fulfilment_id: int, courier_id: int) -> Fulfilment:
     """The courier brings a hub part to the hub; the consumer collects it there with their
     code, together with the parts of other shops."""
-    from marketplace.ordering.tasks import send_part_email
-
     with transaction.atomic():
         stops = route_progress.pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
         stop_ids = list(stops.filter(kind=StopKind.DELIVERY).values_list("pk", flat=True))
@@ -236,19 +273,17 @@ def drop_at_hub(*, fulfilment_id: int, courier_id: int) -> Fulfilment:
             raise TransitionRefused(_("This part has no open stop on your route."))
         part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.AT_HUB)
         route_progress.close_stops(stop_ids, status=StopStatus.DONE)
-        enqueue(send_part_email, part.pk, "at_hub")
+        events.publish(events.PartAtHub(part=part))
     return part
 
 
 def collect_at_hub(*, fulfilment_id: int, code: str) -> Fulfilment:
     """Hub staff hand a waiting part to the consumer, only on the consumer's code."""
-    from marketplace.ordering.tasks import send_part_email
-
     part = Fulfilment.objects.filter(pk=fulfilment_id, status=S.AT_HUB).first()
     if part is None:
         raise TransitionRefused(_("No such order part."))
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
         part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.COLLECTED)
-        enqueue(send_part_email, part.pk, "collected")
+        events.publish(events.PartCollectedAtHub(part=part))
     return part

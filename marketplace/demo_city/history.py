@@ -6,9 +6,13 @@ delivery slot for delivered parts, plus storefront searches and the shops' stock
 state. Outcomes come from a random stream per order number, so the order stream of the
 generator is untouched and the same seed gives the same history.
 
+The parts are built with their final status and timestamps directly, in bulk: this is seed
+data (history), not steps taken now, so it does not go through the part's state machine
+(logistics.fulfilments) and publishes no events. The only status writes outside it.
+
 Payments and refunds are not written: rejected parts are lost sales in the reports, whose
 refund never counts (marketplace/reports/definitions.py). The money of parts that left
-their shop (payouts, sent transfers, weekly settlements) is added afterwards by payouts.py.
+their shop (payouts, sent transfers, weekly settlements) is added afterwards by money_history.py.
 """
 
 import random

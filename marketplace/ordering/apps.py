@@ -11,6 +11,9 @@ class OrderingConfig(AppConfig):
         from oscar.apps.analytics.receivers import receive_order_placed
         from oscar.apps.order.signals import order_placed
 
+        from . import listeners
+
         # Oscar counts purchases inside the order transaction, locking one row per product:
         # buyers of the same product would queue on it. We count after the commit instead.
         order_placed.disconnect(receive_order_placed)
+        listeners.subscribe()

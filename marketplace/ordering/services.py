@@ -16,13 +16,15 @@ from inventory_sync.services import (
     close_reservations,
     confirm_reservations,
     record_reservations,
-    take_stock,
+    reserve_stock,
 )
+from logistics import slots
+from logistics.codes import new_code
+from logistics.fulfilments import cancel_unpaid_parts, place_paid_parts
 from logistics.models import (
     DeliverySettings,
     Fulfilment,
     FulfilmentMethod,
-    FulfilmentStatus,
     Hub,
 )
 from marketplace.commission.services import snapshot_part
@@ -32,7 +34,6 @@ from marketplace.payments.services import create_payment, mark_payment, request_
 
 from . import delivery
 from .basket import basket_facts, lines_for_order, order_groups
-from .codes import new_code
 from .order_creation import (
     STATUS_CANCELLED,
     STATUS_PAID,
@@ -94,7 +95,7 @@ def write_placed_order(basket, user, choices, address, now, requests):
         # learn it after one UPDATE. The winner holds the row until commit, so what follows
         # is three reads (lines with their shops, the basket's facts, the delivery rules)
         # and the writes.
-        take_stock(requests=requests)
+        reserve_stock(requests=requests)
         lines = lines_for_order(basket)
         facts = basket_facts(basket)
         rules = DeliverySettings.current()
@@ -104,7 +105,7 @@ def write_placed_order(basket, user, choices, address, now, requests):
         fees = delivery_fees(groups, choices, rules)
         # One place per delivered part, slots in id order like the stock rows.
         for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
-            delivery.book_slot(slot_id=slot_id, now=now)
+            slots.book_slot(slot_id=slot_id, now=now)
         order, order_lines = write_order(
             basket=basket,
             user=user,
@@ -245,13 +246,9 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
 
     from .tasks import send_order_placed_email
 
-    now = timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        placed = Fulfilment.objects.filter(
-            order=order, status=FulfilmentStatus.PENDING_PAYMENT
-        ).update(status=FulfilmentStatus.PLACED, placed_at=now)
-        if not placed:
+        if not place_paid_parts(order_id=order_id):
             return False
         mark_payment(
             payment_id=order.payment.pk, status=PaymentStatus.SUCCEEDED, reference=reference
@@ -271,8 +268,8 @@ def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
     """Gives back the stock and slots of an order that was never paid. Idempotent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        parts = list(
-            Fulfilment.objects.filter(order=order, status=FulfilmentStatus.PENDING_PAYMENT)
+        parts = cancel_unpaid_parts(
+            order_id=order_id, reason="payment expired" if expired else "payment cancelled"
         )
         if not parts:
             return False
@@ -280,12 +277,7 @@ def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
         close_reservations(reservation_ids=reservation_ids_of(order), state=state)
         for part in parts:
             if part.slot_id:
-                delivery.release_slot(slot_id=part.slot_id)
-        Fulfilment.objects.filter(pk__in=[p.pk for p in parts]).update(
-            status=FulfilmentStatus.CANCELLED,
-            cancelled_at=timezone.now(),
-            reason="payment expired" if expired else "payment cancelled",
-        )
+                slots.release_slot(slot_id=part.slot_id)
         Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.CANCELLED
         )

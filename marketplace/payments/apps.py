@@ -7,3 +7,8 @@ class PaymentsConfig(AppConfig):
     label = "payments"
     verbose_name = _("Payments")
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from . import listeners
+
+        listeners.subscribe()

@@ -9,5 +9,4 @@ urlpatterns = [
         views.PayoutOnboardingView.as_view(),
         name="payout-onboarding",
     ),
-    path("payments/orders/<str:number>/pay/", views.PayOrderView.as_view(), name="pay"),
 ]

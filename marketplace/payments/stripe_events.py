@@ -6,6 +6,8 @@ import logging
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from marketplace import events
+
 from .models import Payment, PaymentStatus, PayoutAccount, Refund
 
 logger = logging.getLogger(__name__)
@@ -26,15 +28,16 @@ def payment_of(order_number: str | None) -> Payment:
 
 
 def record_paid(*, order_number: str | None, payment_intent: str, charge: str = "") -> None:
-    """The consumer paid: the order is confirmed (or, if it expired meanwhile, refunded)."""
-    from marketplace.ordering.services import record_payment_success
-
+    """The consumer paid: the order is confirmed (or, if it expired meanwhile, refunded) by
+    the listener of PaymentSucceeded (marketplace.ordering)."""
     payment = payment_of(order_number)
     # Kept before confirming: a late payment is refunded through this payment intent.
     Payment.objects.filter(pk=payment.pk, reference="").update(reference=payment_intent or "")
     if charge:
         Payment.objects.filter(pk=payment.pk, charge_id="").update(charge_id=charge)
-    record_payment_success(order_id=payment.order_id, reference=payment_intent or "")
+    events.publish(
+        events.PaymentSucceeded(order_id=payment.order_id, reference=payment_intent or "")
+    )
 
 
 def checkout_completed(session: dict) -> None:
@@ -54,11 +57,10 @@ def checkout_async_succeeded(session: dict) -> None:
 
 
 def checkout_ended_unpaid(session: dict) -> None:
-    """The Checkout page expired or the bank payment failed: stock and slots go back."""
-    from marketplace.ordering.services import cancel_unpaid_order
-
+    """The Checkout page expired or the bank payment failed: stock and slots go back (the
+    listener of PaymentEndedUnpaid, marketplace.ordering)."""
     payment = payment_of(session.get("metadata", {}).get("order_number"))
-    cancel_unpaid_order(order_id=payment.order_id, expired=True)
+    events.publish(events.PaymentEndedUnpaid(order_id=payment.order_id))
 
 
 def payment_intent_succeeded(intent: dict) -> None:
@@ -107,7 +109,7 @@ def confirm_refund(payment: Payment, refund: dict) -> bool:
 
 def account_updated(account: dict) -> None:
     """The shop's payout status; transfers held for it go once it can take them."""
-    from .payouts import release_held_transfers
+    from .transfers import release_held_transfers
 
     payout = PayoutAccount.objects.filter(account_id=account["id"]).first()
     if payout is None:

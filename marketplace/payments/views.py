@@ -1,4 +1,5 @@
-"""Stripe's webhook, the shop's payout onboarding page, and paying an order again.
+"""Stripe's webhook and the shop's payout onboarding page. (Paying an order again is
+ordering's page: marketplace.ordering.payment_views.)
 
 These views run without the request-wide transaction: gateway calls happen outside any
 transaction, and the webhook's effect has its own.
@@ -17,14 +18,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import TemplateView
 
-from marketplace.ordering.selectors import order_for_consumer
 from shops.models import Shop
 
 from .accounts import onboarding_link
 from .gateway import GatewayUnavailable, get_gateway
-from .models import PaymentStatus
 from .webhooks import receive_event, store_invalid_event
 
 logger = logging.getLogger(__name__)
@@ -75,43 +73,3 @@ class PayoutOnboardingView(LoginRequiredMixin, View):
             messages.error(request, _("Stripe does not answer right now. Try again in a minute."))
             return redirect("shop:home")
         return redirect(url)
-
-
-@non_atomic
-class PayOrderView(LoginRequiredMixin, TemplateView):
-    """Pay an order that is still awaiting payment: after the payment service failed, or
-    when the consumer came back from the payment page. The same payment is reused, so
-    paying again never charges twice."""
-
-    template_name = "payments/pay_order.html"
-
-    def order(self):
-        return order_for_consumer(user=self.request.user, number=self.kwargs["number"])
-
-    def get_context_data(self, **kwargs):
-        order = self.order()
-        awaiting = order.payment.status == PaymentStatus.PENDING
-        return super().get_context_data(order=order, awaiting=awaiting, **kwargs)
-
-    def post(self, request, number):
-        order = self.order()
-        if order.payment.status != PaymentStatus.PENDING:
-            messages.info(request, _("This order is no longer awaiting payment."))
-            return redirect("ordering:order", number=order.number)
-        from marketplace.ordering.services import refuse_payment_for_closed_shops
-
-        if refused := refuse_payment_for_closed_shops(order):
-            messages.error(request, refused)
-            return redirect("basket:summary")
-        try:
-            return redirect(get_gateway().start_payment(payment=order.payment))
-        except GatewayUnavailable:
-            messages.error(request, unavailable_message())
-            return redirect("payments:pay", number=order.number)
-
-
-def unavailable_message() -> str:
-    return _(
-        "The payment service does not answer right now. Your order is kept for a few "
-        "minutes: try paying again."
-    )

@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import listeners
+
+        listeners.subscribe()

@@ -1,0 +1,152 @@
+"""Domain events: how one package tells the others what happened, without importing them.
+
+A publisher calls `publish(SomeEvent(...))`; every listener subscribed to that event type
+runs at once, in the publisher's process and inside its transaction, in the order they
+subscribed (the order of INSTALLED_APPS, since apps subscribe in `AppConfig.ready()`
+through their `listeners.py`). So a listener's rows commit or roll back with the step that
+caused them, and a listener that starts a task uses `marketplace.outbox.enqueue` (sent on
+commit): a rolled-back step sends nothing. An exception in a listener goes to the
+publisher, which rolls back its step.
+
+Events whose effect is money (`required = True`) refuse to be published with no listener:
+`NoListener` then rolls the step back, so a part can never be rejected without its refund
+or leave its shop without its transfer just because an app was not loaded. Listeners that
+move money must be safe to run twice (their rows carry idempotency keys).
+
+Part events carry the part as the step left it (`part`, a logistics Fulfilment loaded with
+its order and shop); listeners read it and must not save it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+if TYPE_CHECKING:
+    from logistics.models import Fulfilment
+
+
+@dataclass(frozen=True)
+class Event:
+    # True: publishing with no listener raises NoListener (see the module's docstring).
+    required: ClassVar[bool] = False
+
+
+class NoListener(RuntimeError):
+    pass
+
+
+E = TypeVar("E", bound=Event)
+listeners: defaultdict[type[Event], list[Callable]] = defaultdict(list)
+
+
+def subscribe(event_type: type[E], listener: Callable[[E], None]) -> None:
+    """Adds a listener once; subscribing the same function again changes nothing."""
+    if listener not in listeners[event_type]:
+        listeners[event_type].append(listener)
+
+
+def unsubscribe(event_type: type[E], listener: Callable[[E], None]) -> None:
+    if listener in listeners[event_type]:
+        listeners[event_type].remove(listener)
+
+
+def publish(event: Event) -> None:
+    subscribed = list(listeners[type(event)])
+    if event.required and not subscribed:
+        raise NoListener(f"{type(event).__name__} needs a listener; none is subscribed")
+    for listener in subscribed:
+        listener(event)
+
+
+# Payments: published by marketplace.payments.stripe_events.
+
+
+@dataclass(frozen=True)
+class PaymentSucceeded(Event):
+    """The consumer paid the order (a replay of the same payment is published again)."""
+
+    required: ClassVar[bool] = True
+    order_id: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentEndedUnpaid(Event):
+    """The payment will not come: Stripe's Checkout page expired or the bank payment failed."""
+
+    required: ClassVar[bool] = True
+    order_id: int
+
+
+# Shops: published by shops.services.
+
+
+@dataclass(frozen=True)
+class ShopApproved(Event):
+    """Management approved the shop: its new owner is e-mailed how to start, with the link
+    where payouts are set up (payments knows the gateway's)."""
+
+    required: ClassVar[bool] = True  # the owner must never go without the e-mail
+    shop_id: int
+    owner_id: int
+
+
+# Order parts: published by logistics.fulfilments, one event per step of a part.
+
+
+@dataclass(frozen=True)
+class PartEvent(Event):
+    part: Fulfilment
+
+
+@dataclass(frozen=True)
+class PartPlaced(PartEvent):
+    """The order's payment came: the part waits for its shop."""
+
+
+@dataclass(frozen=True)
+class PartCancelled(PartEvent):
+    """The part ends before its shop began: the order was never paid."""
+
+
+@dataclass(frozen=True)
+class PartAccepted(PartEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class PartRejected(PartEvent):
+    """The shop cannot supply the part (or stopped taking orders): the consumer gets it back."""
+
+    required: ClassVar[bool] = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PartReady(PartEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class GoodsLeftShop(PartEvent):
+    """Collected by the consumer at the shop, or handed to a courier: the shop's share is due."""
+
+    required: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class PartAtHub(PartEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class PartCollectedAtHub(PartEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class PartDelivered(PartEvent):
+    pass

@@ -1,0 +1,14 @@
+"""The reports' daily rollup follows a part that is rejected (subscribed in apps.py)."""
+
+from marketplace import events
+from marketplace.outbox import enqueue
+
+from .tasks import refresh_order_sales
+
+
+def refresh_after_rejection(event: events.PartRejected) -> None:
+    enqueue(refresh_order_sales, event.part.order_id)  # the rollup of its day, on commit
+
+
+def subscribe() -> None:
+    events.subscribe(events.PartRejected, refresh_after_rejection)

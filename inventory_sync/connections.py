@@ -10,8 +10,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.outbox import enqueue
-
 from .models import ConnectionStatus, PosConnection, PosKind
 
 logger = logging.getLogger(__name__)
@@ -93,7 +91,8 @@ def webhook_url(connection: PosConnection) -> str:
 
 def save_settings(connection: PosConnection, *, values: dict, secret_values: dict) -> None:
     """Settings replace the old ones; a secret left empty keeps the stored one, so a form
-    never has to show a secret back to be saved again. Queues a first poll on commit."""
+    never has to show a secret back to be saved again. The caller queues the first poll
+    (tasks.queue_first_poll)."""
     kept = {name: value for name, value in connection.settings.items() if name in FEED_KEYS}
     connection.settings = kept | {name: value for name, value in values.items() if value}
     connection.secrets = {
@@ -101,18 +100,6 @@ def save_settings(connection: PosConnection, *, values: dict, secret_values: dic
         **{name: value for name, value in secret_values.items() if value},
     }
     connection.save(update_fields=["settings", "secrets"])
-    queue_first_poll(connection)
-
-
-def queue_first_poll(connection: PosConnection) -> None:
-    """Polls a POS we poll as soon as its settings are committed, not at the next beat: the
-    poll learns the POS's item ids, so its webhooks can be matched from then on. Safe to
-    call again: a poll only sets counts to what the POS says, with the stale guard."""
-    from .polling import POLLED_KINDS
-    from .tasks import poll_connection
-
-    if connection.kind in POLLED_KINDS:
-        enqueue(poll_connection, connection.pk)  # the outbox: sent once the settings commit
 
 
 def set_signing_secret(connection: PosConnection, secret: str) -> None:

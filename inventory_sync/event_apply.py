@@ -11,13 +11,12 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from .connectors.values import BadEvent, parse_time, whole_units
 from .counts import Count, newest_per_record, write_counts
 from .event_models import EventStatus, WebhookEvent
 from .models import ConnectionStatus, PosConnection, PosKind, SyncKind, SyncLog, SyncOutcome
@@ -33,33 +32,6 @@ class EventCount:
     external_id: str
     quantity: int
     at: datetime
-
-
-class BadEvent(Exception):
-    pass
-
-
-def parse_time(text) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = parse_datetime(text.strip())
-    except ValueError:
-        return None
-    if moment is not None and timezone.is_naive(moment):
-        return None  # a time without zone cannot be ordered against others
-    return moment
-
-
-def whole_units(value) -> int:
-    """Square sends "5" or "5.0"; a fraction or a negative count is not a shelf count."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as error:
-        raise BadEvent(f"quantity {str(value)[:20]!r} is not a number") from error
-    if not number.is_finite() or number != number.to_integral_value():
-        raise BadEvent(f"quantity {value!r} is not a whole number")
-    return max(int(number), 0)  # a POS oversold below zero: nothing is on the shelf
 
 
 def shopify_counts(pk, headers, payload, location) -> list[EventCount]:
@@ -145,7 +117,7 @@ def read_events(events, connections):
 
 
 def write_matched(counts, matched, owner) -> dict[int, list[str]]:
-    outcomes = defaultdict(list)
+    outcomes: defaultdict[int, list[str]] = defaultdict(list)
     to_write = []
     for count in counts:
         record = matched.get((owner[count.event_pk], count.external_id))
@@ -191,7 +163,7 @@ def finish_events(statuses, connections, owner) -> None:
 def log_problems(statuses, connections, owner, now) -> None:
     """One log line per shop per batch, only when some events could not be applied: the
     sync log stays readable while thousands of good events flow."""
-    per_connection = defaultdict(Counter)
+    per_connection: defaultdict[int, Counter[str]] = defaultdict(Counter)
     for pk, (status, _message) in statuses.items():
         per_connection[owner[pk]][status] += 1
     logs = []

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
-from .connections import connection_of, record_success
+from marketplace.gtin import gtin_key
+
+from .connections import connection_of, feed_settings, record_success
 from .feeds import FeedError, FeedRow, ParsedFeed, parse_stock_file
 from .feeds.gc_pause import gc_paused
 from .feeds.types import LocationNeeded, MappingNeeded
@@ -40,12 +42,6 @@ REPORTED_PROBLEMS = 500  # a report longer than this helps nobody; the total is 
 
 # The msgid; translated where a problem is reported, in the language active then.
 UNMATCHED = gettext_noop("no product of this shop has this SKU or EAN")
-
-
-def gtin_key(code: str | None) -> str | None:
-    """EAN-8/UPC-A/EAN-13 of one product compare equal once padded to GTIN-14."""
-    code = (code or "").strip()
-    return code.zfill(14) if code.isdigit() else None
 
 
 @dataclass
@@ -104,8 +100,8 @@ def _match_rows(
     for row in rows:
         sku = row.sku
         pk = by_sku.get(sku) if sku else None
-        if pk is None:
-            pk = by_ean.get(gtin_key(row.ean)) if row.ean else None
+        if pk is None and (ean_key := gtin_key(row.ean)):
+            pk = by_ean.get(ean_key)
         if pk is not None and pk not in row_of_record:  # the usual row, checked first
             row_of_record[pk] = row.row_number
             price = row.price
@@ -267,8 +263,6 @@ def examine(*, shop, content: bytes, filename: str, options: dict) -> tuple[str,
     column mappings fill in the rest. The options used are kept in the summary, so applying
     reads the file exactly as the preview did.
     """
-    from .connections import feed_settings
-
     remembered = feed_settings(shop)
     location = options.get("location") or remembered["location"] or None
     mappings = {**remembered["mappings"], **options.get("mappings", {})}

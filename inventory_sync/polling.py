@@ -19,7 +19,7 @@ from .pos_items import store_items
 
 POLLED_KINDS = (PosKind.SHOPIFY, PosKind.SQUARE, PosKind.LIGHTSPEED)
 # Lightspeed has no webhooks: its poll is the sync. For the others it only reconciles.
-POLL_INTERVAL = {
+POLL_INTERVAL: dict[str, timedelta] = {
     PosKind.LIGHTSPEED: timedelta(minutes=5),
     PosKind.SHOPIFY: timedelta(hours=1),
     PosKind.SQUARE: timedelta(hours=1),

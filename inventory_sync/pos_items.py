@@ -1,32 +1,21 @@
 """A POS's item ids mapped to this shop's stock records: by SKU first, then by EAN."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from marketplace.gtin import gtin_key
+
+from .connectors.values import ItemData
 from .event_models import EventStatus, PosItem, WebhookEvent
-from .feed_apply import gtin_key
 from .models import PosConnection
 
 StockRecord = get_model("partner", "StockRecord")
 
 
-@dataclass(frozen=True, slots=True)
-class ItemData:
-    """One item as a POS describes it; quantity and price when the POS gave them."""
-
-    external_id: str
-    sku: str = ""
-    ean: str = ""
-    title: str = ""
-    price: Decimal | None = None
-
-
 def record_matcher(partner_id: int):
     """A function (sku, ean) -> stock record id of this shop, from one read of its records."""
-    by_sku, by_ean = {}, {}
+    by_sku: dict[str, int] = {}
+    by_ean: dict[str, int] = {}
     for pk, sku, upc in StockRecord.objects.filter(partner_id=partner_id).values_list(
         "pk", "partner_sku", "product__upc"
     ):

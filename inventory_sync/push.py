@@ -107,7 +107,11 @@ def apply_push(*, connection: PosConnection, items: list[dict], occurred_at=None
             }
         log.save()
         record_success(connection, full_sync=False)
-    body = {"applied": changed, "unchanged": len(records) - changed, "sync_log": log.pk}
+    body: dict[str, object] = {
+        "applied": changed,
+        "unchanged": len(records) - changed,
+        "sync_log": log.pk,
+    }
     if occurred_at is not None:
         body["stale"] = stale
     return PushResult(200, body)

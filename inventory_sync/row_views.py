@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from logistics.shop_views import ShopMixin
-from shops.catalogue_services import OfferRefused, add_offer_from_stock_row
+from shops.access import ShopMixin
 
 from . import write_back
+from .catalogue_services import OfferRefused, add_offer_from_stock_row
 from .event_models import PosItem
 from .models import StockFeedUpload
 from .pos_items import rematch_items

@@ -1,29 +1,9 @@
-"""Reads of stock: what can be sold online."""
+"""Reads of stock: reservations and how fresh the counts are (what can be sold online:
+availability.py)."""
 
 from django.db.models import Sum
-from oscar.core.loading import get_model
 
 from .models import Reservation, ReservationState
-
-StockRecord = get_model("partner", "StockRecord")
-
-
-def available_from(*, on_hand: int, reserved: int, safety_buffer: int) -> int:
-    return max(0, on_hand - reserved - safety_buffer)
-
-
-def safety_buffer_of(stockrecord) -> int:
-    shop = getattr(stockrecord.partner, "shop", None)
-    return shop.safety_buffer if shop else 0
-
-
-def available_units(*, stockrecord_id: int) -> int:
-    record = StockRecord.objects.select_related("partner__shop").get(pk=stockrecord_id)
-    return available_from(
-        on_hand=record.num_in_stock,
-        reserved=record.num_allocated,
-        safety_buffer=safety_buffer_of(record),
-    )
 
 
 def active_reserved_units(*, stockrecord_id: int) -> int:

@@ -10,14 +10,15 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shops.models import Shop
 
+from .availability import available_units
 from .models import Reservation, ReservationState
-from .selectors import available_units
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -55,14 +56,14 @@ def safety_buffer_of_partner():
     return Coalesce(Subquery(buffer), Value(0))
 
 
-def take_stock(*, requests: Iterable[StockRequest]) -> None:
+def reserve_stock(*, requests: Iterable[StockRequest]) -> None:
     """Raises reserved for every request with one guarded UPDATE each, in stockrecord-id order.
 
     Precondition: inside the order-placing transaction (the row locks are held until it
     ends, and an OutOfStock must roll the whole order back). The fixed order means two
     buyers of the same products never wait on each other in a cycle.
     """
-    assert transaction.get_connection().in_atomic_block, "take_stock needs a transaction"
+    assert transaction.get_connection().in_atomic_block, "reserve_stock needs a transaction"
     for request in sorted(requests, key=lambda r: r.stockrecord_id):
         updated = StockRecord.objects.filter(
             pk=request.stockrecord_id,
@@ -77,7 +78,7 @@ def take_stock(*, requests: Iterable[StockRequest]) -> None:
 
 
 def record_reservations(*, lines, expires_at: datetime | None) -> list[Reservation]:
-    """Creates the reservation rows for order lines whose stock `take_stock` already took."""
+    """Creates the reservation rows for order lines whose stock `reserve_stock` already reserved."""
     return Reservation.objects.bulk_create(
         [
             Reservation(
@@ -107,7 +108,9 @@ def close_reservations(*, reservation_ids: Iterable[int], state: str) -> int:
             .filter(pk__in=list(reservation_ids), state=ReservationState.ACTIVE)
             .order_by("stockrecord_id", "id")
         ):
-            change = {"num_allocated": F("num_allocated") - reservation.quantity}
+            change: dict[str, Combinable] = {
+                "num_allocated": F("num_allocated") - reservation.quantity
+            }
             if state == ReservationState.CONSUMED:
                 change["num_in_stock"] = Greatest(F("num_in_stock") - reservation.quantity, 0)
             StockRecord.objects.filter(pk=reservation.stockrecord_id).update(**change)

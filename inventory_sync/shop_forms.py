@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +100,8 @@ class LocationForm(forms.Form):
 
     def __init__(self, *args, locations: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [(name, name) for name in locations]
+        location = cast(forms.ChoiceField, self.fields["location"])
+        location.choices = [(name, name) for name in locations]
 
 
 # The fields a column can be mapped to, in the words the mapping page uses.

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from logistics.shop_views import ShopMixin
 from marketplace.outbox import enqueue
+from shops.access import ShopMixin
 
 from . import connections, feed_apply, tasks, upload_checks
 from .feeds import FeedError, check_stock_file_quickly
@@ -312,6 +312,7 @@ class ConnectionView(ShopMixin, View):
                     values={name: data[name] for name in SETTING_FIELDS},
                     secret_values={"access_token": data["access_token"]},
                 )
+                tasks.queue_first_poll(connection)
                 if data["signing_secret"]:
                     connections.set_signing_secret(connection, data["signing_secret"])
                 messages.success(request, _("Saved."))

@@ -5,13 +5,14 @@ A count is the shelf truth, reserved units included (they leave on hand only whe
 so it is written like a till's count: `counts.write_counts` with the time of the count. That
 path never touches reservations, and its event mark keeps an older till event from undoing a
 newer count. A count below what is reserved leaves the reservations as they are; available
-online is then 0 (`selectors.available_from`). A barcode the shop has no offer for becomes a
+online is then 0 (`availability.available_from`). A barcode the shop has no offer for becomes a
 `StockDraft`, which is outside the catalogue until the owner gives it a name and a price.
 """
 
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shops.catalogue_services import add_offer_from_stock_row
+from marketplace.gtin import GTIN_LENGTHS, is_valid_gtin
 
+from .catalogue_services import add_offer_from_stock_row
 from .counts import Count, write_counts
-from .feeds.gtin import GTIN_LENGTHS, is_valid_gtin
-from .selectors import available_from
 from .stocktake_models import StockCount, StockDraft
+
+if TYPE_CHECKING:
+    from marketplace.oscar_apps.partner.models import StockRecord as StockRecordModel
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -95,7 +98,7 @@ class CountResult:
     after: int
     applied: bool  # False: the till sent a newer count, which stays
     repeated: bool = False  # the same token again: nothing done this time
-    record: object = None  # the shop's StockRecord, or None for a draft
+    record: "StockRecordModel | None" = None  # the shop's StockRecord, or None for a draft
     draft: StockDraft | None = None
     new_draft: bool = False
 
@@ -149,7 +152,10 @@ def count_barcode(
             )
             return result
     except IntegrityError:  # the same token in a request that committed first
-        return _earlier_count(shop, token)
+        earlier = _earlier_count(shop, token)
+        if earlier is None:  # not the token: another constraint
+            raise
+        return earlier
 
 
 def _new_count(before: int, quantity: int | None, change: int) -> int:
@@ -219,15 +225,6 @@ def complete_draft(*, shop, draft_id: int, title: str, price: Decimal, vat_rate:
 def delete_draft(*, shop, draft_id: int) -> bool:
     deleted, _kinds = StockDraft.objects.filter(shop=shop, pk=draft_id).delete()
     return bool(deleted)
-
-
-def available_online(record) -> int:
-    shop = getattr(record.partner, "shop", None)
-    return available_from(
-        on_hand=record.num_in_stock or 0,
-        reserved=record.num_allocated or 0,
-        safety_buffer=shop.safety_buffer if shop else 0,
-    )
 
 
 def drafts_for_shop(shop):

@@ -50,7 +50,10 @@ class CountForm(forms.Form):
         label=_("Count on the shelf"), min_value=0, max_value=MAX_COUNT, required=False
     )
     change = forms.TypedChoiceField(
-        choices=[("", ""), ("1", "+1"), ("-1", "-1")], coerce=int, required=False, empty_value=0
+        choices=[("", ""), ("1", "+1"), ("-1", "-1")],
+        coerce=int,
+        required=False,
+        empty_value=0,  # type: ignore[arg-type]  # Django takes any value; its stubs say str
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 

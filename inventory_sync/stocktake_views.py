@@ -14,10 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from logistics.shop_views import ShopMixin
-from shops.catalogue_services import OfferRefused
+from shops.access import ShopMixin
 
 from . import stocktake
+from .availability import available_online
+from .catalogue_services import OfferRefused
 from .stocktake_forms import CHANGE_OF_MODE, MODE_SHOW, CountForm, DraftForm, ScanForm
 from .stocktake_models import StockDraft
 
@@ -81,7 +82,7 @@ class StocktakeView(ShopMixin, View):
         return {
             "code": code,
             "record": record,
-            "available": stocktake.available_online(record) if record else None,
+            "available": available_online(record) if record else None,
             "draft": draft,
             "catalogue": stocktake.catalogue_product(code) if draft else None,
             "count_form": form if (record or draft) else None,
@@ -138,6 +139,7 @@ def tell(request, result: stocktake.CountResult, *, shown: bool) -> None:
                 % {"code": result.code, "count": result.after},
             )
         return
+    assert result.record is not None  # a count without a draft is of a record
     title = result.record.product.get_title()
     if not result.applied:
         messages.error(

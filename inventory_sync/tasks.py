@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 
+from marketplace.outbox import enqueue
+
 from . import feed_apply, upload_checks
 
 
@@ -60,6 +62,16 @@ def poll_connection(connection_id: int) -> None:
     from .polling import poll_connection as poll
 
     poll(connection_id=connection_id)
+
+
+def queue_first_poll(connection) -> None:
+    """Polls a POS we poll as soon as its settings are committed, not at the next beat: the
+    poll learns the POS's item ids, so its webhooks can be matched from then on. Safe to
+    call again: a poll only sets counts to what the POS says, with the stale guard."""
+    from .polling import POLLED_KINDS
+
+    if connection.kind in POLLED_KINDS:
+        enqueue(poll_connection, connection.pk)  # the outbox: sent once the settings commit
 
 
 @shared_task(bind=True, max_retries=8)

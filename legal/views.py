@@ -13,9 +13,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from logistics.models import Fulfilment
-from logistics.shop_views import ShopMixin
+from logistics.shop_views import ShopPartsMixin
+from marketplace.staff import StaffOnlyMixin
 from marketplace.throttling import over_rate
-from shops.management_views import StaffOnlyMixin
+from shops.access import ShopMixin
 
 from . import accounts
 from .forms import DeleteAccountForm, LegalPageForm, ShopTermsForm
@@ -163,7 +164,7 @@ class ConsumerReceiptView(LoginRequiredMixin, View):
         return pdf_response(part)
 
 
-class ShopReceiptView(ShopMixin, View):
+class ShopReceiptView(ShopPartsMixin, View):
     """Only the shop of the part: another shop's part is a 404."""
 
     def get(self, request, pk):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from shops.management_views import StaffOnlyMixin
+from marketplace.staff import StaffOnlyMixin
 
 from . import selectors, services
 from .models import ApiPartner, Channel, ChannelUse, Event, EventView, NewsItem

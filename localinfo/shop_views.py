@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from logistics.shop_views import ShopMixin
+from shops.access import ShopMixin
 
 from . import services
 from .forms import EventForm, NewsForm

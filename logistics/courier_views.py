@@ -85,6 +85,7 @@ class StopActionView(CourierMixin, View):
         if stop.status != StopStatus.PENDING:
             raise fulfilments.TransitionRefused(_("This stop is already closed."))
         part = stop.fulfilment
+        assert part is not None  # routes are planned from parts: every stop has one
         code = data.get("code", "")
         if action == "picked-up" and stop.kind == StopKind.PICKUP:
             return handover.pick_up_at_shop(

@@ -9,6 +9,7 @@ as UnplannedPart rows with the reason, replacing the previous run's.
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -95,9 +96,8 @@ def save_plan(
     planned = 0
     for planned_route in plan.routes:
         stops = [stop for stop in planned_route.stops if stop.parcel_id not in moved]
-        route = routes.get(planned_route.vehicle_id) or Route(
-            courier_id=planned_route.vehicle_id, date=day
-        )
+        courier_id = cast(int, planned_route.vehicle_id)  # the planner's ids are our pks
+        route = routes.get(courier_id) or Route(courier_id=courier_id, date=day)
         route.planned_at = now
         route.distance_metres = planned_route.distance_metres
         route.duration_seconds = planned_route.duration_seconds
@@ -109,7 +109,7 @@ def save_plan(
                 route=route,
                 sequence=first + number,
                 kind=stop.kind,
-                fulfilment_id=stop.parcel_id,
+                fulfilment_id=cast(int, stop.parcel_id),
                 eta=eta(day, stop.service_start),
             )
             for number, stop in enumerate(stops)
@@ -153,7 +153,7 @@ def store_unplanned(
     moved: set[int],
 ) -> int:
     reasons = dict(inputs.reasons)
-    reasons.update({item.parcel_id: item.reason for item in plan.unassigned})
+    reasons.update({cast(int, item.parcel_id): item.reason for item in plan.unassigned})
     reasons = {pk: reason for pk, reason in reasons.items() if pk not in moved}
     UnplannedPart.objects.filter(date=day).delete()
     UnplannedPart.objects.filter(fulfilment_id__in=reasons).delete()

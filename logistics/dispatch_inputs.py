@@ -62,6 +62,11 @@ def seconds_into(day: date, moment: datetime) -> int:
 def location(latitude, longitude) -> Location | None:
     if latitude is None or longitude is None:
         return None
+    return position(latitude, longitude)
+
+
+def position(latitude, longitude) -> Location:
+    """Of a place whose coordinates are required (a shop, the hub)."""
     return Location(float(latitude), float(longitude))
 
 
@@ -124,6 +129,7 @@ def parcel_for(
     part: Fulfilment, *, day: date, ready: datetime, carrier: Hashable | None
 ) -> Parcel | str:
     hub = Hub.objects.order_by("pk").first() if part.method == FulfilmentMethod.HUB else None
+    window: tuple[int, int] | None
     if hub is not None:
         delivery = location(hub.latitude, hub.longitude)
         window = (seconds_of(hub.opens), seconds_of(hub.closes))
@@ -137,7 +143,7 @@ def parcel_for(
     periods = schedule_for(part.shop).periods_on(day)
     return Parcel(
         id=part.pk,
-        pickup=location(part.shop.latitude, part.shop.longitude),
+        pickup=position(part.shop.latitude, part.shop.longitude),
         pickup_windows=[(seconds_of(opens), seconds_of(closes)) for opens, closes in periods],
         ready_at=seconds_into(day, ready),
         delivery=delivery,
@@ -160,9 +166,9 @@ def depot(parts: list[Fulfilment]) -> Location:
     """Where routes start and end: the hub, else the first shop of the day, else the centre."""
     hub = Hub.objects.order_by("pk").first()
     if hub is not None:
-        return location(hub.latitude, hub.longitude)
+        return position(hub.latitude, hub.longitude)
     if parts:
-        return location(parts[0].shop.latitude, parts[0].shop.longitude)
+        return position(parts[0].shop.latitude, parts[0].shop.longitude)
     return Location(settings.TOWN_CENTRE_LATITUDE, settings.TOWN_CENTRE_LONGITUDE)
 
 

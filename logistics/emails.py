@@ -1,16 +1,20 @@
 """E-mails of the courier's stops: a failed stop (to the consumer and the shop), and
 "your courier is next" (to the consumer).
 
-Rendered with the order e-mails' sender and templates (templates/ordering/emails/), so they
-look and read the same: Dutch first, then English.
+Rendered with the order e-mails' templates (templates/ordering/emails/), so they look and
+read the same: Dutch first, then English.
 """
 
 from django.utils import timezone
 
-from marketplace.ordering.emails import recipient_of, send
+from marketplace.mail import recipient_of, send_templated
 
 from . import route_progress
 from .models import Fulfilment, FulfilmentStatus
+
+
+def send(*, to: str, template: str, context: dict) -> None:
+    send_templated(to=to, template=f"ordering/emails/{template}", context=context)
 
 
 def shop_addresses(shop) -> list[str]:

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.ordering.codes import ALPHABET, LENGTH, codes_match
-
 from . import fulfilments
+from .codes import ALPHABET, LENGTH, codes_match
 from .models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind, StopStatus
 
 
@@ -78,7 +77,7 @@ def handovers_of_shop(*, shop_id: int, fulfilment_id: int | None = None) -> list
             route=group[0].route,
             code=handover_code(route_id=group[0].route_id, shop_id=shop_id),
             eta=group[0].eta,
-            parts=[stop.fulfilment for stop in group],
+            parts=[stop.fulfilment for stop in group if stop.fulfilment is not None],
         )
         for group in grouped.values()
     ]
@@ -106,8 +105,10 @@ def pick_up_at_shop(*, courier_id: int, shop_id: int, code: str, route: Route | 
     code, as one hand-over. Returns the message for the courier; refuses with nothing
     changed on a wrong code or when nothing there is ready."""
     route = route or todays_route(courier_id)
-    stops = pending_pickups(route_id=route.pk, shop_id=shop_id) if route else None
-    if route is None or route.courier_id != courier_id or not stops.exists():
+    if route is None or route.courier_id != courier_id:
+        raise fulfilments.TransitionRefused(_("Nothing to pick up at this shop on your route."))
+    stops = pending_pickups(route_id=route.pk, shop_id=shop_id)
+    if not stops.exists():
         raise fulfilments.TransitionRefused(_("Nothing to pick up at this shop on your route."))
     parts = Fulfilment.objects.filter(pk__in=stops.values("fulfilment_id"))
     check_handover_code(route, shop_id, parts, code)
@@ -160,8 +161,10 @@ def pick_up_by_code(*, courier_id: int, code: str) -> str:
 def parts_of_stop(stop: RouteStop) -> list[int]:
     """The parts a stop row stands for: a pickup row covers the route's pending pickups at
     its shop; a delivery row its own part."""
+    if stop.fulfilment is None:  # a stop of no part stands for none
+        return []
     if stop.kind != StopKind.PICKUP:
-        return [stop.fulfilment_id]
+        return [stop.fulfilment.pk]
     shop_id = stop.fulfilment.shop_id
     stops = pending_pickups(route_id=stop.route_id, shop_id=shop_id)
     return list(stops.values_list("fulfilment_id", flat=True).distinct())

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from marketplace.ordering.qr import qr_png
+from marketplace.qr import qr_png
+from shops.access import ShopMixin
 
 from . import fulfilments, handover
 from .courier_views import CourierMixin
-from .shop_views import ShopMixin
 
 
 def scan_url(request, code: str) -> str:

@@ -5,7 +5,6 @@ in, other users get a 403."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
+
+from marketplace.staff import StaffOnlyMixin
 
 from . import (
     dispatch,
@@ -63,11 +64,6 @@ REASONS = {
     dispatch_inputs.NO_ADDRESS: gettext_lazy("No coordinates for the delivery address"),
     dispatch_inputs.NOT_ON_A_ROUTE: gettext_lazy("Handed over outside a planned route"),
 }
-
-
-class StaffOnlyMixin(UserPassesTestMixin):
-    def test_func(self):
-        return self.request.user.is_authenticated and self.request.user.is_staff
 
 
 class RoutesView(StaffOnlyMixin, TemplateView):
@@ -229,11 +225,12 @@ class RebookView(StaffOnlyMixin, View):
 
 
 def rebooked_message(part: Fulfilment) -> str:
-    if part.slot_id is None:
+    slot = part.slot
+    if slot is None:
         return _("Order %(number)s: to be collected at the hub.") % {"number": part.order.number}
     return _("Order %(number)s: delivery rebooked for %(slot)s.") % {
         "number": part.order.number,
-        "slot": f"{date_format(part.slot.date, 'l j F')} {part.slot.starts:%H:%M}",
+        "slot": f"{date_format(slot.date, 'l j F')} {slot.starts:%H:%M}",
     }
 
 

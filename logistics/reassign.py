@@ -47,7 +47,7 @@ def move_stop(*, stop_id: int, courier_id: int, now: datetime | None = None) -> 
             raise ReassignRefused(
                 _("This parcel is already picked up; it stays with the courier carrying it.")
             )
-        stops = list(pending_of_part(source, stop)) if stop.fulfilment_id else [stop]
+        stops = list(pending_of_part(source, stop.fulfilment_id)) if stop.fulfilment_id else [stop]
         append_stops(stops, target)
         finish(source, target)
     return Moved(stops=len(stops), kept=0, route=target)
@@ -94,8 +94,8 @@ def is_carried(stop: RouteStop) -> bool:
     return part is not None and part.status == FulfilmentStatus.HANDED_OVER
 
 
-def pending_of_part(route: Route, stop: RouteStop):
-    return route.stops.filter(fulfilment_id=stop.fulfilment_id, status=StopStatus.PENDING)
+def pending_of_part(route: Route, fulfilment_id: int):
+    return route.stops.filter(fulfilment_id=fulfilment_id, status=StopStatus.PENDING)
 
 
 def append_stops(stops: list[RouteStop], target: Route) -> None:

@@ -22,8 +22,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from marketplace.ordering.delivery import DeliveryRefused, book_slot, open_slots, release_slot
-
 from .models import (
     DeliverySlot,
     Fulfilment,
@@ -34,6 +32,7 @@ from .models import (
     RouteStop,
     StopStatus,
 )
+from .slots import DeliveryRefused, book_slot, open_slots, release_slot
 
 S = FulfilmentStatus
 # A part in these states has not reached its consumer and is not cancelled.
@@ -89,8 +88,8 @@ def has_address(part: Fulfilment) -> bool:
 
 
 def zone_of(part: Fulfilment) -> int | None:
-    if part.slot_id:
-        return part.slot.zone_id
+    if part.slot_id and (slot := part.slot) is not None:
+        return slot.zone_id
     digits = "".join(ch for ch in part.postcode if ch.isdigit())[:4]
     area = PostcodeArea.objects.filter(pc4=digits).first() if len(digits) == 4 else None
     return area.zone_id if area else None
@@ -143,7 +142,8 @@ def rebook_part(
             return part
         if not is_waiting(part):
             raise RebookingRefused(_("This part has no failed delivery to rebook."))
-        changes = hub_changes() if to_hub else slot_changes(part, slot_id, now)
+        # to_hub exactly when no slot was given (checked above)
+        changes = hub_changes() if slot_id is None else slot_changes(part, slot_id, now)
         if part.slot_id and part.slot_id != changes["slot_id"]:
             release_slot(slot_id=part.slot_id)
         updated = Fulfilment.objects.filter(

@@ -21,7 +21,7 @@ class Change:
 
     @property
     def kind_label(self) -> str:
-        return StopKind(self.kind).label
+        return str(StopKind(self.kind).label)
 
 
 def snapshot(stops: list[RouteStop]) -> list[dict]:

@@ -31,7 +31,8 @@ class StopRow:
 
     @property
     def orders(self) -> list[str]:
-        return [stop.fulfilment.order.number for stop in self.stops or (self.stop,)]
+        stops = self.stops or (self.stop,)
+        return [stop.fulfilment.order.number for stop in stops if stop.fulfilment is not None]
 
     @property
     def geo_uri(self) -> str:

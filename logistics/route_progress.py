@@ -107,7 +107,7 @@ def route_delay(route_id: int) -> timedelta | None:
         .order_by("-done_at", "-sequence")
         .first()
     )
-    return None if last is None else last.done_at - last.eta
+    return None if last is None or last.done_at is None else last.done_at - last.eta
 
 
 def expected_arrival(fulfilment_id: int) -> datetime | None:
@@ -161,15 +161,15 @@ def figures_of(routes: Iterable[Route]) -> list[RouteFigures]:
     figures = []
     for route in routes:
         counts = counted.get(route.pk, {"total": 0, "closed": 0})
-        stop = last.get(route.pk)
+        latest = last.get(route.pk)
         figures.append(
             RouteFigures(
                 route_id=route.pk,
                 status=route.status,
                 closed=counts["closed"],
                 total=counts["total"],
-                last_done_at=stop.done_at if stop else None,
-                delay=(stop.done_at - stop.eta) if stop else None,
+                last_done_at=latest.done_at if latest else None,
+                delay=(latest.done_at - latest.eta) if latest and latest.done_at else None,
             )
         )
     return figures

@@ -13,7 +13,7 @@ ACCEPT_WITHIN = timedelta(minutes=15)  # what consumers are promised on the orde
 
 
 # Each state its own colour, so a list of parts reads at a glance.
-BADGES = {
+BADGES: dict[str, str] = {
     S.PLACED: "badge-warning",
     S.ACCEPTED: "badge-primary",
     S.READY: "badge-success",
@@ -67,8 +67,8 @@ def due_of(part: Fulfilment, preparation: timedelta) -> datetime | None:
     eta = pickup_eta(part)
     if eta is not None:
         return eta
-    if part.slot_id:
-        starts = datetime.combine(part.slot.date, part.slot.starts)
+    if part.slot_id and (slot := part.slot) is not None:
+        starts = datetime.combine(slot.date, slot.starts)
         return timezone.make_aware(starts) - preparation
     return None
 
@@ -90,7 +90,7 @@ def todays_work(shop) -> dict[str, list[Task]]:
         .select_related("order", "order__user", "slot")
         .prefetch_related("stops", "order__lines")
     )
-    work = {S.PLACED: [], S.ACCEPTED: [], S.READY: []}
+    work: dict[str, list[Task]] = {S.PLACED: [], S.ACCEPTED: [], S.READY: []}
     for part in parts:
         work[part.status].append(Task(part, due_of(part, preparation)))
     far = timezone.now() + timedelta(days=365)

@@ -4,8 +4,6 @@ Every query is scoped to the signed-in user's shop; another shop's part is a 404
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from marketplace.throttling import over_rate
-from shops.selectors import shop_of_user
+from shops.access import ShopMixin
 
 from . import fulfilments, handover, shop_today
 from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentMethod, FulfilmentStatus
@@ -22,13 +20,8 @@ from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentMethod, FulfilmentS
 OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
 
 
-class ShopMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.shop = shop_of_user(user=request.user)
-            if self.shop is None:
-                raise PermissionDenied(_("This page is for shop staff."))
-        return super().dispatch(request, *args, **kwargs)
+class ShopPartsMixin(ShopMixin):
+    """The shop's own order parts, once paid."""
 
     def parts(self):
         return (
@@ -38,7 +31,7 @@ class ShopMixin(LoginRequiredMixin):
         )
 
 
-class PartListView(ShopMixin, ListView):
+class PartListView(ShopPartsMixin, ListView):
     template_name = "logistics/shop_parts.html"
     context_object_name = "parts"
     paginate_by = 50
@@ -61,7 +54,7 @@ class PartListView(ShopMixin, ListView):
         )
 
 
-class PartDetailView(ShopMixin, DetailView):
+class PartDetailView(ShopPartsMixin, DetailView):
     template_name = "logistics/shop_part.html"
     context_object_name = "part"
 
@@ -81,7 +74,7 @@ class PartDetailView(ShopMixin, DetailView):
         )
 
 
-class PartActionView(ShopMixin, View):
+class PartActionView(ShopPartsMixin, View):
     ACTIONS = {"accept", "reject", "ready", "hand-over"}
 
     def get(self, request, pk, action):
@@ -116,7 +109,7 @@ class PartActionView(ShopMixin, View):
             messages.success(self.request, _("Handed over."))
 
 
-class CounterCodeView(ShopMixin, View):
+class CounterCodeView(ShopPartsMixin, View):
     """The counter's box: the code a consumer shows finds their ready order at once."""
 
     def post(self, request):

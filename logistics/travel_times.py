@@ -164,12 +164,11 @@ def _parse_table(
     if answer.get("code") != "Ok":
         message = answer.get("message", "no message")
         raise TravelTimeError(f"OSRM table failed: {answer.get('code')}: {message}")
-    tables = answer.get("durations"), answer.get("distances")
-    if tables[0] is None or tables[1] is None:
+    durations, distances = answer.get("durations"), answer.get("distances")
+    if durations is None or distances is None:
         raise TravelTimeError("OSRM table has no durations or distances (old OSRM?)")
-    for table in tables:
+    for table in (durations, distances):
         _check_shape(table, sources, targets)
-    durations, distances = tables
     return _as_ints(durations), _as_ints(distances)
 
 

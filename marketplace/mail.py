@@ -35,3 +35,8 @@ def send_templated(
     for name, content, content_type in attachments:
         message.attach(name, content, content_type)
     message.send()
+
+
+def recipient_of(order) -> str:
+    """Where an order's e-mails go: the account's address, else the guest's."""
+    return order.user.email if order.user_id else order.guest_email

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from shops.management_views import StaffOnlyMixin
+from marketplace.staff import StaffOnlyMixin
 
 # (url name, title, what it is for): in the order of a working day.
 SECTIONS = [

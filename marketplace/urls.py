@@ -19,10 +19,10 @@ urlpatterns = [
     path("api/local/", include("localinfo.api_urls")),
     # Legal pages, the consumer's own data, receipts (before the areas they sit in).
     path("", include("legal.urls")),
-    path("shops/", include("shops.urls")),
+    path("shops/", include("marketplace.shop_area.public_urls")),
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/reports/", include("marketplace.reports.shop_urls")),
-    path("shop/", include("shops.dashboard_urls")),
+    path("shop/", include("marketplace.shop_area.urls")),
     path("management/", ManagementHomeView.as_view(), name="management-home"),
     path("management/shops/", include("shops.management_urls")),
     path("management/routes/", include("logistics.management_urls")),

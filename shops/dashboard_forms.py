@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from marketplace.demo_city.ean import is_valid_ean13
+from marketplace.gtin import is_valid_ean13
 from marketplace.rich_text import clean_rich_text
 
 from .models import OpeningHoursException, Shop

@@ -1,33 +1,26 @@
-"""The shop's own area (/shop/): its products and offers, its profile and hours.
+"""The shop's own area (/shop/): its profile, hours and photos. (Its products: inventory_sync.
+offer_views and marketplace.shop_area.views; the area's URLs: marketplace.shop_area.urls.)
 
 Every query goes through the signed-in user's shop; another shop's object is a 404.
 """
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.forms import inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
-from inventory_sync.selectors import available_from
-from logistics import handover, shop_today
-from logistics.shop_views import ShopMixin
 from marketplace.thumbnails import with_thumbnails
 
-from . import catalogue_services
+from .access import ShopMixin
 from .dashboard_forms import (
     DayHoursFormSet,
     ExceptionForm,
-    NewProductForm,
-    OfferForm,
     PhotoForm,
-    ProductDetailsForm,
     ProfileForm,
 )
 from .models import OpeningHours, OpeningHoursException, Shop, ShopPhoto, Weekday
@@ -38,134 +31,6 @@ ProductImage = get_model("catalogue", "ProductImage")
 ExceptionFormSet = inlineformset_factory(
     Shop, OpeningHoursException, form=ExceptionForm, extra=2, can_delete=True
 )
-
-
-class HomeView(ShopMixin, TemplateView):
-    template_name = "shops/dashboard/home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            shop=self.shop,
-            work=shop_today.todays_work(self.shop),
-            today=timezone.localdate().isoformat(),
-            handovers=handover.handovers_of_shop(shop_id=self.shop.pk),
-            offers=StockRecord.objects.filter(partner_id=self.shop.partner_id).count(),
-            **kwargs,
-        )
-
-
-class OfferListView(ShopMixin, ListView):
-    template_name = "shops/dashboard/offers.html"
-    context_object_name = "offers"
-    paginate_by = 50
-
-    def get_queryset(self):
-        offers = (
-            StockRecord.objects.filter(partner_id=self.shop.partner_id)
-            .select_related("product")
-            .prefetch_related(
-                Prefetch("product__images", with_thumbnails(ProductImage.objects.all(), "original"))
-            )
-        )
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            offers = offers.filter(
-                Q(product__title__icontains=query) | Q(product__upc=query) | Q(partner_sku=query)
-            )
-        return offers.order_by("product__title", "id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(shop=self.shop, query=self.request.GET.get("q", ""))
-        for offer in context["offers"]:
-            offer.available = available_from(
-                on_hand=offer.num_in_stock,
-                reserved=offer.num_allocated,
-                safety_buffer=self.shop.safety_buffer,
-            )
-        return context
-
-
-class OfferEditView(ShopMixin, FormView):
-    template_name = "shops/dashboard/offer_form.html"
-    form_class = OfferForm
-
-    def get_record(self):
-        return get_object_or_404(
-            StockRecord.objects.select_related("product"),
-            pk=self.kwargs["pk"],
-            partner_id=self.shop.partner_id,
-        )
-
-    def get_initial(self):
-        record = self.get_record()
-        return {
-            "price": record.price,
-            "vat_rate": f"{record.vat_rate:.2f}",
-            "num_in_stock": record.num_in_stock,
-            "partner_sku": record.partner_sku,
-        }
-
-    def get_context_data(self, **kwargs):
-        record = self.get_record()
-        shared = not catalogue_services.sole_seller(record)
-        details = kwargs.pop("details", None) or ProductDetailsForm(
-            initial={"title": record.product.title, "description": record.product.description},
-            prefix="product",
-        )
-        return super().get_context_data(
-            shop=self.shop,
-            record=record,
-            shared=shared,
-            details=details,
-            keeps=catalogue_services.what_shop_keeps_of(shop=self.shop, record=record),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        record = self.get_record()
-        form = self.get_form()
-        details = ProductDetailsForm(request.POST, request.FILES, prefix="product")
-        shared = not catalogue_services.sole_seller(record)
-        if not form.is_valid() or (not shared and not details.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, details=details))
-        catalogue_services.update_offer(
-            shop=self.shop,
-            stockrecord_id=record.pk,
-            changes=dict(form.cleaned_data),
-            product_changes={} if shared else dict(details.cleaned_data),
-        )
-        messages.success(request, _("Saved."))
-        return redirect("shop:offers")
-
-
-class OfferCreateView(ShopMixin, FormView):
-    template_name = "shops/dashboard/offer_new.html"
-    form_class = NewProductForm
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(shop=self.shop, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            catalogue_services.add_offer(
-                shop=self.shop,
-                ean=data["ean"],
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                price=data["price"],
-                vat_rate=data["vat_rate"],
-                on_hand=data["num_in_stock"],
-                sku=data["partner_sku"],
-                image=data.get("image"),
-                image_alt=data.get("image_alt", ""),
-            )
-        except catalogue_services.OfferRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Product added."))
-        return redirect("shop:offers")
 
 
 def int_or_404(value: str) -> int:

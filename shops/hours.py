@@ -70,7 +70,7 @@ def round_up_to_quarter(moment: datetime) -> datetime:
 def schedule_for(shop) -> Schedule:
     """Builds a Schedule from a Shop's (ideally prefetched) hours and exceptions."""
     weekly = tuple((p.weekday, p.opens, p.closes) for p in shop.opening_hours.all())
-    exceptions = {
+    exceptions: dict[date, tuple[tuple[time, time], ...]] = {
         e.date: () if e.closed else ((e.opens, e.closes),) for e in shop.opening_exceptions.all()
     }
     return Schedule(weekly=weekly, exceptions=exceptions)

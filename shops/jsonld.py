@@ -6,6 +6,7 @@ following https://developers.google.com/search/docs/appearance/structured-data/l
 
 import json
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,7 +17,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 UPCOMING_DAYS = 30
 
 # Google asks for the most specific LocalBusiness subtype; each of these is a schema.org Store.
-TYPES = {
+TYPES: dict[str, str] = {
     ShopKind.BOOKS: "BookStore",
     ShopKind.FASHION: "ClothingStore",
     ShopKind.SHOES: "ShoeStore",
@@ -35,7 +36,7 @@ HTML_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 def local_business(shop: Shop, *, url: str, today: date) -> dict:
     """The LocalBusiness of a shop whose hours and exceptions are prefetched."""
-    data = {
+    data: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": TYPES.get(shop.kind, "Store"),
         "name": shop.name,

@@ -5,7 +5,6 @@ Actions are POST only; a second click finds the status moved on and changes noth
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,14 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from marketplace.staff import StaffOnlyMixin
+
 from . import services
 from .models import Shop, ShopStatus
 from .onboarding_forms import DecisionForm, RejectionForm
-
-
-class StaffOnlyMixin(UserPassesTestMixin):
-    def test_func(self):
-        return self.request.user.is_authenticated and self.request.user.is_staff
 
 
 def shops_for_review():

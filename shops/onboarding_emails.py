@@ -8,7 +8,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from marketplace.mail import send_templated
-from marketplace.payments.gateway import get_gateway
 
 from .models import ShopApplication
 
@@ -49,7 +48,8 @@ def send_application_received(shop_id: int) -> None:
     )
 
 
-def send_shop_approved(shop_id: int, owner_id: int) -> None:
+def send_shop_approved(shop_id: int, owner_id: int, payout_link: str) -> None:
+    """`payout_link`: where the owner sets up payouts (the gateway's, given by payments)."""
     application = application_of(shop_id)
     owner = User.objects.get(pk=owner_id)
     context = {
@@ -61,7 +61,7 @@ def send_shop_approved(shop_id: int, owner_id: int) -> None:
         "link_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
         "password_reset_url": absolute(reverse("password-reset")),
         "login_url": absolute(reverse("customer:login")),
-        "payout_link": absolute(get_gateway().payout_onboarding_link(shop=application.shop)),
+        "payout_link": absolute(payout_link),
         "orders_url": absolute(reverse("shop:parts")),
     }
     send(to=owner.email, template="shop_approved", context=context)

@@ -73,8 +73,8 @@ class DayHoursForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
-    def __init__(self, *args, weekday: int, **kwargs):
-        super().__init__(*args, prefix=f"day-{weekday}", **kwargs)
+    def __init__(self, data=None, *, weekday: int, **kwargs):
+        super().__init__(data, prefix=f"day-{weekday}", **kwargs)
         self.weekday = weekday
         self.day_name = Weekday(weekday).label
         for name in ("opens", "closes"):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from marketplace import events
 from marketplace.outbox import enqueue
 
 from .models import OpeningHours, Shop, ShopApplication, ShopStatus
@@ -139,16 +140,15 @@ def record_decision(shop_id: int, *, decided_by, message: str) -> ShopApplicatio
 
 
 def approve_shop(*, shop_id: int, decided_by, message: str = "") -> bool:
-    """applied → active: the contact person becomes the shop's owner and is told how to start."""
-    from .tasks import send_shop_approved_email
-
+    """applied → active: the contact person becomes the shop's owner and is told how to start
+    (ShopApproved: payments e-mails the owner, with the link to set up payouts)."""
     with transaction.atomic():
         if not move_status(shop_id, expected=ShopStatus.APPLIED, to=ShopStatus.ACTIVE):
             return False
         application = record_decision(shop_id, decided_by=decided_by, message=message)
         owner = owner_account(email=application.contact_email, name=application.contact_name)
         Shop.objects.get(pk=shop_id).partner.users.add(owner)
-        enqueue(send_shop_approved_email, shop_id, owner.pk)
+        events.publish(events.ShopApproved(shop_id=shop_id, owner_id=owner.pk))
     return True
 
 

@@ -24,10 +24,11 @@ def send_application_received_email(self, shop_id: int) -> None:
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_shop_approved_email(self, shop_id: int, owner_id: int) -> None:
+def send_shop_approved_email(self, shop_id: int, owner_id: int, payout_link: str) -> None:
     try:
         send_email_once(
-            event_key(self), partial(onboarding_emails.send_shop_approved, shop_id, owner_id)
+            event_key(self),
+            partial(onboarding_emails.send_shop_approved, shop_id, owner_id, payout_link),
         )
     except OSError as error:
         raise self.retry(exc=error) from error

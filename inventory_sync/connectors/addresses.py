@@ -101,7 +101,7 @@ def check_resolves_public(host: str, port: int = 443) -> None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
         raise UnsafeAddress(_("This address cannot be found.")) from error
-    if not infos or not all(is_public(info[4][0]) for info in infos):
+    if not infos or not all(is_public(str(info[4][0])) for info in infos):
         raise UnsafeAddress(_("This address points to a private or local network."))
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import requests
 
-from ..pos_items import ItemData
 from .addresses import PublicOnlyAdapter
+from .values import ItemData
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +18,17 @@ class Level:
     at: datetime | None  # when the POS last changed it; None: the POS does not say
 
 
-def pos_session(kind: str) -> requests.Session:
+class PosSession(requests.Session):
+    """A session that knows which POS it calls: http.call checks each address for it."""
+
+    pos_kind: str
+
+
+def pos_session(kind: str) -> PosSession:
     """A session that calls only allowed POS addresses (see addresses.py): the URL is
     checked per call (http.call), the connected peer per connection (the adapter). No
     proxies from the environment: the peer must be the POS itself."""
-    session = requests.Session()
+    session = PosSession()
     session.trust_env = False
     adapter = PublicOnlyAdapter()
     session.mount("https://", adapter)
@@ -49,7 +55,14 @@ class Connector:
     def levels(self) -> Iterator[Level]:
         raise NotImplementedError
 
-    def adjust(self, *, external_id: str, delta: int, idempotency_key: str) -> None:
+    def adjust(
+        self,
+        *,
+        external_id: str,
+        delta: int,
+        idempotency_key: str,
+        occurred_at: datetime | None = None,  # the sale's time: adjustment_needs_time
+    ) -> None:
         raise NotImplementedError(f"{type(self).__name__} takes no adjustments")
 
     def base_url(self) -> str:

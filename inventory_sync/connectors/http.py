@@ -136,7 +136,7 @@ def call(
     return response
 
 
-def _caused_by(error: BaseException, kind: type) -> bool:
+def _caused_by(error: BaseException | None, kind: type) -> bool:
     seen = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, kind):

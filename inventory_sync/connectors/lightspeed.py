@@ -21,10 +21,9 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from ..event_apply import BadEvent, parse_time, whole_units
-from ..pos_items import ItemData
 from .base import Connector, Level
 from .http import MAX_PAGES, PosRefused, PosUnavailable, call, json_of
+from .values import BadEvent, ItemData, parse_time, whole_units
 
 R_SERIES_BASE = "https://api.lightspeedapp.com"
 R_PAGE_SIZE = 100  # the most R-Series gives per page
@@ -99,7 +98,7 @@ class LightspeedConnector(Connector):
             response = call(self.session, "GET", url, params=params, headers=self.headers())
             answer = json_of(response)
             yield from _listed(answer.get("Item"))
-            url = (answer.get("@attributes") or {}).get("next")
+            url = str((answer.get("@attributes") or {}).get("next") or "")
             if not url:
                 return
             params = {}  # the next URL carries the query and the cursor
@@ -195,8 +194,8 @@ class LightspeedConnector(Connector):
             items = list(self.r_items())
             levels = [level for item in items if (level := self.r_level(item))]
             return [self.r_item_data(item) for item in items], levels
-        items = [self.x_item_data(p) for p in self.x_pages("products") if not p.get("deleted_at")]
-        return items, list(self.x_levels())
+        found = [self.x_item_data(p) for p in self.x_pages("products") if not p.get("deleted_at")]
+        return found, list(self.x_levels())
 
 
 def _x_rows(response, resource: str) -> list:

@@ -8,12 +8,12 @@ Shopify throttles (200 with a THROTTLED error) is treated like a 429.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from ..event_apply import parse_time
-from ..pos_items import ItemData
 from .base import Connector, Level
 from .http import MAX_PAGES, PosRefused, PosUnavailable, call, json_of
+from .values import ItemData, parse_time
 
 # The current stable version; from 2026-04 the adjustment needs an idempotency key and from
 # 2026-07 an explicit changeFromQuantity (null: no compare-and-swap, see adjust()).
@@ -151,7 +151,14 @@ class ShopifyConnector(Connector):
     def levels(self) -> Iterator[Level]:
         yield from self.fetch()[1]
 
-    def adjust(self, *, external_id: str, delta: int, idempotency_key: str) -> None:
+    def adjust(
+        self,
+        *,
+        external_id: str,
+        delta: int,
+        idempotency_key: str,
+        occurred_at: datetime | None = None,  # Shopify books it at the time it arrives
+    ) -> None:
         # The write-back's key makes a resent adjustment book once (@idempotent). A sale is a
         # delta that holds whatever the count is, so no compare-and-swap: changeFromQuantity
         # is null, explicitly, as the API wants. The reference names our write-back, so a

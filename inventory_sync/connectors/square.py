@@ -15,10 +15,9 @@ from decimal import Decimal
 
 import requests
 
-from ..event_apply import BadEvent, parse_time, whole_units
-from ..pos_items import ItemData
 from .base import Connector, Level
 from .http import MAX_PAGES, PosRefused, call, json_of
+from .values import BadEvent, ItemData, parse_time, whole_units
 
 # The newest version whose Inventory API changes we have read and follow (see docs/stock-feeds.md).
 SQUARE_VERSION = "2026-07-15"
@@ -117,13 +116,20 @@ class SquareConnector(Connector):
             )
 
     def adjust(
-        self, *, external_id: str, delta: int, idempotency_key: str, occurred_at: datetime
+        self,
+        *,
+        external_id: str,
+        delta: int,
+        idempotency_key: str,
+        occurred_at: datetime | None = None,
     ) -> None:
         # Square books a request once per idempotency key and answers a resend with the
         # first answer, so a retry after a lost answer does not sell the units twice. A
         # resend must be the same body (another body under the key is IDEMPOTENCY_KEY_REUSED):
         # occurred_at is the sale's time, not the send's. The key also goes in
         # reference_id, so the seller sees which write-back it was.
+        if occurred_at is None:
+            raise TypeError("Square books an adjustment at the sale's time: occurred_at")
         sold = delta < 0
         location = self.settings.get("location_id")
         body = {

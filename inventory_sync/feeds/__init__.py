@@ -1,6 +1,5 @@
 """Stock feeds from shops: parse and check CSV/XLSX files, without touching the database."""
 
-from .gtin import gs1_check_digit, is_valid_gtin
 from .parsing import check_stock_file_quickly, parse_stock_file
 from .types import MAX_DATA_ROWS, MAX_FILE_BYTES, FeedError, FeedRow, ParsedFeed, RowError
 
@@ -12,7 +11,5 @@ __all__ = [
     "ParsedFeed",
     "RowError",
     "check_stock_file_quickly",
-    "gs1_check_digit",
-    "is_valid_gtin",
     "parse_stock_file",
 ]

@@ -89,11 +89,12 @@ class Layout:
 
     def project(
         self, body: list[tuple[int, Sequence[Cell]]], location: str
-    ) -> list[tuple[int, list[Cell]]]:
+    ) -> list[tuple[int, Sequence[Cell]]]:
         """Each row as [sku, ean, quantity, price, title]; rows of other locations left out."""
-        quantity_column = self.quantity_columns.get(location, self.quantity_columns.get(""))
+        columns = self.quantity_columns
+        quantity_column = columns[location] if location in columns else columns[""]
         sources = [self.sources.get(name, ()) for name in ("sku", "ean", "price", "title")]
-        rows: list[tuple[int, list[Cell]]] = []
+        rows: list[tuple[int, Sequence[Cell]]] = []
         group_title: tuple[str, Cell] = ("", None)
         for number, cells in body:
             if self.location_column is not None and _text(cells, self.location_column) != location:
@@ -150,7 +151,7 @@ def recognise(cells: Sequence[Cell]) -> Layout | None:
     """The layout of a known till export from its header row, or None."""
     raw = [display(cell).strip() for cell in cells]
     names = [normalise(text) for text in raw]
-    index = {}
+    index: dict[str, int] = {}
     for position, name in enumerate(names):
         index.setdefault(name, position)
     for recogniser in (_shopify, _square, _lightspeed_x, _lightspeed_r, _zettle, _per_branch):
@@ -378,7 +379,9 @@ class Mapping:
         if any(column >= len(cells) for column in self.columns.values()):
             return None
         raw = [display(cell).strip() for cell in cells]
-        sources = {name: (column,) for name, column in self.columns.items() if name != "quantity"}
+        sources: dict[str, tuple[int, ...]] = {
+            name: (column,) for name, column in self.columns.items() if name != "quantity"
+        }
         headers = {name: raw[column] for name, column in self.columns.items()}
         return Layout(
             "mapping",

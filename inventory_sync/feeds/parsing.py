@@ -9,12 +9,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
+from .ean_cells import parse_ean
 from .gc_pause import gc_paused
-from .gtin import parse_ean
 from .headers import FIELDS, HeaderMap, map_header
 from .layouts import Layout, Mapping, mapping_columns, recognise, signature
 from .readers import (
@@ -85,12 +85,14 @@ def _parse_stock_file(
     body = table.rows[header_position + 1 :]
     if not body:
         raise FeedError(_("The file has a header row but no rows of stock."))
-    chosen, locations = "", ()
+    chosen = ""
+    locations: tuple[str, ...] = ()
     if layout is not None:
         chosen, quantity_header = layout.choose(body, location)
         locations = layout.locations(body)
         body = layout.project(body, chosen)
         header = _projected_header(layout, quantity_header)
+    assert header is not None  # _find_header gives a layout or a header
     file_decimal, decimal_comma = _decimal_convention(body, header.indices.get("price"))
     result = _Result()
     rows = _parse_body(body, header, file_decimal, result)
@@ -212,7 +214,7 @@ def _parse_body(
     price = _memoised(partial(parse_price, file_decimal=file_decimal))
     parsers = (parse_sku, parse_ean, parse_quantity, price, parse_title)
     # A field the file lacks reads cell 0 (every kept row has one) and always gives None.
-    fields = [
+    fields: list[tuple[int, Callable[[Cell], Any]]] = [
         (header.indices[name], parse) if name in header.indices else (0, _absent)
         for name, parse in zip(FIELDS, parsers, strict=True)
     ]

@@ -201,7 +201,7 @@ def parse_price(cell: Cell, *, file_decimal: str | None) -> Decimal | None:
     if usual is not None:  # at most 10 + 2 digits: within MAX_PRICE, exact to the cent
         whole, fraction = usual.groups()
         return Decimal(f"{whole}.{(fraction or '').ljust(2, '0')}")
-    if is_blank(cell):
+    if cell is None or is_blank(cell):
         return None
     if isinstance(cell, int):
         return _checked_price(Decimal(cell), cell, exact=True)

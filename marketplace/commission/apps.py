@@ -7,3 +7,8 @@ class CommissionConfig(AppConfig):
     label = "commission"
     verbose_name = _("Commission")
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from . import listeners
+
+        listeners.subscribe()

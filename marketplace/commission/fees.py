@@ -1,4 +1,5 @@
-"""Pure money maths of commission and payouts: no ORM, no I/O, standard library only.
+"""Pure money maths of commission and payouts: no ORM, no I/O, standard library only
+(and `marketplace.money`, itself pure).
 
 Every amount is a Decimal in euros of whole cents; floats are refused with a TypeError because
 they cannot hold cents exactly. Internally the maths runs on integer cents and exact fractions,
@@ -33,6 +34,8 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
+from marketplace.money import cents, check_decimal, check_money
+
 ZERO = Decimal("0.00")
 # Percent, like CommissionPlan.percentage; a PlanTerms snapshot keeps the rate of its day.
 VAT_ON_COMMISSION = Decimal("21")
@@ -54,29 +57,7 @@ __all__ = [
 
 
 # --- checked conversions between Decimal euros and integer cents -------------------------
-
-
-def check_decimal(value: object, *, name: str) -> Decimal:
-    """Return `value` if it is a finite Decimal; floats and other types raise TypeError."""
-    if isinstance(value, float):
-        raise TypeError(f"{name} must be a Decimal, not a float: floats cannot hold cents exactly")
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")
-    if not value.is_finite():
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    return value
-
-
-def check_money(value: object, *, name: str) -> Decimal:
-    """Return `value` if it is a non-negative Decimal amount of whole cents."""
-    amount = check_decimal(value, name=name)
-    if amount < 0:
-        raise ValueError(f"{name} must not be negative, got {amount}")
-    # Sub-cent input means something upstream computed money wrongly; rounding it here would
-    # hide that, so it is refused instead.
-    if (Fraction(amount) * 100).denominator != 1:
-        raise ValueError(f"{name} must be a whole number of cents, got {amount}")
-    return amount
+# check_decimal, check_money and cents are in marketplace.money (the gateways use them too).
 
 
 def check_percentage(value: object, *, name: str) -> Decimal:
@@ -85,11 +66,6 @@ def check_percentage(value: object, *, name: str) -> Decimal:
     if not 0 <= percentage <= 100:
         raise ValueError(f"{name} must be between 0 and 100 percent, got {percentage}")
     return percentage
-
-
-def cents(amount: Decimal) -> int:
-    """Whole cents of an amount already passed through `check_money`."""
-    return int(Fraction(amount) * 100)
 
 
 def euros(amount_in_cents: int) -> Decimal:

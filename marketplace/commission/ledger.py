@@ -1,4 +1,4 @@
-"""The money of each shop's part as rows (PartPayout), computed by the pure `payouts` module.
+"""The money of each shop's part as rows (PartPayout), computed by the pure `part_money` module.
 
 The ledger is opened from the commission snapshots of all the order's parts (the card fee
 is spread over them), so it is the same whenever it is opened; a part keeps the first one.
@@ -10,18 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from logistics.models import Fulfilment
+from marketplace.payments.fees import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
 
 from .fees import FulfilmentCommission
 from .models import PartCommission, PartPayout
-from .payouts import PartMoney, open_parts
+from .part_money import PartMoney, open_parts
 from .refunds import PartLedger
 from .services import snapshot_part
-
-
-def card_fee_terms() -> tuple[Decimal, Decimal]:
-    from shops.catalogue_services import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
-
-    return CARD_FEE_PERCENTAGE, CARD_FEE_FIXED
 
 
 def as_fees(snapshot: PartCommission) -> FulfilmentCommission:
@@ -42,14 +37,13 @@ def opening_money(*, fulfilment: Fulfilment) -> PartMoney:
     return money[[part.pk for part in parts].index(fulfilment.pk)]
 
 
-def order_money(parts: list[Fulfilment], snapshots: list[PartCommission]) -> list[PartMoney]:
+def order_money(parts: list[Fulfilment], snapshots: list[PartCommission]) -> tuple[PartMoney, ...]:
     """The opening money of all of one order's parts (in pk order), from their snapshots."""
-    percentage, fixed = card_fee_terms()
     return open_parts(
         commissions=[as_fees(snapshot) for snapshot in snapshots],
         delivery_fees=[part.delivery_fee_incl_vat for part in parts],
-        card_fee_percentage=percentage,
-        card_fee_fixed=fixed,
+        card_fee_percentage=CARD_FEE_PERCENTAGE,
+        card_fee_fixed=CARD_FEE_FIXED,
     )
 
 

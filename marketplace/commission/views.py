@@ -4,9 +4,9 @@ all settlements for centre management (/management/settlements/, staff only)."""
 from django.http import HttpResponse
 from django.views.generic import ListView, TemplateView, View
 
-from logistics.shop_views import ShopMixin
 from marketplace.payments.models import PayoutAccount
-from shops.management_views import StaffOnlyMixin
+from marketplace.staff import StaffOnlyMixin
+from shops.access import ShopMixin
 
 from . import selectors
 from .statements import statement_csv, statement_pdf

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from marketplace.gtin import make_ean13
+
 from . import vocabulary as words
-from .ean import make_ean13
 
 METRES_PER_DEGREE = 111_320
 CITY_RADIUS_METRES = 1500

@@ -36,7 +36,7 @@ from shops.models import OpeningHours, OpeningHoursException, Shop, ShopStatus
 from . import vocabulary as words
 from .generator import City, OrderSpec
 from .history import OrderHistory, write_stock_sync
-from .payouts import shops_to_pay, write_money
+from .money_history import shops_to_pay, write_money
 from .photos import add_product_photos, add_shop_photos
 from .today import add_today
 

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
-from inventory_sync.selectors import available_units
+from inventory_sync.availability import available_units
 from inventory_sync.services import OutOfStock
 from logistics import dispatch
 from logistics.fulfilments import accept_part, mark_ready
@@ -33,6 +33,7 @@ from logistics.models import (
     FulfilmentStatus,
     Route,
 )
+from logistics.slots import open_slots
 from marketplace.models import DemoCitySeed
 from marketplace.ordering import delivery
 from marketplace.ordering.services import (
@@ -138,7 +139,7 @@ def delivery_slot(now: datetime, *, shop: Shop, courier_email: str) -> DeliveryS
     can serve; else any open slot today; late in the day the first open one after today."""
     today = timezone.localdate(now)
     # Room for all the demo's delivered parts, so one slot takes them.
-    slots = list(delivery.open_slots(now).filter(booked__lte=F("capacity") - 3)[:20])
+    slots = list(open_slots(now).filter(booked__lte=F("capacity") - 3)[:20])
     todays = [slot for slot in slots if slot.date == today]
     periods = schedule_for(shop).periods_on(today)
     shift = CourierShift.objects.filter(

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from inventory_sync.selectors import available_from
+from inventory_sync.availability import available_online
 from logistics.models import DeliverySettings
 from shops.hours import schedule_for
 from shops.models import OpeningHours, Shop
@@ -46,10 +46,7 @@ def lines_by_partner(lines: list) -> dict[int, list]:
 
 
 def line_in_stock(line, shop: Shop) -> bool:
-    record = line.stockrecord
-    available = available_from(
-        on_hand=record.num_in_stock, reserved=record.num_allocated, safety_buffer=shop.safety_buffer
-    )
+    available = available_online(line.stockrecord, safety_buffer=shop.safety_buffer)
     return available >= line.quantity
 
 

@@ -1,16 +1,14 @@
 """Delivery rules: the zone by postcode, the house (address register, or the postcode area's
-centre), slots with capacity and cut-off, the fee."""
+centre), the fee. The slots are logistics.slots."""
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from logistics.models import DeliverySettings, DeliverySlot, PostcodeArea
+from logistics.models import DeliverySettings, PostcodeArea
+from logistics.slots import DeliveryRefused
 
 from . import address_lookup
 
@@ -20,14 +18,6 @@ STREET_AND_NUMBER = re.compile(
     r"^(?P<street>.*[^\d\s])\s+(?P<number>[1-9]\d{0,4})"
     r"(?:\s*(?P<letter>[A-Za-z]{1,3})|\s*-\s*(?P<extra>[A-Za-z0-9]{1,6}))?\s*$"
 )
-
-
-class DeliveryRefused(Exception):
-    """A delivery choice that cannot be honoured; the message is for the consumer."""
-
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -112,35 +102,6 @@ def zone_postcode_summary() -> str:
     if not codes:
         return _("no postcodes yet")
     return f"{min(codes)}–{max(codes)}" if len(codes) > 2 else ", ".join(codes)
-
-
-def open_slots(now=None):
-    """Slots still open for ordering and not full."""
-    now = now or timezone.now()
-    return DeliverySlot.objects.filter(
-        cutoff__gt=now, booked__lt=F("capacity"), zone__is_active=True
-    ).order_by("date", "starts")
-
-
-def book_slot(*, slot_id: int, now=None) -> DeliverySlot:
-    """Takes one place in a slot with a guarded UPDATE; inside the order transaction."""
-    now = now or timezone.now()
-    updated = DeliverySlot.objects.filter(
-        Q(pk=slot_id, cutoff__gt=now, booked__lt=F("capacity"))
-    ).update(booked=F("booked") + 1)
-    slot = DeliverySlot.objects.get(pk=slot_id)
-    if updated != 1:
-        label = f"{date_format(slot.date, 'l j F')} {slot.starts:%H:%M}–{slot.ends:%H:%M}"
-        if slot.cutoff <= now:
-            message = _("Ordering for the %(slot)s slot has closed; choose a later slot.")
-        else:
-            message = _("The %(slot)s slot is full; choose another slot.")
-        raise DeliveryRefused(message % {"slot": label}, field="slot")
-    return slot
-
-
-def release_slot(*, slot_id: int) -> None:
-    DeliverySlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
 def delivery_fee(*, subtotal: Decimal, rules: DeliverySettings) -> Decimal:

@@ -4,10 +4,9 @@ from oscar.core.loading import get_model
 
 from legal.emails import receipt_attachments
 from logistics.models import Fulfilment, Hub
-from marketplace.mail import send_templated
+from marketplace.mail import recipient_of, send_templated
+from marketplace.qr import pickup_qr_png
 from shops.hours import schedule_for
-
-from .qr import pickup_qr_png
 
 Order = get_model("order", "Order")
 
@@ -24,10 +23,6 @@ def send(
         qr_png=qr_png,
         attachments=attachments,
     )
-
-
-def recipient_of(order) -> str:
-    return order.user.email if order.user_id else order.guest_email
 
 
 def send_order_placed(order_id: int) -> None:

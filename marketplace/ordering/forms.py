@@ -5,7 +5,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import FulfilmentMethod, Hub
+from logistics.models import FulfilmentMethod, Hub, PostcodeArea
+from logistics.slots import open_slots
 
 from . import address_lookup, delivery
 
@@ -63,7 +64,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, groups, has_hub: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.groups = groups
-        slots = delivery.open_slots()
+        slots = open_slots()
         self._slots = slots
         methods = method_choices(has_hub) if groups else []  # once for every shop
         for group in groups:
@@ -77,7 +78,7 @@ class CheckoutForm(forms.Form):
             self.fields[f"slot_{key}"] = SlotChoiceField(
                 label=_("Delivery slot"), queryset=slots, required=False
             )
-        self.area = None
+        self.area: PostcodeArea | None = None
         self.house = None  # the address register's house, when it knows it
 
     @cached_property

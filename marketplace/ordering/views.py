@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
-from inventory_sync.selectors import available_from, safety_buffer_of
+from inventory_sync.availability import available_online
 from inventory_sync.services import OutOfStock
 from logistics import rebooking, route_progress
 from logistics.models import (
@@ -32,7 +32,6 @@ from logistics.models import (
 )
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
-from marketplace.payments.views import unavailable_message
 from marketplace.redirects import safe_next
 from marketplace.throttling import over_rate
 from shops.hours import schedule_for
@@ -43,6 +42,7 @@ from .address_lookup import is_addition, is_house_number
 from .basket import basket_groups
 from .delivery import DeliveryRefused, find_house, normalise_postcode
 from .forms import CheckoutForm
+from .payment_views import unavailable_message
 
 StockRecord = get_model("partner", "StockRecord")
 non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
@@ -68,11 +68,7 @@ class AddOfferView(View):
         in_basket = sum(
             line.quantity for line in request.basket.all_lines() if line.stockrecord_id == record.pk
         )
-        available = available_from(
-            on_hand=record.num_in_stock,
-            reserved=record.num_allocated,
-            safety_buffer=safety_buffer_of(record),
-        )
+        available = available_online(record)
         if in_basket + quantity > available:
             messages.error(
                 request,
@@ -184,7 +180,7 @@ class CheckoutView(LoginRequiredMixin, FormView):
         except GatewayUnavailable:
             # The order keeps its stock until it expires; paying again reuses the payment.
             messages.error(self.request, unavailable_message())
-            return redirect("payments:pay", number=order.number)
+            return redirect("ordering:pay", number=order.number)
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from marketplace.db import in_transaction
 from shops.services import connect_payout_account
 
-from .gateway import get_gateway
+from .gateway import ConnectedAccounts, get_gateway
 from .models import PayoutAccount
 
 
@@ -34,6 +34,8 @@ def onboarding_link(*, shop, refresh_path: str, return_path: str) -> str:
     if in_transaction():
         raise RuntimeError("onboarding calls the gateway: call it outside any transaction")
     gateway = get_gateway()
+    if not isinstance(gateway, ConnectedAccounts):
+        raise RuntimeError(f"the {gateway.name} gateway has no shop accounts to set up")
     account_id = account_of(shop) or gateway.create_account(shop=shop)
     payout = record_account(shop=shop, account_id=account_id)
     return gateway.account_link(

@@ -6,7 +6,7 @@ each may make a network call.
 """
 
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,6 +15,15 @@ from django.urls import reverse
 class GatewayUnavailable(Exception):
     """The gateway did not answer or failed; nothing was decided and the call may be retried
     with the same idempotency key."""
+
+
+@runtime_checkable
+class ConnectedAccounts(Protocol):
+    """A gateway that pays shops into accounts of their own (Stripe Connect)."""
+
+    def create_account(self, *, shop) -> str: ...
+
+    def account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> str: ...
 
 
 class PaymentGateway(Protocol):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from shops.management_views import StaffOnlyMixin
+from marketplace.staff import StaffOnlyMixin
 
 from . import webhooks
 from .models import EventStatus, WebhookEvent

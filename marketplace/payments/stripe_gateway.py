@@ -17,7 +17,7 @@ import stripe
 from django.conf import settings
 from django.urls import reverse
 
-from marketplace.commission.fees import cents, check_money
+from marketplace.money import cents, check_money
 
 from .gateway import GatewayUnavailable
 
@@ -86,7 +86,7 @@ def checkout_params(payment) -> dict:
         "metadata": tags,
         "payment_intent_data": {"transfer_group": order.number, "metadata": tags},
         "success_url": order_page,
-        "cancel_url": absolute(reverse("payments:pay", kwargs={"number": order.number})),
+        "cancel_url": absolute(reverse("ordering:pay", kwargs={"number": order.number})),
     }
 
 

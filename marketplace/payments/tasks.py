@@ -19,7 +19,7 @@ def send_refund(self, refund_id: int) -> None:
 @shared_task
 def send_transfer(transfer_id: int) -> None:
     """A failed send stays pending, with its error; send_pending_transfers tries it again."""
-    from .payouts import send_transfer_to_gateway
+    from .transfers import send_transfer_to_gateway
 
     try:
         send_transfer_to_gateway(transfer_id=transfer_id)
@@ -29,7 +29,7 @@ def send_transfer(transfer_id: int) -> None:
 
 @shared_task
 def send_reversal(reversal_id: int) -> None:
-    from .payouts import send_reversal_to_gateway
+    from .transfers import send_reversal_to_gateway
 
     try:
         send_reversal_to_gateway(reversal_id=reversal_id)
@@ -40,7 +40,7 @@ def send_reversal(reversal_id: int) -> None:
 @shared_task
 def send_pending_transfers() -> int:
     """Beat: transfers and reversals a failed call left unsent."""
-    from .payouts import resend_unsent
+    from .transfers import resend_unsent
 
     return resend_unsent()
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from logistics.management_views import StaffOnlyMixin
-from logistics.shop_views import ShopMixin
+from marketplace.staff import StaffOnlyMixin
+from shops.access import ShopMixin
 
 from . import exports
 from .charts import chart_data

@@ -1,7 +1,7 @@
 """Test settings: same as base, with fast hashing and captured e-mail.
 
 DATABASE_URL and REDIS_URL still decide PostgreSQL and Redis; tasks run eagerly unless a
-test starts a real worker (tests/test_celery_worker.py).
+test starts a real worker (tests/ops/test_celery_worker.py).
 """
 
 from .base import *  # noqa: F403
@@ -11,7 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"
-# Plain files whatever the environment says; S3 tests switch to a local server (tests/s3.py).
+# Plain files whatever the environment says; S3 tests switch to a local server
+# (tests/support/s3.py).
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "stadsmarkt-test"

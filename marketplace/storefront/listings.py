@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from oscar.core.loading import get_model
 
-from inventory_sync.selectors import available_from
+from inventory_sync.availability import available_online
 from marketplace.thumbnails import with_thumbnails
 from shops.models import ShopStatus
 
@@ -86,11 +86,7 @@ def offer_of(record, facts: dict[int, ShopFacts]) -> Offer | None:
         stockrecord_id=record.pk,
         shop=shop,
         price=record.price,
-        available=available_from(
-            on_hand=record.num_in_stock or 0,
-            reserved=record.num_allocated or 0,
-            safety_buffer=shop.safety_buffer,
-        ),
+        available=available_online(record, safety_buffer=shop.safety_buffer),
         stale=shop.stale,
     )
 

@@ -13,9 +13,9 @@ same stock record, so "in stock, under € 20, pick up today" means one shop has
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
+from inventory_sync.availability import in_stock_online
 from marketplace.catalogue_selectors import BROWSE_ORDER
 from marketplace.models import SearchRecord
 from shops.models import ShopStatus
@@ -42,9 +42,7 @@ def uses_full_text() -> bool:
 
 def offers_in_stock(offers: QuerySet) -> QuerySet:
     """Stock records with at least one unit for sale online (on hand − reserved − buffer)."""
-    return offers.filter(
-        num_in_stock__gt=Coalesce(F("num_allocated"), 0) + F("partner__shop__safety_buffer")
-    )
+    return offers.filter(in_stock_online())
 
 
 def matching_offers(criteria: SearchCriteria, facts: dict[int, ShopFacts]) -> QuerySet:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from inventory_sync.feeds.gtin import gs1_check_digit
+from marketplace.gtin import gs1_check_digit
 from tests.browser.conftest import shot
 from tests.browser.ean13_image import ean13_png
 from tests.factories import ShopFactory, make_offer, make_owner

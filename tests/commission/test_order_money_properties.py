@@ -1,7 +1,7 @@
 """Property: for any order, whenever its parts are handed over and however it is partly
 refunded, Σ transfers − Σ transfer reversals + Σ platform fees == charged − refunds, to the
 cent, and no transfer or reversal is negative. It runs the computation the services use
-(`marketplace.commission.payouts`): the transfer made at hand-over, the reversal of a
+(`marketplace.commission.part_money`): the transfer made at hand-over, the reversal of a
 refund after it, delivery fees kept by the platform and refunded with the last goods.
 """
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace.commission.fees import ZERO, fulfilment_commission
-from marketplace.commission.payouts import (
+from marketplace.commission.part_money import (
     PartMoney,
     open_parts,
     order_platform_fees,

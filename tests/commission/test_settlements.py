@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from logistics.fulfilments import accept_part, hand_over, mark_ready
 from marketplace.commission.models import PartPayout, Settlement
+from marketplace.commission.part_transfers import refund_part_payment
 from marketplace.commission.settlements import period_of, settle_shop, settle_shops
 from marketplace.payments.models import Transfer, TransferStatus
-from marketplace.payments.payouts import refund_part_payment
 from tests.conftest import client_for, set_clock
 from tests.factories import UserFactory, make_offer, make_owner
 from tests.payments.conftest import (  # noqa: F401 (fixtures used by name)

@@ -16,7 +16,7 @@ from marketplace.commission.ledger import money_of, opening_money
 from marketplace.commission.models import PartPayout, Settlement, SettlementLine
 from marketplace.commission.settlements import local_midnight, period_of, settle_shop
 from marketplace.demo_city.generator import SIZES
-from marketplace.demo_city.payouts import shops_to_pay
+from marketplace.demo_city.money_history import shops_to_pay
 from marketplace.models import DemoCitySeed
 from marketplace.payments import tasks
 from marketplace.payments.models import Transfer, TransferReversal, TransferStatus

@@ -18,12 +18,10 @@ from inventory_sync.feeds import (
     FeedError,
     FeedRow,
     RowError,
-    gs1_check_digit,
-    is_valid_gtin,
     parse_stock_file,
 )
 from inventory_sync.feeds.values import FORMULA_PREFIXES
-from marketplace.demo_city.ean import ean13_check_digit
+from marketplace.gtin import ean13_check_digit, gs1_check_digit, is_valid_gtin
 
 EAN_A = "8712345678906"
 EAN_B = "8712345678913"

@@ -14,14 +14,15 @@ from hypothesis.stateful import (
 )
 from oscar.core.loading import get_model
 
+from inventory_sync.availability import available_units
 from inventory_sync.models import Reservation, ReservationState
-from inventory_sync.selectors import active_reserved_units, available_units
+from inventory_sync.selectors import active_reserved_units
 from inventory_sync.services import (
     OutOfStock,
     StockRequest,
     close_reservations,
+    reserve_stock,
     set_on_hand,
-    take_stock,
 )
 from tests.factories import ShopFactory, make_offer
 
@@ -46,7 +47,7 @@ class StockMachine(RuleBasedStateMachine):
         expected = self.model_available() >= quantity
         try:
             with transaction.atomic():
-                take_stock(requests=[StockRequest(self.record.pk, quantity, "x")])
+                reserve_stock(requests=[StockRequest(self.record.pk, quantity, "x")])
                 reservation = Reservation.objects.create(stockrecord=self.record, quantity=quantity)
         except OutOfStock as short:
             assert not expected

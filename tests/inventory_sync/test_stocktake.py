@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
 from inventory_sync.event_models import StockEventMark
-from inventory_sync.feeds.gtin import gs1_check_digit
-from inventory_sync.services import OutOfStock, StockRequest, take_stock
+from inventory_sync.services import OutOfStock, StockRequest, reserve_stock
 from inventory_sync.stocktake import BadBarcode, count_barcode, read_barcode, spellings
 from inventory_sync.stocktake_models import StockCount, StockDraft
+from marketplace.gtin import gs1_check_digit
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner
 
@@ -199,7 +199,7 @@ def test_another_shops_product_is_never_touched(owner, shop):
 def test_a_count_below_what_is_reserved_keeps_the_reservations_and_sells_nothing_more(owner, shop):
     soap = offer_with_barcode(shop, SOAP, on_hand=5)
     with transaction.atomic():
-        take_stock(requests=[StockRequest(stockrecord_id=soap.pk, quantity=3)])
+        reserve_stock(requests=[StockRequest(stockrecord_id=soap.pk, quantity=3)])
 
     response = save(owner, SOAP, quantity="2")
     fresh = StockRecord.objects.get(pk=soap.pk)
@@ -208,7 +208,7 @@ def test_a_count_below_what_is_reserved_keeps_the_reservations_and_sells_nothing
     assert "3 of Zeep lavendel are reserved for online orders, more than the 2 you counted" in page
     assert '<dd class="col-5" id="available">0</dd>' in page
     with pytest.raises(OutOfStock), transaction.atomic():
-        take_stock(requests=[StockRequest(stockrecord_id=soap.pk, quantity=1, title="Zeep")])
+        reserve_stock(requests=[StockRequest(stockrecord_id=soap.pk, quantity=1, title="Zeep")])
 
 
 def test_a_newer_count_from_the_till_wins_and_the_owner_is_told(owner, shop):

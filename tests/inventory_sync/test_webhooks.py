@@ -199,7 +199,8 @@ def test_unmatched_and_unreadable_events_are_kept_logged_and_retried_after_a_cat
     log = SyncLog.objects.get(shop=connection.shop)
     assert (log.rows_total, log.rows_unmatched, log.rows_failed) == (2, 1, 1)
     other = make_offer(connection.shop, on_hand=1)
-    from inventory_sync.pos_items import ItemData, store_items
+    from inventory_sync.connectors.values import ItemData
+    from inventory_sync.pos_items import store_items
 
     store_items(connection=connection, items=[ItemData("2002", sku=other.partner_sku)])
     apply_webhook_events()
@@ -241,7 +242,8 @@ def test_a_micro_batch_applies_many_shops_with_a_constant_number_of_queries(clie
 
 @pytest.mark.django_db
 def test_events_match_by_sku_then_ean():
-    from inventory_sync.pos_items import ItemData, store_items
+    from inventory_sync.connectors.values import ItemData
+    from inventory_sync.pos_items import store_items
     from tests.factories import ShopFactory as Shops
 
     shop = Shops()

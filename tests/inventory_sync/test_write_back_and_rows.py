@@ -193,7 +193,7 @@ def test_create_product_from_an_unmatched_row_attaches_to_an_existing_ean(client
 
 @pytest.mark.django_db
 def test_an_invalid_ean_creates_nothing():
-    from shops.catalogue_services import OfferRefused, add_offer_from_stock_row
+    from inventory_sync.catalogue_services import OfferRefused, add_offer_from_stock_row
 
     shop = ShopFactory()
     with pytest.raises(OfferRefused, match="not a valid barcode"):
@@ -207,7 +207,7 @@ def test_an_invalid_ean_creates_nothing():
 def test_a_refused_row_is_explained_in_the_shops_language():
     from django.utils import translation
 
-    from shops.catalogue_services import OfferRefused, add_offer_from_stock_row
+    from inventory_sync.catalogue_services import OfferRefused, add_offer_from_stock_row
 
     shop = ShopFactory()
     row = {"shop": shop, "ean": "", "title": "x", "price": Decimal("1"), "on_hand": 1}

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from logistics.models import DeliverySettings, DeliverySlot
-from marketplace.ordering.delivery import delivery_fee, open_slots
+from logistics.slots import open_slots
+from marketplace.ordering.delivery import delivery_fee
 from marketplace.payments import gateway
 from tests.factories import ShopFactory, UserFactory, make_offer, make_slot, make_zone
 

@@ -23,10 +23,10 @@ from marketplace.celery import app, resume_broker
 from marketplace.models import OutboxTask, SentEmail
 from marketplace.outbox import send_pending
 from marketplace.payments.models import Payment, PaymentStatus
-from tests.cache_down import cache_down, closed_port  # noqa: F401 (a fixture)
 from tests.conftest import IN_CI, client_for, worker_sending_mail_to
 from tests.factories import ShopFactory, UserFactory, make_offer
 from tests.ops.test_outbox import point_broker_at
+from tests.support.cache_down import cache_down, closed_port  # noqa: F401 (a fixture)
 
 from .conftest import default_plan, event, intent_succeeded, post_event, session_completed
 

@@ -12,6 +12,7 @@ import pytest
 
 from logistics.fulfilments import accept_part, hand_over, mark_ready, reject_part
 from marketplace.commission.models import PartPayout
+from marketplace.commission.part_transfers import refund_part_payment
 from marketplace.payments.models import (
     EventStatus,
     PayoutAccount,
@@ -21,7 +22,7 @@ from marketplace.payments.models import (
     TransferStatus,
     WebhookEvent,
 )
-from marketplace.payments.payouts import refund_part_payment, resend_unsent
+from marketplace.payments.transfers import resend_unsent
 from marketplace.payments.webhooks import retry_waiting_events
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner
@@ -70,7 +71,7 @@ def test_each_part_is_transferred_after_hand_over_with_its_key(two_shop_order, f
         fake_stripe.created("tr_")[0]["id"],
     )
     # Sending again (a retried task, the sweep) makes no second call.
-    from marketplace.payments.payouts import send_transfer_to_gateway
+    from marketplace.payments.transfers import send_transfer_to_gateway
 
     send_transfer_to_gateway(transfer_id=transfer.pk)
     resend_unsent()

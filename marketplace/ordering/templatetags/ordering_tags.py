@@ -36,7 +36,8 @@ def offers_for_product(product) -> list:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from inventory_sync.selectors import available_from, stock_is_stale
+    from inventory_sync.availability import available_online
+    from inventory_sync.selectors import stock_is_stale
 
     StockRecord = get_model("partner", "StockRecord")
     records = (
@@ -47,9 +48,5 @@ def offers_for_product(product) -> list:
     now = timezone.now()
     for record in records:
         record.stale = stock_is_stale(record.partner.shop, now)
-        record.available = available_from(
-            on_hand=record.num_in_stock,
-            reserved=record.num_allocated,
-            safety_buffer=record.partner.shop.safety_buffer,
-        )
+        record.available = available_online(record, safety_buffer=record.partner.shop.safety_buffer)
     return list(records)

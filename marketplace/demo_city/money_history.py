@@ -20,7 +20,7 @@ from django.utils import timezone
 from logistics.models import Fulfilment, FulfilmentStatus
 from marketplace.commission.ledger import order_money
 from marketplace.commission.models import PartCommission, PartPayout, Settlement
-from marketplace.commission.payouts import PartMoney, transfer_due
+from marketplace.commission.part_money import PartMoney, transfer_due
 from marketplace.commission.settlements import local_midnight, period_of, settle_shop
 from marketplace.payments.models import Transfer, TransferStatus
 

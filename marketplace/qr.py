@@ -1,3 +1,5 @@
+"""QR codes as PNG images, for the order e-mails and the shop's hand-over page."""
+
 import io
 
 import qrcode

@@ -1,38 +1,16 @@
-"""GS1 check digits for every GTIN length (EAN-8, UPC-A, EAN-13, GTIN-14), and EAN cells."""
+"""EAN cells of a stock file: the GTIN digits a spreadsheet meant, or a clear refusal."""
 
 import math
 import re
 
 from django.utils.translation import gettext as _
 
+from marketplace.gtin import GTIN_LENGTHS, is_valid_gtin
+
 from .values import BadValue, Cell, is_blank, shown
 
-GTIN_LENGTHS = frozenset({8, 12, 13, 14})
 _EAN_WITH_ZERO_DECIMALS = re.compile(r"(\d+)[.,]0+", re.ASCII)
 _EAN_SCIENTIFIC = re.compile(r"(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})", re.ASCII)
-
-
-def gs1_check_digit(body: str) -> int:
-    """The check digit for a GTIN without its last digit.
-
-    Weights 3 and 1 alternate from the right, so one function serves all lengths and a
-    left-padded code keeps its check digit.
-    """
-    if not (body.isascii() and body.isdigit()):
-        raise ValueError(f"a GTIN body is digits only, got {body!r}")
-    weighted_three = sum(map(int, body[-1::-2]))  # the last digit of the body, every other one
-    weighted_one = sum(map(int, body[-2::-2]))
-    return (10 - (3 * weighted_three + weighted_one) % 10) % 10
-
-
-def is_valid_gtin(code: str) -> bool:
-    """True for an 8, 12, 13 or 14 digit code whose last digit is its GS1 check digit."""
-    return (
-        len(code) in GTIN_LENGTHS
-        and code.isascii()
-        and code.isdigit()
-        and gs1_check_digit(code[:-1]) == int(code[-1])
-    )
 
 
 def parse_ean(cell: Cell) -> str | None:
@@ -42,7 +20,7 @@ def parse_ean(cell: Cell) -> str | None:
     or 8.71234567891E+12, users type a leading apostrophe. Recover the digits when they are all
     still there; refuse when digits were lost rather than guess.
     """
-    if is_blank(cell):
+    if cell is None or is_blank(cell):
         return None
     digits = _ean_number_digits(cell) if isinstance(cell, int | float) else _ean_text_digits(cell)
     if 9 <= len(digits) <= 11:

@@ -1,8 +1,9 @@
-"""Money to and from shops: each part's transfer, and refunds of a part that reverse it.
+"""Money to shops: transfers, and the reversals of a transfer when its part is refunded.
 
-Rows first, in the caller's transaction, under the part's payout row lock; the gateway is
-called by tasks after the commit, with idempotency keys derived from those rows
-(`transfer-part-<fulfilment>`, `reversal-<refund>`), so no retry moves money twice.
+The amounts come from the part's ledger (`marketplace.commission.part_transfers`). Rows
+first, in the caller's transaction; the gateway is called by tasks after the commit, with
+idempotency keys derived from those rows (`transfer-part-<fulfilment>`, `reversal-<refund>`),
+so no retry moves money twice.
 """
 
 import logging
@@ -13,22 +14,14 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from marketplace.commission.ledger import mark_completed, money_of, open_payout, store_money
-from marketplace.commission.models import PartPayout
-from marketplace.commission.payouts import refund_part_money, transfer_due
 from marketplace.db import in_transaction
 from marketplace.outbox import enqueue
 
 from .gateway import get_gateway
 from .models import PayoutAccount, Refund, Transfer, TransferReversal, TransferStatus
-from .services import request_refund
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
-
-
-class RefundRefused(Exception):
-    pass
 
 
 def payout_ready(shop) -> bool:
@@ -40,76 +33,29 @@ def payout_ready(shop) -> bool:
     return PayoutAccount.objects.filter(shop=shop, transfers_active=True).exists()
 
 
-def locked_payout(fulfilment) -> PartPayout:
-    payout = open_payout(fulfilment=fulfilment)
-    return PartPayout.objects.select_for_update().get(pk=payout.pk)
-
-
 def reversed_of(transfer: Transfer | None) -> Decimal:
     if transfer is None:
         return ZERO
     return transfer.reversals.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
-def schedule_part_transfer(*, fulfilment) -> Transfer | None:
-    """The goods left the shop: record the shop's transfer once (None when nothing is due).
-
-    Call inside the hand-over transaction; takes the payout row lock. Sent after the commit,
-    or held until the shop's payout account can take transfers. Safe to call again.
-    """
+def record_transfer(*, payout, shop, amount: Decimal, transfer_group: str, key: str) -> Transfer:
+    """Records the transfer of `amount` to `shop` for a part's payout, sent after the commit,
+    or held until the shop's payout account can take transfers."""
     from .tasks import send_transfer
 
-    payout = locked_payout(fulfilment)
-    mark_completed(payout)
-    existing = Transfer.objects.filter(payout=payout).first()
-    if existing:
-        return existing
-    amount = transfer_due(money_of(payout, transfer=None, reversed_=ZERO))
-    if amount <= 0:
-        return None
-    ready = payout_ready(fulfilment.shop)
+    ready = payout_ready(shop)
     transfer = Transfer.objects.create(
         payout=payout,
-        shop_id=fulfilment.shop_id,
+        shop_id=shop.pk,
         amount=amount,
-        transfer_group=fulfilment.order.number,
-        idempotency_key=f"transfer-part-{fulfilment.pk}",
+        transfer_group=transfer_group,
+        idempotency_key=key,
         status=TransferStatus.PENDING if ready else TransferStatus.HELD,
     )
     if ready:
         enqueue(send_transfer, transfer.pk)
     return transfer
-
-
-def refund_part_payment(*, fulfilment, amount: Decimal, key: str, reason: str = "") -> Refund:
-    """Refunds `amount` of one shop's part to the consumer: its ledger reverses commission,
-    VAT and card fee in proportion, and a transfer already recorded is reversed by the shop's
-    share. Call inside a transaction; takes the payout row lock. Idempotent by `key`.
-    Raises RefundRefused (nothing changed) for an amount the part does not have left.
-    """
-    payout = locked_payout(fulfilment)
-    existing = Refund.objects.filter(idempotency_key=key).first()
-    if existing:
-        return existing
-    transfer = Transfer.objects.filter(payout=payout).first()
-    money = money_of(
-        payout, transfer=transfer.amount if transfer else None, reversed_=reversed_of(transfer)
-    )
-    try:
-        effect = refund_part_money(money, amount)
-    except ValueError as error:
-        raise RefundRefused(str(error)) from error
-    store_money(payout, effect.part)
-    refund = request_refund(
-        payment=fulfilment.order.payment,
-        amount=amount,
-        key=key,
-        fulfilment=fulfilment,
-        reason=reason,
-    )
-    if effect.transfer_reversal > 0:
-        record_reversal(transfer, refund, effect.transfer_reversal)
-    return refund
 
 
 def record_reversal(transfer: Transfer, refund: Refund, amount: Decimal) -> None:

@@ -1,3 +1,5 @@
+"""The pickup and delivery codes a part is handed over on."""
+
 import hmac
 import secrets
 

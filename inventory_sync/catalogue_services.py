@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from inventory_sync.services import set_on_hand
+from marketplace.gtin import is_valid_gtin
 from marketplace.rich_text import clean_rich_text
+from shops.models import Shop
 
-from .models import Shop
+from .services import set_on_hand
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -129,25 +130,6 @@ def update_offer(*, shop: Shop, stockrecord_id: int, changes: dict, product_chan
                 replace_photo(product=record.product, image=image, alt=alt)
 
 
-# Card fee the platform pays per order, passed on to the shops (Stripe's EU card rate).
-CARD_FEE_PERCENTAGE = Decimal("1.50")
-CARD_FEE_FIXED = Decimal("0.25")
-
-
-def what_shop_keeps_of(*, shop: Shop, record) -> Decimal:
-    """ "Of €X you keep €Y": one item sold alone, after commission, its VAT and the card fee."""
-    from marketplace.commission.fees import what_shop_keeps
-    from marketplace.commission.services import category_path_of, plan_for, terms_of
-
-    return what_shop_keeps(
-        terms=terms_of(plan_for(shop)),
-        price_incl_vat=record.price,
-        category_path=category_path_of(record.product),
-        card_fee_percentage=CARD_FEE_PERCENTAGE,
-        card_fee_fixed=CARD_FEE_FIXED,
-    )
-
-
 def add_offer_from_stock_row(
     *, shop: Shop, sku: str, ean: str, title: str, price: Decimal | None, on_hand: int
 ):
@@ -157,8 +139,6 @@ def add_offer_from_stock_row(
     shop's stock record attached (one product, two offers), never a duplicate product.
     Refuses (OfferRefused, nothing created) what add_offer refuses.
     """
-    from inventory_sync.feeds import is_valid_gtin
-
     ean, sku, title = (ean or "").strip(), (sku or "").strip(), (title or "").strip()
     if ean and not is_valid_gtin(ean):
         raise OfferRefused(

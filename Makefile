@@ -29,6 +29,7 @@ TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # the domain packages: [tool.mypy] files in pyproject.toml
 	$(BIN)/python deploy/audit_dependencies.py constraints.txt .pip-audit-ignore
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=marketplace.settings.test
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" $(PYTEST_ARGS)

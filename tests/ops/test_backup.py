@@ -27,7 +27,7 @@ from marketplace.backup import BackupError, make_backup, restore_backup
 from marketplace.backup.media import file_names as media_names
 from marketplace.storage import MediaStorage
 from tests.conftest import DEMO_SEED, DEMO_TODAY, IN_CI
-from tests.s3 import KEYS, REGION, s3_client
+from tests.support.s3 import KEYS, REGION, s3_client
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,10 +20,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from marketplace.throttling import hit
-from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.conftest import IN_CI
 from tests.factories import UserFactory
 from tests.storefront.conftest import at, town  # noqa: F401 (fixtures)
+from tests.support.cache_down import cache_down  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 

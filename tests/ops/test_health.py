@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 
-from tests.cache_down import closed_port
 from tests.conftest import IN_CI, database_url_for_processes
+from tests.support.cache_down import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

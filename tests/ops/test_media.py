@@ -21,7 +21,7 @@ from PIL import Image
 from shops.models import ShopPhoto
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_offer, make_owner, png_upload
-from tests.s3 import KEYS
+from tests.support.s3 import KEYS
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")

@@ -22,9 +22,9 @@ from marketplace.models import OutboxTask, SentEmail
 from marketplace.ordering.services import PartChoice, place_order
 from marketplace.ordering.tasks import send_part_email
 from marketplace.outbox import enqueue, send_email_once, send_pending
-from tests.cache_down import closed_port
 from tests.conftest import IN_CI
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
+from tests.support.cache_down import closed_port
 
 ran: list[str] = []
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from marketplace.site_domain import check_site_domain
-from tests.test_settings import run
+from tests.ops.test_settings import run
 
 HOST = "markt.example.nl"
 

@@ -5,9 +5,9 @@ import pytest
 
 from logistics.models import Hub
 from tests.factories import ShopFactory
-from tests.forms_html import read_form
 from tests.logistics.test_dispatch import make_hub
 from tests.ordering.test_checkout_address import delivery_form, placed_parts, town  # noqa: F401
+from tests.support.forms_html import read_form
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from marketplace.ordering.services import (
     place_order,
 )
 from marketplace.payments.models import Payment, PaymentStatus
+from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_slot, make_zone
 
 Order = get_model("order", "Order")
@@ -98,15 +99,32 @@ def test_short_line_rolls_back_everything_and_says_which(two_shops):
     assert_nothing_left(novel, gouda, slot)
 
 
-def test_address_outside_the_zone_is_refused_and_nothing_changes(two_shops):
+def test_address_outside_the_zone_is_refused_and_nothing_changes(two_shops, settings):
     books, cheese, novel, gouda, slot = two_shops
+    settings.ADDRESS_LOOKUP_URL = ""  # the street line as typed: the zone alone decides
     user = UserFactory()
-    from marketplace.ordering.delivery import locate_in_zone
+    browser = client_for(user)
+    for offer in (novel, gouda):
+        browser.post(f"/basket/add-offer/{offer.pk}/", {"quantity": "1"})
+    form = {
+        f"method_{books.partner_id}": "collect",
+        f"method_{cheese.partner_id}": "delivery",
+        f"slot_{cheese.partner_id}": str(slot.pk),
+        "recipient_name": "Anna de Vries",
+        "address_line": "Walstraat 3",
+        "city": "Deventer",
+        "phone": "0570 123456",
+    }
 
-    with pytest.raises(DeliveryRefused, match="8011 AB is outside the delivery zone"):
-        locate_in_zone("8011ab")
+    response = browser.post("/checkout/", {**form, "postcode": "8011 AB"})
+
+    assert response.status_code == 200
+    assert "8011 AB is outside the delivery zone" in response.content.decode()
     assert_nothing_left(novel, gouda, slot)
     assert user.orders.count() == 0
+    # The same checkout inside the zone places the order: only the postcode was refused.
+    assert browser.post("/checkout/", {**form, "postcode": "7411 AB"}).status_code == 302
+    assert user.orders.count() == 1
 
 
 def test_full_slot_is_refused_with_a_clear_message(two_shops):

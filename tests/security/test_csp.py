@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from marketplace.security_headers import content_security_policy, origin_of
 from tests.factories import ShopFactory, UserFactory, make_offer, make_owner
 from tests.logistics.test_courier_app import world  # noqa: F401 (fixture used by name)
-from tests.test_settings import run
+from tests.ops.test_settings import run
 
 pytestmark = pytest.mark.django_db
 

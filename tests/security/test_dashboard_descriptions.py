@@ -6,8 +6,8 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from tests.factories import ShopFactory, UserFactory, make_offer
-from tests.forms_html import form_data
 from tests.security.test_hostile_text import HOSTILE, assert_inert
+from tests.support.forms_html import form_data
 
 pytestmark = pytest.mark.django_db
 

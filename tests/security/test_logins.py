@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from inventory_sync.connections import connection_of, rotate_push_token
-from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.factories import ShopFactory, UserFactory, make_offer
+from tests.support.cache_down import cache_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 

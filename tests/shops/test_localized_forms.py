@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 from shops.models import OpeningHoursException
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner
-from tests.forms_html import form_data, read_form
+from tests.support.forms_html import form_data, read_form
 
 StockRecord = get_model("partner", "StockRecord")
 pytestmark = pytest.mark.django_db

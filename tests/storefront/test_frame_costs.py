@@ -11,9 +11,9 @@ from oscar.core.loading import get_model
 from oscar.test.factories import create_offer
 
 from marketplace.storefront.offers import Applicator
-from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.support.cache_down import cache_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 Basket = get_model("basket", "Basket")

@@ -16,9 +16,9 @@ from oscar.core.loading import get_model
 
 from marketplace.storefront import cards
 from marketplace.storefront.forms import FastSelect
-from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.support.cache_down import cache_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 StockRecord = get_model("partner", "StockRecord")

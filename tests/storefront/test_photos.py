@@ -19,7 +19,7 @@ from shops.models import ShopPhoto
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner, png_upload
 from tests.ops.test_media import images_in
-from tests.s3 import s3_endpoint, s3_media  # noqa: F401 (the bucket case of `media`)
+from tests.support.s3 import s3_endpoint, s3_media  # noqa: F401 (the bucket case of `media`)
 
 pytestmark = pytest.mark.django_db
 Category = get_model("catalogue", "Category")

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from marketplace.models import ImageThumbnails
-from tests.cache_down import cache_down  # noqa: F401 (a fixture)
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.support.cache_down import cache_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 ProductImage = get_model("catalogue", "ProductImage")

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_offer, make_owner
-from tests.forms_html import FormReader
 from tests.shops.test_isolation import fill, url_patterns
+from tests.support.forms_html import FormReader
 
 pytestmark = pytest.mark.django_db
 AREAS = {

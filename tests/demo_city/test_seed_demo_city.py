@@ -14,8 +14,8 @@ from oscar.core.loading import get_model
 
 from logistics.models import Courier, CourierShift, DeliverySlot, DeliveryZone, Hub
 from marketplace.commission.models import PartPayout, Settlement, SettlementLine
-from marketplace.demo_city.ean import is_valid_ean13
 from marketplace.demo_city.generator import SIZES, generate_city
+from marketplace.gtin import is_valid_ean13
 from marketplace.models import DemoCitySeed
 from marketplace.payments.models import Transfer
 from shops.models import OpeningHours, Shop, ShopKind

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process only.
 VARIABLES = (
     "DATABASE_URL",

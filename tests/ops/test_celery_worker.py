@@ -14,7 +14,7 @@ from marketplace.celery import app
 from marketplace.tasks import ping
 from tests.conftest import IN_CI
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.celery_worker
 

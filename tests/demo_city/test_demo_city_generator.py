@@ -6,8 +6,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.demo_city.ean import ean13_check_digit, is_valid_ean13, make_ean13
 from marketplace.demo_city.generator import SIZES, generate_city
+from marketplace.gtin import ean13_check_digit, is_valid_ean13, make_ean13
 
 CENTRE = (52.2551, 6.1599)
 TODAY = date(2026, 11, 23)

@@ -14,9 +14,9 @@ import yaml
 from django.core.management import get_commands
 
 from benchmarks.stack import render_template
-from tests.test_settings import load
+from tests.ops.test_settings import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SECRETS = {"DJANGO_SECRET_KEY": "k" * 50, "MINIO_ROOT_PASSWORD": "minio-password-1"}
 

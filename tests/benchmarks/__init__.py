@@ -1,0 +1,1 @@
+"""The benchmarks' smoke runs and their generators (run alone: serial)."""

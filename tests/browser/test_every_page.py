@@ -1,7 +1,7 @@
 """Issue 18: every page of each role (consumer, shop owner, courier, centre management), in
-a real browser at phone width (390 px) and on a laptop (1366 px), in Dutch and in English
-(see RUNS): nothing is wider than the screen, every page has a way to log out, and every
-form that edits something, opened and saved unchanged, saves.
+a real browser at phone width (390 px) and on a laptop (1366 px), each in Dutch and in
+English (see LANGUAGES): nothing is wider than the screen, every page has a way to log out,
+and every form that edits something, opened and saved unchanged, saves.
 
 The pages are read from the URL configuration: a page added later is opened without editing
 this test, and an address this test cannot fill in fails it until it gets a value from the
@@ -10,6 +10,8 @@ kept as screenshots in artifacts/screenshots/<test name>/.
 """
 
 import re
+import socket
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -36,7 +38,7 @@ from localinfo.models import Event, NewsItem, ReviewStatus
 from logistics.handover import handover_code
 from logistics.models import DeliveryZone, Fulfilment, Route
 from marketplace.commission.models import Settlement
-from tests.browser.conftest import FACTORY_PASSWORD, _shots, new_context, screenshots_of, shot
+from tests.browser.conftest import FACTORY_PASSWORD, _shots, screenshots_of, shot
 from tests.conftest import set_clock
 from tests.factories import UserFactory, make_basket, make_offer, make_slot
 from tests.inventory_sync.test_feed_apply import upload_of
@@ -61,26 +63,22 @@ VoucherSet = get_model("voucher", "VoucherSet")
 WeightBased = get_model("shipping", "WeightBased")
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
-# Every page in Dutch at both widths and in English, the second language, at phone width
-# (where longer words wrap and push first); English on a laptop only the main pages. That
-# keeps the run within a few minutes. Forms are saved at phone width in both languages.
-RUNS = [("nl", "phone", "all"), ("nl", "laptop", "all"), ("en", "phone", "all"),
-        ("en", "laptop", "main")]  # fmt: skip
+# Every page in both languages at both widths. A page is loaded once per language and seen
+# at the other width by resizing it (see resize): Dutch loads on a phone and widens, English
+# loads on a laptop and narrows, so each width also sees every page as it first lays out.
+# Forms are saved at phone width in both languages.
+LANGUAGES = {"nl": ["phone", "laptop"], "en": ["laptop", "phone"]}
 # Which role a page belongs to, by its address; everything else is the consumer's.
 AREAS = {
     "shop": re.compile(r"^(shop/|shops/payouts/|payments/payouts/)"),
     "courier": re.compile(r"^courier/"),
     "management": re.compile(r"^(management/|dashboard/|admin/$)"),
 }
-# Management's pages of one object in the third-party tools it reaches from its home:
-# Oscar's dashboard pages with an id in their address (filled from the scene like any other)
-# and Django's admin inside its entry page. Opened at phone width in Dutch only (their
-# templates are Oscar's and Django's, the same at every id), and a few on a laptop too.
-INNER = re.compile(r"^(admin/.|dashboard/.*<)")
-INNER_RUNS = [("nl", "phone")]
-INNER_ON_LAPTOP = ["dashboard/catalogue/products/<pk>/", "dashboard/orders/<number>/",
-                   "dashboard/offers/<pk>/", "dashboard/users/<pk>/",
-                   "admin/order/order/", "admin/order/order/<object_id>/change/"]  # fmt: skip
+# Management's pages of one object in Oscar's dashboard (an id in the address) and Django's
+# admin: looked at in both languages at both widths like every page, but their forms are
+# saved in Dutch only. The forms are Oscar's and Django's, the same in both languages but
+# for how numbers and dates are written, and Dutch writes them the other way (6,95).
+SAVED_IN_DUTCH = re.compile(r"^(admin/.|dashboard/.*<)")
 # Django's admin is opened from admin.site's registry, not from its addresses: each model's
 # list and the change page of its first object. Its other addresses, each with why not.
 ADMIN = re.compile(r"^admin/.")
@@ -343,6 +341,17 @@ FORMS = """(editable) => [...document.forms].map((form, index) => {
     edits: fields.some(e => (editable.includes(e.type) || e.tagName === 'TEXTAREA') && e.value),
   };
 })"""
+# Resolves once the page has drawn three more frames with its fonts loaded: by then a
+# resize has fired its events and ResizeObservers, and what they schedule for the next
+# frame (Chart.js's charts, Leaflet's maps) has run.
+SETTLED = """() => document.fonts.ready.then(() => new Promise(done => {
+  const frames = n => n ? requestAnimationFrame(() => frames(n - 1)) : done();
+  frames(3);
+}))"""
+# Runs the page's transitions (a menu opening) to their end at once, then lets the page
+# handle their end (Bootstrap marks the menu open) in the next frames.
+FINISHED = """() => { for (const running of document.getAnimations()) running.finish();
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); }"""
 
 
 def shape_of(route: str) -> str:
@@ -436,14 +445,6 @@ def shapes_of_admin() -> list[str]:
     return [shape for shape in all_shapes() if ADMIN.match(shape)
             and not re.fullmatch(r"admin/(\w+/\w+/(<object_id>/change/)?|password_change/"
                                  r"|auth/user/<id>/password/)", shape)]  # fmt: skip
-
-
-def opened_in(path: str, language: str, width: str) -> bool:
-    """The pages of one object in Oscar's dashboard and the admin: see INNER."""
-    shape = shape_at(path)
-    if not INNER.match(shape):
-        return True
-    return (language, width) in INNER_RUNS or (language == "nl" and shape in INNER_ON_LAPTOP)
 
 
 @pytest.fixture
@@ -610,8 +611,24 @@ def dashboard_objects(town, consumer, product) -> list[tuple[str, dict]]:
     ]  # fmt: skip
 
 
-def signed_in(browser, live_server, user):
-    context = new_context(browser, live_server)
+@pytest.fixture
+def refusing_proxy():
+    """A proxy address where nothing answers: a socket bound but not listening."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{bound.getsockname()[1]}"
+
+
+def signed_in(browser, live_server, user, proxy: str):
+    """A phone-sized Dutch browser, signed in. Other hosts than the live server (map tiles)
+    are sent to `proxy`, which refuses them: unlike new_context's routing of every request
+    through Playwright, that keeps the browser's cache on, so each page's stylesheets and
+    scripts are not fetched again from the live server hundreds of times."""
+    context = browser.new_context(
+        viewport=WIDTHS["phone"], locale="nl-NL",
+        proxy={"server": proxy, "bypass": urlsplit(live_server.url).hostname},
+    )  # fmt: skip
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_login-username", user.email)
@@ -626,16 +643,19 @@ def logout_behind_menu(page, name: str) -> bool:
     for toggle in page.locator(".navbar-toggler, [aria-expanded=false][aria-controls]").all():
         if toggle.is_visible():
             toggle.click()
-            page.wait_for_timeout(400)  # the menu's opening animation
+            page.evaluate(FINISHED)  # the menu's opening animation
             if page.evaluate(LOOK, name)["logout"]:
                 return True
     return False
 
 
-def save_unchanged(page, url: str, form: dict) -> str | None:
-    """Opens the page, presses the form's button without changing anything; None when it
-    saved (no error, and a success message or a redirect), else what went wrong."""
-    page.goto(url)
+def save_unchanged(page, url: str, form: dict, opened: bool = False) -> str | None:
+    """Opens the page on a phone (unless `opened`: it is, as looked at, nothing sent yet),
+    presses the form's button without changing anything; None when it saved (no error, and a
+    success message or a redirect), else what went wrong."""
+    if not (opened and page.viewport_size == WIDTHS["phone"]):
+        page.set_viewport_size(WIDTHS["phone"])
+        page.goto(url)
     shown = page.locator("form").nth(form["index"])
     invalid = shown.evaluate(
         "form => [...form.elements].filter(e => e.willValidate && !e.checkValidity())"
@@ -646,15 +666,24 @@ def save_unchanged(page, url: str, form: dict) -> str | None:
     # Buttons that say they submit first: a bare <button> may be a menu's toggle.
     buttons = shown.locator("button[type=submit], input[type=submit]").all()
     visible = [b for b in buttons + shown.locator("button:not([type])").all() if b.is_visible()]
+    loaded = []  # heard from the click on: from the browser's cache, the answer may load early
+
+    def mark(_page):
+        loaded.append(True)
+
+    page.on("load", mark)
     try:
         with page.expect_request(lambda request: request.method == "POST") as sent:
             visible[0].click()
         if sent.value.is_navigation_request():
-            page.wait_for_event("load")
+            if not loaded:
+                page.wait_for_event("load")
         else:  # sent by the page's script (Oscar's basket): the page shows the answer
             page.wait_for_load_state("networkidle")
     except PlaywrightError as error:
         return f"nothing came back: {error.message.splitlines()[0]}"
+    finally:
+        page.remove_listener("load", mark)
     answer = sent.value.response()
     refused = [text.strip()[:120] for text in page.locator(REFUSED).all_inner_texts()]
     refused = [text for text in refused if text]
@@ -666,22 +695,46 @@ def save_unchanged(page, url: str, form: dict) -> str | None:
     return None
 
 
-def look_at(page, url: str, log_out: str) -> dict[str, str]:
-    """Opens a page and says what is wrong with it, by kind of problem."""
+def resize(page, width: str) -> None:
+    """Gives the loaded page another width and waits until it has laid itself out again:
+    media queries apply at once, scripts that measure the window run in the next frames."""
+    page.set_viewport_size(WIDTHS[width])
+    page.evaluate(SETTLED)
+
+
+def look_at(page, url: str, log_out: str, widths: list[str], shoot: str | None = None):
+    """Opens a page at the first width, then resizes it to each next one, and says what is
+    wrong with it at each width, by kind of problem; and the forms it shows on a phone that
+    edit something (see edit_forms). With `shoot`, a screenshot at each width."""
+    page.set_viewport_size(WIDTHS[widths[0]])
     try:
         response = page.goto(url)
     except PlaywrightError as error:  # a download, say
-        return {"not a page": error.message.splitlines()[0]}
+        return {width: {"not a page": error.message.splitlines()[0]} for width in widths}, []
     if response.status != 200 or response.request.redirected_from is not None:
-        return {"not a page": f"{response.status} at {page.url}"}
-    look, found = page.evaluate(LOOK, log_out), {}
-    if look["extra"] > 0 or look["boxes"]:
-        found["too wide"] = f"+{look['extra']} px {look['boxes']}"
-    if look["menu"]:
-        found["menu cut off"] = str(look["menu"])
-    if not (look["logout"] or logout_behind_menu(page, log_out)):
-        found["no log-out"] = ""
-    return found
+        return {width: {"not a page": f"{response.status} at {page.url}"} for width in widths}, []
+    found, hidden, forms = {}, [], []
+    for width in widths:
+        if width != widths[0]:
+            resize(page, width)
+        look, found[width] = page.evaluate(LOOK, log_out), {}
+        if look["extra"] > 0 or look["boxes"]:
+            found[width]["too wide"] = f"+{look['extra']} px {look['boxes']}"
+        if look["menu"]:
+            found[width]["menu cut off"] = str(look["menu"])
+        if not look["logout"]:
+            hidden.append(width)
+        if shoot:
+            shot(page, f"{shoot}-{width}")
+        if width == "phone":
+            forms = edit_forms(page)
+    # Menus are opened last: an open menu would change what the next width shows.
+    for width in hidden:
+        if page.viewport_size != WIDTHS[width]:
+            resize(page, width)
+        if not logout_behind_menu(page, log_out):
+            found[width]["no log-out"] = ""
+    return found, forms
 
 
 def edit_forms(page) -> list[dict]:
@@ -695,7 +748,7 @@ def edit_forms(page) -> list[dict]:
 
 
 def test_every_page_of_each_role_fits_the_screen_logs_out_and_saves_unchanged(
-    browser, live_server, scene, request
+    browser, live_server, scene, refusing_proxy, request
 ):
     pages, unknown = pages_of(scene)
     assert unknown == [], "give these addresses a value in the scene or a reason in NOT_PAGES"
@@ -712,36 +765,38 @@ def test_every_page_of_each_role_fits_the_screen_logs_out_and_saves_unchanged(
     assert [shape for shape in {**NOT_PAGES, **NOT_EDITS} if shape not in shapes] == []
     host = urlsplit(live_server.url).hostname
     sequence = screenshots_of(request)
-    problems, saved, left_alone = {}, {}, set()
+    problems, saved, left_alone, seen = {}, {}, set(), Counter()
     for role, paths in pages.items():
-        page = signed_in(browser, live_server, scene["people"][role])
+        page = signed_in(browser, live_server, scene["people"][role], refusing_proxy)
         _shots[id(page)] = sequence
         main = {fill(shape, scene["values"]) for shape in MAIN_PAGES[role]}
-        for language, width, which in RUNS:
+        for language, widths in LANGUAGES.items():
             cookie = {"name": "django_language", "value": language, "domain": host, "path": "/"}
             page.context.add_cookies([cookie])
-            page.set_viewport_size(WIDTHS[width])
             with translation.override(language):
                 log_out = gettext("Log out")
-            for path in paths if which == "all" else sorted(main):
-                if not opened_in(path, language, width):
+            for path in paths:
+                # Screenshots of the main pages in Dutch, at both widths.
+                shoot = f"{role}-{language}-{path}" if path in main and language == "nl" else None
+                found, forms = look_at(page, live_server.url + path, log_out, widths, shoot)
+                for width, kinds in found.items():
+                    seen[role, language, width] += "not a page" not in kinds
+                    for kind, detail in kinds.items():
+                        problems[f"{kind}: {role} {language} {width} {path}"] = detail
+                if language != "nl" and SAVED_IN_DUTCH.match(shape_at(path)):
                     continue
-                where = f"{role} {language} {width} {path}"
-                for kind, detail in look_at(page, live_server.url + path, log_out).items():
-                    problems[f"{kind}: {where}"] = detail
-                if path in main and language == "nl":  # the main pages, at both widths
-                    shot(page, f"{role}-{language}-{width}-{path}")
-                if width != "phone" or f"not a page: {where}" in problems:
-                    continue
-                for form in edit_forms(page):
+                opened = True  # the first form is sent from the page as looked at
+                for form in forms:
                     if form["target"] in NOT_EDITS:
                         left_alone.add(form["target"])
                         continue
-                    failure = save_unchanged(page, live_server.url + path, form)
-                    saved[f"{where} -> {form['target']}"] = failure or "saved"
+                    where = f"{role} {language} phone {path} -> {form['target']}"
+                    failure = save_unchanged(page, live_server.url + path, form, opened)
+                    saved[where], opened = failure or "saved", False
         _shots.pop(id(page), None)
         page.context.close()
     print("pages per role:", {role: len(paths) for role, paths in pages.items()})
+    print("pages looked at per role, language and width:", dict(seen))
     print("forms saved unchanged:", *saved.items(), sep="\n  ")
     print("forms left alone (not edits):", sorted(left_alone))
     print("problems:", *problems.items(), sep="\n  ")
@@ -774,3 +829,56 @@ def test_the_look_sees_a_page_wider_than_a_phone_and_one_without_log_out(page):
     assert (extra > 300, boxes, logout_seen) == (True, ["label"], True)
     assert look(table.format("; position:relative") + cut_off) == (0, [], False)
     assert look(table.format("; position:relative") + logout.format(0)) == (0, [], True)
+
+
+def test_the_look_sees_each_width_after_a_resize(page):
+    """The first test sees a page's second width by resizing it (see resize), and sees that
+    width's page: media queries apply again (a page too wide only on a phone or only on a
+    laptop, the routes page's label, a menu item cut off on a phone), and scripts that fit
+    things to the window have run: a chart that a ResizeObserver fits to its box in the next
+    frame, as Chart.js does, is measured at its new width, not at the one it was loaded at."""
+    style = (
+        "<style>@media (max-width: 500px) { .phone { width: 600px } }"
+        " @media (min-width: 1000px) { .laptop { width: 1500px } }</style>"
+    )
+
+    def look(html: str, first: str, then: str) -> list[tuple]:
+        page.set_viewport_size(WIDTHS[first])
+        page.set_content(f'<!doctype html><body style="margin:0">{style}{html}</body>')
+        page.evaluate(SETTLED)
+        seen = []
+        for width in (first, then):
+            if width == then:
+                resize(page, then)
+            found = page.evaluate(LOOK, "Log out")
+            seen.append((found["extra"], [box.split()[0] for box in found["boxes"]], found["menu"]))
+        return seen
+
+    block = '<div class="{}" style="height:9px"></div>'
+    assert look(block.format("phone"), "laptop", "phone") == [(0, [], []), (210, ["div.phone"], [])]
+    assert look(block.format("laptop"), "phone", "laptop") == [
+        (0, [], []),
+        (134, ["div.laptop"], []),
+    ]
+    menu = (
+        '<ul class="site-nav-list" style="display:flex; overflow:hidden; margin:0">'
+        '<li class="phone" style="flex:none"></li><li><a href="/">Winkels</a></li></ul>'
+    )
+    assert look(menu, "laptop", "phone") == [(0, [], []), (0, [], ["Winkels"])]
+    table = (
+        '<table style="display:block; overflow-x:auto"><tr><td><div style="width:700px"></div>'
+        '</td><td><label style="position:absolute; width:1px; height:1px; overflow:hidden">x'
+        "</label></td></tr></table>"
+    )
+    (on_laptop, *_), (on_phone, boxes, _) = look(table, "laptop", "phone")
+    assert (on_laptop, on_phone > 300, boxes[-1:]) == (0, True, ["label"])
+    chart = (
+        '<div id="box"><canvas id="chart" height="9" style="display:block"></canvas></div>'
+        "<script>new ResizeObserver(() => requestAnimationFrame(() => {"
+        " chart.style.width = (box.clientWidth + EXTRA) + 'px'; })).observe(box)</script>"
+    )
+    assert look(chart.replace("EXTRA", "0"), "laptop", "phone") == [(0, [], [])] * 2
+    # Fitted 100 px too wide: measured after the script ran (loaded at 1366, it was 1076).
+    assert (
+        look(chart.replace("EXTRA", "100"), "laptop", "phone") == [(100, ["canvas#chart"], [])] * 2
+    )

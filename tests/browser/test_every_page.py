@@ -74,11 +74,6 @@ AREAS = {
     "courier": re.compile(r"^courier/"),
     "management": re.compile(r"^(management/|dashboard/|admin/$)"),
 }
-# Management's pages of one object in Oscar's dashboard (an id in the address) and Django's
-# admin: looked at in both languages at both widths like every page, but their forms are
-# saved in Dutch only. The forms are Oscar's and Django's, the same in both languages but
-# for how numbers and dates are written, and Dutch writes them the other way (6,95).
-SAVED_IN_DUTCH = re.compile(r"^(admin/.|dashboard/.*<)")
 # Django's admin is opened from admin.site's registry, not from its addresses: each model's
 # list and the change page of its first object. Its other addresses, each with why not.
 ADMIN = re.compile(r"^admin/.")
@@ -783,8 +778,6 @@ def test_every_page_of_each_role_fits_the_screen_logs_out_and_saves_unchanged(
                     seen[role, language, width] += "not a page" not in kinds
                     for kind, detail in kinds.items():
                         problems[f"{kind}: {role} {language} {width} {path}"] = detail
-                if language != "nl" and SAVED_IN_DUTCH.match(shape_at(path)):
-                    continue
                 opened = True  # the first form is sent from the page as looked at
                 for form in forms:
                     if form["target"] in NOT_EDITS:

@@ -175,8 +175,8 @@ def _outcome(solution, instance: Instance) -> Outcome:
 
 
 def measure(instance: Instance, reference_seconds: float) -> dict:
-    vehicles, parcels = as_routing_problem(instance, fleet=instance.vehicles)
-    budget = routing.planning_budget(parcels)
+    vehicles, shipments = as_routing_problem(instance, fleet=instance.vehicles)
+    budget = routing.planning_budget(shipments)
     started = time.perf_counter()
     ours = solve_instance(instance, budget=budget)
     seconds = time.perf_counter() - started

@@ -2,7 +2,7 @@
 
 Each instance is solved by the dispatcher's own routing layer, `logistics.routing.plan_routes`
 (VROOM with the dispatcher's settings), with `EuclideanProvider` for the travel times: plane
-coordinates, travel time = distance, as in the literature. Pairs become parcels with their own
+coordinates, travel time = distance, as in the literature. Pairs become shipments with their own
 service times; the depot is every vehicle's start, end and shift.
 Li & Lim's objective is hierarchical (fewest vehicles, then distance) while VROOM minimises
 cost, so we give vehicles a fixed cost (`fixed_vehicle_cost`), then retry with one vehicle
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchmarks import benchmark
 from logistics import routing
-from logistics.routing_types import Location, Parcel, ServiceTimes, Vehicle
+from logistics.routing_types import Location, ServiceTimes, Shipment, Vehicle
 from logistics.travel_times import EuclideanProvider
 
 DATA = Path(__file__).resolve().parent / "data" / "li_lim_100"  # public Li & Lim PDPTW set
@@ -36,8 +36,8 @@ SCALE = 100  # VROOM takes integers: hundredths of a distance unit
 EXPLORATION_LEVEL = 5
 SMOKE_INSTANCES = 2
 EPSILON = 1e-6
-VEHICLE_KIND = "e_van"  # any kind: the Euclidean provider ignores it, and no parcel is bulky
-NO_SETUP = ServiceTimes(0, 0, 0, 0)  # each parcel carries its own service time
+VEHICLE_KIND = "e_van"  # any kind: the Euclidean provider ignores it, and no shipment is bulky
+NO_SETUP = ServiceTimes(0, 0, 0, 0)  # each shipment carries its own service time
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ def _node(row: list[str]) -> Node:
     return Node(x, y, int(demand), earliest, latest, service, int(delivery))
 
 
-def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle], list[Parcel]]:
-    """The instance in the routing layer's terms: one parcel per pickup-delivery pair.
+def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle], list[Shipment]]:
+    """The instance in the routing layer's terms: one shipment per pickup-delivery pair.
 
-    Times and distances are in hundredths of a unit (`SCALE`); a parcel's id is the index of
+    Times and distances are in hundredths of a unit (`SCALE`); a shipment's id is the index of
     its pickup node, vehicle ids are 0..fleet-1. Li & Lim has no setup times and one demand.
     """
     depot = instance.nodes[0]
@@ -102,7 +102,7 @@ def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle]
         Vehicle(
             id=number,
             kind=VEHICLE_KIND,
-            capacity_parcels=instance.capacity,
+            capacity_parts=instance.capacity,
             capacity_litres=0,
             shift_start=scaled(depot.earliest),
             shift_end=scaled(depot.latest),
@@ -111,20 +111,20 @@ def as_routing_problem(instance: Instance, *, fleet: int) -> tuple[list[Vehicle]
         )
         for number in range(fleet)
     ]
-    parcels = [_parcel(instance, pickup, delivery) for pickup, delivery in instance.pairs]
-    return vehicles, parcels
+    shipments = [_shipment(instance, pickup, delivery) for pickup, delivery in instance.pairs]
+    return vehicles, shipments
 
 
-def _parcel(instance: Instance, pickup: int, delivery: int) -> Parcel:
+def _shipment(instance: Instance, pickup: int, delivery: int) -> Shipment:
     shop, consumer = instance.nodes[pickup], instance.nodes[delivery]
-    return Parcel(
+    return Shipment(
         id=pickup,
         pickup=_location(shop),
         pickup_windows=[(scaled(shop.earliest), scaled(shop.latest))],
         ready_at=scaled(shop.earliest),
         delivery=_location(consumer),
         delivery_window=(scaled(consumer.earliest), scaled(consumer.latest)),
-        parcels=shop.demand,
+        parts=shop.demand,
         pickup_service_seconds=scaled(shop.service),
         delivery_service_seconds=scaled(consumer.service),
     )
@@ -140,11 +140,11 @@ def scaled(value: float) -> int:
 
 def solve_once(instance: Instance, *, fleet: int, fixed_cost: int, time_limit: float) -> Outcome:
     """One call of the dispatcher's `plan_routes`, read back as node indices per route."""
-    vehicles, parcels = as_routing_problem(instance, fleet=fleet)
+    vehicles, shipments = as_routing_problem(instance, fleet=fleet)
     deliveries = dict(instance.pairs)
     plan = routing.plan_routes(
         vehicles=vehicles,
-        parcels=parcels,
+        shipments=shipments,
         travel_times=EuclideanProvider(scale=SCALE),
         service_times=NO_SETUP,
         time_limit=max(time_limit, 0.05),
@@ -155,7 +155,7 @@ def solve_once(instance: Instance, *, fleet: int, fixed_cost: int, time_limit: f
         (
             0,
             *(
-                stop.parcel_id if stop.kind == "pickup" else deliveries[stop.parcel_id]
+                stop.shipment_id if stop.kind == "pickup" else deliveries[stop.shipment_id]
                 for stop in route.stops
             ),
             0,

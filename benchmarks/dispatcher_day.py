@@ -2,7 +2,7 @@
 
 Built in memory, without the database: the shops (coordinates, opening hours) come from the
 demo-city generator; orders and couriers are drawn here from a fixed seed. Each order is one
-parcel from one shop to an address within 3 km of the centre, in a 2-hour slot between 10:00
+shipment from one shop to an address within 3 km of the centre, in a 2-hour slot between 10:00
 and 20:00, ready during the shop's opening hours. Couriers ride bikes and cargo bikes on
 shifts 9-17 and 12-20, starting and ending at a hub at the centre.
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from benchmarks import benchmark
-from logistics.routing import Location, Parcel, RoutePlan, Vehicle, plan_routes, planning_budget
+from logistics.routing import Location, RoutePlan, Shipment, Vehicle, plan_routes, planning_budget
 from logistics.travel_times import HaversineProvider
 from marketplace.demo_city.generator import SIZES as CITY_SIZES
 from marketplace.demo_city.generator import ShopSpec, generate_city, point_near
@@ -41,7 +41,7 @@ BULKY_SHARE = 0.05
 # larger city day (goal <= 30 s), each in the planner's own budget (`planning_budget`).
 SIZES = {"smoke": [(40, 3)], "full": [(200, 10), (1000, 30)]}
 SECONDS_GOALS = {200: 10, 1000: 30}
-# Kind, parcels, litres (as the demo city's couriers); shifts alternate early and late.
+# Kind, shipments, litres (as the demo city's couriers); shifts alternate early and late.
 VEHICLE_ROTATION = (("bike", 6, 60), ("cargo_bike", 20, 300))
 SHIFTS = ((9 * 3600, 17 * 3600), (12 * 3600, 20 * 3600))
 HOUR = 3600
@@ -51,7 +51,7 @@ HOUR = 3600
 class Day:
     hub: Location
     vehicles: tuple[Vehicle, ...]
-    parcels: tuple[Parcel, ...]
+    shipments: tuple[Shipment, ...]
 
 
 def build_day(orders: int, couriers: int) -> Day:
@@ -59,8 +59,8 @@ def build_day(orders: int, couriers: int) -> Day:
     shops = [shop for shop in city.shops if opening_windows(shop)]
     rng = random.Random(ORDER_SEED)
     hub = Location(*CENTRE)
-    parcels = tuple(make_parcel(rng, number, rng.choice(shops)) for number in range(orders))
-    return Day(hub, tuple(make_vehicle(number, hub) for number in range(couriers)), parcels)
+    shipments = tuple(make_shipment(rng, number, rng.choice(shops)) for number in range(orders))
+    return Day(hub, tuple(make_vehicle(number, hub) for number in range(couriers)), shipments)
 
 
 def opening_windows(shop: ShopSpec) -> list[tuple[int, int]]:
@@ -75,7 +75,7 @@ def _seconds(moment) -> int:
     return moment.hour * HOUR + moment.minute * 60
 
 
-def make_parcel(rng: random.Random, number: int, shop: ShopSpec) -> Parcel:
+def make_shipment(rng: random.Random, number: int, shop: ShopSpec) -> Shipment:
     slot_start = rng.choice(SLOT_STARTS_HOURS) * HOUR
     windows = opening_windows(shop)
     opens, closes = windows[0][0], windows[-1][1]
@@ -83,7 +83,7 @@ def make_parcel(rng: random.Random, number: int, shop: ShopSpec) -> Parcel:
     latest = max(opens, min(closes - 15 * 60, slot_start))
     latitude, longitude = point_near(rng, CENTRE, ADDRESS_RADIUS_METRES)
     bulky = rng.random() < BULKY_SHARE
-    return Parcel(
+    return Shipment(
         id=f"order-{number + 1:03d}",
         pickup=Location(float(shop.latitude), float(shop.longitude)),
         pickup_windows=windows,
@@ -97,13 +97,13 @@ def make_parcel(rng: random.Random, number: int, shop: ShopSpec) -> Parcel:
 
 
 def make_vehicle(number: int, hub: Location) -> Vehicle:
-    kind, parcels, litres = VEHICLE_ROTATION[number % len(VEHICLE_ROTATION)]
+    kind, shipments, litres = VEHICLE_ROTATION[number % len(VEHICLE_ROTATION)]
     # Pairs of couriers share a shift, so both kinds ride early and late.
     shift_start, shift_end = SHIFTS[(number // 2) % len(SHIFTS)]
     return Vehicle(
         id=f"courier-{number + 1:02d}",
         kind=kind,
-        capacity_parcels=parcels,
+        capacity_parts=shipments,
         capacity_litres=litres,
         shift_start=shift_start,
         shift_end=shift_end,
@@ -113,38 +113,38 @@ def make_vehicle(number: int, hub: Location) -> Vehicle:
 
 
 def one_trip_per_order_metres(day: Day, provider: HaversineProvider) -> dict[str, int]:
-    """Parcel id -> metres of its own trip hub -> shop -> customer -> hub."""
+    """Shipment id -> metres of its own trip hub -> shop -> customer -> hub."""
     locations = [day.hub]
-    for parcel in day.parcels:
-        locations += [parcel.pickup, parcel.delivery]
+    for shipment in day.shipments:
+        locations += [shipment.pickup, shipment.delivery]
     _, metres = provider.matrix(locations, "bike")
     trips = {}
-    for number, parcel in enumerate(day.parcels):
+    for number, shipment in enumerate(day.shipments):
         shop, customer = 1 + 2 * number, 2 + 2 * number
-        trips[parcel.id] = metres[0][shop] + metres[shop][customer] + metres[customer][0]
+        trips[shipment.id] = metres[0][shop] + metres[shop][customer] + metres[customer][0]
     return trips
 
 
 def check_plan(day: Day, plan: RoutePlan) -> tuple[int, int]:
     """(deliveries on time, breaches of windows, capacity or pickup-before-delivery order)."""
-    parcels = {parcel.id: parcel for parcel in day.parcels}
+    shipments = {shipment.id: shipment for shipment in day.shipments}
     vehicles = {vehicle.id: vehicle for vehicle in day.vehicles}
     on_time = breaches = 0
     for route in plan.routes:
         vehicle, on_board, load = vehicles[route.vehicle_id], set(), [0, 0]
         for stop in route.stops:
-            parcel, sign = parcels[stop.parcel_id], 1 if stop.kind == "pickup" else -1
+            shipment, sign = shipments[stop.shipment_id], 1 if stop.kind == "pickup" else -1
             if stop.kind == "pickup":
-                breaches += not _in_any(stop.service_start, parcel.pickup_windows)
-                breaches += stop.service_start < parcel.ready_at
-                on_board.add(parcel.id)
+                breaches += not _in_any(stop.service_start, shipment.pickup_windows)
+                breaches += stop.service_start < shipment.ready_at
+                on_board.add(shipment.id)
             else:
-                inside = _in_any(stop.service_start, [parcel.delivery_window])
+                inside = _in_any(stop.service_start, [shipment.delivery_window])
                 on_time += inside
-                breaches += (not inside) + (parcel.id not in on_board)
-            load = [load[0] + sign * parcel.parcels, load[1] + sign * parcel.litres]
-            breaches += load[0] > vehicle.capacity_parcels or load[1] > vehicle.capacity_litres
-            breaches += parcel.bulky and vehicle.kind == "bike"
+                breaches += (not inside) + (shipment.id not in on_board)
+            load = [load[0] + sign * shipment.parts, load[1] + sign * shipment.litres]
+            breaches += load[0] > vehicle.capacity_parts or load[1] > vehicle.capacity_litres
+            breaches += shipment.bulky and vehicle.kind == "bike"
             breaches += not vehicle.shift_start <= stop.arrival <= vehicle.shift_end
     return on_time, breaches
 
@@ -157,19 +157,21 @@ def measure(orders: int, couriers: int) -> dict:
     day = build_day(orders, couriers)
     provider = HaversineProvider()
     started = time.perf_counter()
-    plan = plan_routes(vehicles=day.vehicles, parcels=day.parcels, travel_times=provider)
+    plan = plan_routes(vehicles=day.vehicles, shipments=day.shipments, travel_times=provider)
     seconds = time.perf_counter() - started
-    delivered = [stop.parcel_id for r in plan.routes for stop in r.stops if stop.kind == "delivery"]
+    delivered = [
+        stop.shipment_id for r in plan.routes for stop in r.stops if stop.kind == "delivery"
+    ]
     on_time, breaches = check_plan(day, plan)
     trips = one_trip_per_order_metres(day, provider)
     routed_km = sum(route.distance_metres for route in plan.routes) / 1000
     km_per_order = routed_km / len(delivered) if delivered else None
-    baseline = sum(trips[parcel_id] for parcel_id in delivered) / 1000 / max(len(delivered), 1)
+    baseline = sum(trips[shipment_id] for shipment_id in delivered) / 1000 / max(len(delivered), 1)
     baseline_all = sum(trips.values()) / 1000 / len(trips)
     return {
         "orders": orders,
         "couriers": couriers,
-        "bulky_orders": sum(parcel.bulky for parcel in day.parcels),
+        "bulky_orders": sum(shipment.bulky for shipment in day.shipments),
         "delivered": len(delivered),
         "unplanned": len(plan.unassigned),
         "unplanned_reasons": dict(Counter(item.reason for item in plan.unassigned)),
@@ -182,7 +184,7 @@ def measure(orders: int, couriers: int) -> dict:
         "on_time_rate": round(on_time / len(delivered), 4) if delivered else None,
         "breaches": breaches,
         "seconds": round(seconds, 3),
-        "time_limit": round(planning_budget(day.parcels), 3),
+        "time_limit": round(planning_budget(day.shipments), 3),
         "goals": f"ratio <= 0.4, on_time_rate 1.0, seconds <= {SECONDS_GOALS.get(orders, 10)}",
     }
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from logistics.models import Courier, Fulfilment, FulfilmentStatus
+from logistics.models import Courier, OrderPart, PartStatus
 from shops.selectors import shop_of_user
 
 from .anonymise import anonymise_orders
@@ -14,12 +14,12 @@ Order = get_model("order", "Order")
 
 # Parts still on their way: the shop or the courier still needs the consumer's address.
 OPEN_STATUSES = [
-    FulfilmentStatus.PENDING_PAYMENT,
-    FulfilmentStatus.PLACED,
-    FulfilmentStatus.ACCEPTED,
-    FulfilmentStatus.READY,
-    FulfilmentStatus.HANDED_OVER,
-    FulfilmentStatus.AT_HUB,
+    PartStatus.PENDING_PAYMENT,
+    PartStatus.PLACED,
+    PartStatus.ACCEPTED,
+    PartStatus.READY,
+    PartStatus.HANDED_OVER,
+    PartStatus.AT_HUB,
 ]
 
 
@@ -34,7 +34,7 @@ def reason_not_to_delete(*, user) -> str | None:
         return _("This account works for a shop; ask centre management to remove it.")
     if Courier.objects.filter(user=user).exists():
         return _("This account is a courier's; ask centre management to remove it.")
-    if Fulfilment.objects.filter(order__user=user, status__in=OPEN_STATUSES).exists():
+    if OrderPart.objects.filter(order__user=user, status__in=OPEN_STATUSES).exists():
         return _(
             "You have orders that are not finished yet. You can delete your account once "
             "they are collected or delivered."

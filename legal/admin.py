@@ -16,8 +16,8 @@ class ShopTermsAdmin(admin.ModelAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
-    list_display = ["shop", "number", "fulfilment", "issued_at"]
-    readonly_fields = ["shop", "number", "fulfilment", "issued_at", "content"]
+    list_display = ["shop", "number", "part", "issued_at"]
+    readonly_fields = ["shop", "number", "part", "issued_at", "content"]
 
     def has_add_permission(self, request):
         return False

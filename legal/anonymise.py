@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from logistics.models import DeliveryProof, Fulfilment
+from logistics.models import DeliveryProof, OrderPart
 
 from .models import AnonymisedOrder
 
@@ -57,8 +57,8 @@ def anonymise_orders(*, order_ids: list[int]) -> int:
         )
         BillingAddress.objects.filter(order__in=orders).update(**ADDRESS_CLEARED)
         orders.update(user=None, guest_email="")
-        Fulfilment.objects.filter(order__in=orders).update(**PART_CLEARED)
-        for proof in DeliveryProof.objects.filter(fulfilment__order__in=orders):
+        OrderPart.objects.filter(order__in=orders).update(**PART_CLEARED)
+        for proof in DeliveryProof.objects.filter(part__order__in=orders):
             if proof.photo:
                 proof.photo.delete(save=False)
             proof.received_by, proof.note = "", ""

@@ -8,12 +8,12 @@ from .receipts import ReceiptNotAvailable, issue_receipt
 RECEIPT_EMAILS = frozenset({"ready", "at_hub", "delivered"})
 
 
-def receipt_attachments(*, fulfilment_id: int, kind: str) -> list[tuple[str, bytes, str]]:
+def receipt_attachments(*, part_id: int, kind: str) -> list[tuple[str, bytes, str]]:
     """[(file name, PDF, content type)] for an e-mail that carries the receipt, else []."""
     if kind not in RECEIPT_EMAILS:
         return []
     try:
-        receipt = issue_receipt(fulfilment_id=fulfilment_id)
+        receipt = issue_receipt(part_id=part_id)
     except ReceiptNotAvailable:
         return []
     name = f"bon-{receipt.content['order_number']}-{receipt.display_number}.pdf"

@@ -96,8 +96,8 @@ class Receipt(models.Model):
     """The VAT receipt of one shop part: its number in the shop's series and what it says,
     written once when issued so a later change of the shop's details or prices leaves it."""
 
-    fulfilment = models.OneToOneField(
-        "logistics.Fulfilment", on_delete=models.PROTECT, related_name="receipt"
+    part = models.OneToOneField(
+        "logistics.OrderPart", on_delete=models.PROTECT, related_name="receipt"
     )
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="receipts")
     number = models.PositiveIntegerField(_("receipt number"))

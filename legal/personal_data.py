@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.spreadsheet_cells import neutralise_row
 
 Order = get_model("order", "Order")
@@ -91,7 +91,7 @@ def orders_of(user) -> list[dict]:
     for line in Line.objects.filter(order__user=user).order_by("order_id", "pk"):
         lines_by_order.setdefault(line.order_id, []).append(line)
     parts_by_order: dict[int, list] = {}
-    for part in Fulfilment.objects.filter(order__user=user).select_related("shop__partner"):
+    for part in OrderPart.objects.filter(order__user=user).select_related("shop__partner"):
         parts_by_order.setdefault(part.order_id, []).append(part)
     return [
         {

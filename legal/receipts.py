@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from logistics.models import DeliverySettings, Fulfilment, FulfilmentStatus
+from logistics.models import DeliverySettings, OrderPart, PartStatus
 
 from .models import Receipt, ReceiptCounter
 
@@ -26,11 +26,11 @@ Line = get_model("order", "Line")
 # A receipt exists once the shop has the goods ready for the consumer, or later.
 RECEIPT_STATUSES = frozenset(
     {
-        FulfilmentStatus.READY,
-        FulfilmentStatus.HANDED_OVER,
-        FulfilmentStatus.AT_HUB,
-        FulfilmentStatus.COLLECTED,
-        FulfilmentStatus.DELIVERED,
+        PartStatus.READY,
+        PartStatus.HANDED_OVER,
+        PartStatus.AT_HUB,
+        PartStatus.COLLECTED,
+        PartStatus.DELIVERED,
     }
 )
 
@@ -85,7 +85,7 @@ def seller_of(shop) -> dict:
     }
 
 
-def receipt_content(part: Fulfilment) -> dict:
+def receipt_content(part: OrderPart) -> dict:
     """Everything the receipt says, as JSON-ready values (amounts as "12.34")."""
     lines = list(
         Line.objects.filter(order_id=part.order_id, partner_id=part.shop.partner_id)
@@ -125,7 +125,7 @@ def receipt_content(part: Fulfilment) -> dict:
     }
 
 
-def issue_receipt(*, fulfilment_id: int) -> Receipt:
+def issue_receipt(*, part_id: int) -> Receipt:
     """The part's receipt, issued now with the shop's next number if it has none yet.
 
     Safe to call again and from several requests at once: the shop's counter row is locked
@@ -133,10 +133,10 @@ def issue_receipt(*, fulfilment_id: int) -> Receipt:
     receipt is looked for again under that lock; a rolled-back transaction takes its number
     back with it, so the shop's numbers have no gaps. Holds the counter lock until the
     caller's transaction ends. Raises ReceiptNotAvailable for a part not sold (yet)."""
-    existing = Receipt.objects.filter(fulfilment_id=fulfilment_id).first()
+    existing = Receipt.objects.filter(part_id=part_id).first()
     if existing is not None:
         return existing
-    part = Fulfilment.objects.select_related("shop__partner", "order").get(pk=fulfilment_id)
+    part = OrderPart.objects.select_related("shop__partner", "order").get(pk=part_id)
     if part.status not in RECEIPT_STATUSES:
         raise ReceiptNotAvailable(part.status)
     content = receipt_content(part)
@@ -145,13 +145,13 @@ def issue_receipt(*, fulfilment_id: int) -> Receipt:
             [ReceiptCounter(shop_id=part.shop_id)], ignore_conflicts=True
         )
         counter = ReceiptCounter.objects.select_for_update().get(shop_id=part.shop_id)
-        existing = Receipt.objects.filter(fulfilment_id=fulfilment_id).first()
+        existing = Receipt.objects.filter(part_id=part_id).first()
         if existing is not None:
             return existing
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
         return Receipt.objects.create(
-            fulfilment=part,
+            part=part,
             shop_id=part.shop_id,
             number=counter.last_number,
             issued_at=timezone.now(),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from logistics.shop_views import ShopPartsMixin
 from marketplace.staff import StaffOnlyMixin
 from marketplace.throttling import over_rate
@@ -139,9 +139,9 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
         return response
 
 
-def pdf_response(part: Fulfilment) -> HttpResponse:
+def pdf_response(part: OrderPart) -> HttpResponse:
     try:
-        receipt = issue_receipt(fulfilment_id=part.pk)
+        receipt = issue_receipt(part_id=part.pk)
     except ReceiptNotAvailable:
         raise Http404 from None
     response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
@@ -156,7 +156,7 @@ class ConsumerReceiptView(LoginRequiredMixin, View):
 
     def get(self, request, number, part_id):
         part = get_object_or_404(
-            Fulfilment.objects.select_related("order"),
+            OrderPart.objects.select_related("order"),
             pk=part_id,
             order__number=number,
             order__user=request.user,

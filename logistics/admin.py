@@ -12,8 +12,8 @@ from .models import (
     DeliverySettings,
     DeliverySlot,
     DeliveryZone,
-    Fulfilment,
     Hub,
+    OrderPart,
     PostcodeArea,
 )
 
@@ -54,18 +54,18 @@ class CourierShiftInline(admin.TabularInline):
 
 @admin.register(Courier)
 class CourierAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "vehicle", "capacity_parcels", "is_active"]
+    list_display = ["__str__", "vehicle", "capacity_parts", "is_active"]
     inlines = [CourierShiftInline]
 
 
 admin.site.register(Hub)
 
 
-@admin.register(Fulfilment)
-class FulfilmentAdmin(admin.ModelAdmin):
+@admin.register(OrderPart)
+class OrderPartAdmin(admin.ModelAdmin):
     list_display = ["order", "shop", "method", "status", "placed_at"]
     list_filter = ["status", "method"]
-    readonly_fields = [f.name for f in Fulfilment._meta.fields]
+    readonly_fields = [f.name for f in OrderPart._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -76,11 +76,11 @@ class DeliveryProofAdmin(admin.ModelAdmin):
     """Read-only: a proof is what the courier recorded at the door. The photo is shown
     through the permission-checked view (logistics.proof_views), like everywhere else."""
 
-    list_display = ["fulfilment", "kind", "received_by", "courier", "created_at"]
+    list_display = ["part", "kind", "received_by", "courier", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["fulfilment__order__number", "received_by"]
+    search_fields = ["part__order__number", "received_by"]
     readonly_fields = [
-        "fulfilment",
+        "part",
         "courier",
         "kind",
         "received_by",

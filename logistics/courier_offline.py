@@ -23,8 +23,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .fulfilments import TransitionRefused
 from .models import Courier, CourierAction, RouteStop
+from .part_states import TransitionRefused
 
 KEY_FIELD = "action_key"
 KEY_HEADER = "Idempotency-Key"

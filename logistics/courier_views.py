@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import courier_offline, delivery_proof, fulfilments, handover, route_changes, route_pages
-from .models import Courier, FulfilmentMethod, Route, RouteStop, StopKind, StopStatus
+from . import courier_offline, delivery_proof, handover, part_states, route_changes, route_pages
+from .models import Courier, PartMethod, Route, RouteStop, StopKind, StopStatus
 
 
 class CourierMixin(LoginRequiredMixin):
@@ -62,10 +62,10 @@ class StopActionView(CourierMixin, View):
 
     def post(self, request, pk, action):
         stop = get_object_or_404(
-            RouteStop.objects.select_related("fulfilment", "route"),
+            RouteStop.objects.select_related("part", "route"),
             pk=pk,
             route__courier=self.courier,
-            fulfilment__isnull=False,
+            part__isnull=False,
         )
         if action not in self.ACTIONS:
             raise Http404
@@ -83,16 +83,16 @@ class StopActionView(CourierMixin, View):
     def perform(self, stop: RouteStop, action: str, data) -> str:
         """Does the action; returns the message for the courier."""
         if stop.status != StopStatus.PENDING:
-            raise fulfilments.TransitionRefused(_("This stop is already closed."))
-        part = stop.fulfilment
+            raise part_states.TransitionRefused(_("This stop is already closed."))
+        part = stop.part
         assert part is not None  # routes are planned from parts: every stop has one
         code = data.get("code", "")
         if action == "picked-up" and stop.kind == StopKind.PICKUP:
             return handover.pick_up_at_shop(
                 courier_id=self.courier.pk, shop_id=part.shop_id, code=code, route=stop.route
             )
-        if action == "delivered" and part.method == FulfilmentMethod.HUB:
-            fulfilments.drop_at_hub(fulfilment_id=part.pk, courier_id=self.courier.pk)
+        if action == "delivered" and part.method == PartMethod.HUB:
+            part_states.drop_at_hub(part_id=part.pk, courier_id=self.courier.pk)
             return _("Left at the hub.")
         if action == "delivered" and stop.kind == StopKind.DELIVERY:
             # Delivered on the code, or with a neighbour or at the safe place on proof; this
@@ -103,8 +103,6 @@ class StopActionView(CourierMixin, View):
         if action == "failed":
             reason = data.get("reason", "")
             for part_id in handover.parts_of_stop(stop):
-                fulfilments.mark_failed(
-                    fulfilment_id=part_id, courier_id=self.courier.pk, reason=reason
-                )
+                part_states.mark_failed(part_id=part_id, courier_id=self.courier.pk, reason=reason)
             return _("Recorded as failed; the consumer and shop are told.")
-        raise fulfilments.TransitionRefused(_("That action does not fit this stop."))
+        raise part_states.TransitionRefused(_("That action does not fit this stop."))

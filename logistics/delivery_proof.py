@@ -1,12 +1,12 @@
-"""Proof of delivery: how the courier handed the parcel over at the door, and what shows it.
+"""Proof of delivery: how the courier handed the part over at the door, and what shows it.
 
 Three ways, each with its own proof:
 
 - to the recipient: the consumer's delivery code, as before; a name and a photo are optional;
-- with a neighbour: only when the consumer allowed it (Fulfilment.allow_neighbour); nobody
+- with a neighbour: only when the consumer allowed it (OrderPart.allow_neighbour); nobody
   at the door knows the code, so the neighbour's name and house number are required instead;
-- at the safe place: only when the consumer named one (Fulfilment.safe_place); nobody is
-  there at all, so a photo of the parcel in that place is required instead.
+- at the safe place: only when the consumer named one (OrderPart.safe_place); nobody is
+  there at all, so a photo of the part in that place is required instead.
 
 A photo must be an image Pillow can read, at most MAX_PHOTO_BYTES; it is re-encoded as a
 JPEG no larger than LONGEST_SIDE, which drops EXIF (the phone's GPS position, the camera's
@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import fulfilments
-from .fulfilments import TransitionRefused
-from .models import Courier, DeliveryProof, Fulfilment, ProofKind
+from . import part_states
+from .models import Courier, DeliveryProof, OrderPart, ProofKind
+from .part_states import TransitionRefused
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTO_PIXELS = 50_000_000  # a 50-megapixel camera; more is a decompression bomb
@@ -55,7 +55,7 @@ def proof_input(data, files) -> ProofInput:
     )
 
 
-def deliver_with_proof(*, part: Fulfilment, courier: Courier, given: ProofInput) -> DeliveryProof:
+def deliver_with_proof(*, part: OrderPart, courier: Courier, given: ProofInput) -> DeliveryProof:
     """Marks a door delivery delivered and stores its proof, both or neither.
 
     Everything the courier sent is checked before anything is written, so a refusal changes
@@ -67,15 +67,15 @@ def deliver_with_proof(*, part: Fulfilment, courier: Courier, given: ProofInput)
     if given.kind == ProofKind.RECIPIENT:
         code = given.code
         # Counted outside the savepoint below, so a wrong code stays counted.
-        fulfilments.check_code(part, code, part.delivery_code)
+        part_states.check_code(part, code, part.delivery_code)
     else:
         # The proof stands in for the code nobody at the door can give; the part goes the
         # one way a delivery goes (guarded step, stops closed, consumer told).
         code = part.delivery_code
     with transaction.atomic():
-        fulfilments.mark_delivered(fulfilment_id=part.pk, code=code)
+        part_states.mark_delivered(part_id=part.pk, code=code)
         proof = DeliveryProof(
-            fulfilment=part,
+            part=part,
             courier=courier,
             kind=given.kind,
             received_by=given.received_by,
@@ -87,21 +87,21 @@ def deliver_with_proof(*, part: Fulfilment, courier: Courier, given: ProofInput)
     return proof
 
 
-def check_proof(part: Fulfilment, given: ProofInput) -> None:
+def check_proof(part: OrderPart, given: ProofInput) -> None:
     if given.kind not in ProofKind.values:
-        raise TransitionRefused(_("Choose how the parcel was handed over."))
+        raise TransitionRefused(_("Choose how the part was handed over."))
     if given.kind == ProofKind.NEIGHBOUR:
         if not part.allow_neighbour:
             raise TransitionRefused(
-                _("The consumer did not allow leaving this parcel with a neighbour.")
+                _("The consumer did not allow leaving this part with a neighbour.")
             )
         if not given.received_by:
             raise TransitionRefused(_("Fill in the neighbour's name and house number."))
     if given.kind == ProofKind.SAFE_PLACE:
         if not part.safe_place:
-            raise TransitionRefused(_("The consumer did not name a safe place for this parcel."))
+            raise TransitionRefused(_("The consumer did not name a safe place for this part."))
         if given.photo is None:
-            raise TransitionRefused(_("Take a photo of the parcel at the safe place."))
+            raise TransitionRefused(_("Take a photo of the part at the safe place."))
 
 
 def clean_photo(upload) -> ContentFile:
@@ -131,5 +131,5 @@ def clean_photo(upload) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-def proof_of(part: Fulfilment) -> DeliveryProof | None:
-    return DeliveryProof.objects.filter(fulfilment=part).first()
+def proof_of(part: OrderPart) -> DeliveryProof | None:
+    return DeliveryProof.objects.filter(part=part).first()

@@ -1,7 +1,7 @@
 """The dispatcher: plans a day's deliveries onto the couriers and stores the routes.
 
 Run by centre management's "Plan now" button and by the beat (logistics.tasks). Re-planning
-replaces only pending stops: stops done or failed stay where they are, and parcels already
+replaces only pending stops: stops done or failed stay where they are, and shipments already
 picked up are planned on the courier carrying them. Parts that cannot be planned are stored
 as UnplannedPart rows with the reason, replacing the previous run's.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from . import dispatch_inputs, route_progress
 from .models import (
     DeliverySettings,
-    Fulfilment,
+    OrderPart,
     Route,
     RouteStop,
     StopStatus,
@@ -67,10 +67,10 @@ def plan_day(
         inputs.vehicles = [v for v in inputs.vehicles if v.id in couriers] or inputs.vehicles
     plan = plan_routes(
         vehicles=inputs.vehicles,
-        parcels=inputs.parcels,
+        shipments=inputs.shipments,
         travel_times=travel_times(),
         time_limit=time_limit
-        or planning_budget(inputs.parcels, cap=cap or settings.ROUTE_PLANNING_TIME_LIMIT),
+        or planning_budget(inputs.shipments, cap=cap or settings.ROUTE_PLANNING_TIME_LIMIT),
     )
     with transaction.atomic():
         return save_plan(day=day, now=now, inputs=inputs, plan=plan)
@@ -95,7 +95,7 @@ def save_plan(
     )
     planned = 0
     for planned_route in plan.routes:
-        stops = [stop for stop in planned_route.stops if stop.parcel_id not in moved]
+        stops = [stop for stop in planned_route.stops if stop.shipment_id not in moved]
         courier_id = cast(int, planned_route.vehicle_id)  # the planner's ids are our pks
         route = routes.get(courier_id) or Route(courier_id=courier_id, date=day)
         route.planned_at = now
@@ -109,12 +109,12 @@ def save_plan(
                 route=route,
                 sequence=first + number,
                 kind=stop.kind,
-                fulfilment_id=cast(int, stop.parcel_id),
+                part_id=cast(int, stop.shipment_id),
                 eta=eta(day, stop.service_start),
             )
             for number, stop in enumerate(stops)
         )
-        planned += len({stop.parcel_id for stop in stops})
+        planned += len({stop.shipment_id for stop in stops})
     drop_empty_routes(day)
     route_progress.refresh_routes(Route.objects.filter(date=day).values_list("pk", flat=True))
     unplanned = store_unplanned(day=day, now=now, inputs=inputs, plan=plan, moved=moved)
@@ -127,7 +127,7 @@ def save_plan(
 
 
 def parts_moved_since(statuses: dict[int, str]) -> set[int]:
-    now = dict(Fulfilment.objects.filter(pk__in=statuses).values_list("pk", "status"))
+    now = dict(OrderPart.objects.filter(pk__in=statuses).values_list("pk", "status"))
     return {pk for pk, status in statuses.items() if now.get(pk) != status}
 
 
@@ -153,12 +153,12 @@ def store_unplanned(
     moved: set[int],
 ) -> int:
     reasons = dict(inputs.reasons)
-    reasons.update({cast(int, item.parcel_id): item.reason for item in plan.unassigned})
+    reasons.update({cast(int, item.shipment_id): item.reason for item in plan.unassigned})
     reasons = {pk: reason for pk, reason in reasons.items() if pk not in moved}
     UnplannedPart.objects.filter(date=day).delete()
-    UnplannedPart.objects.filter(fulfilment_id__in=reasons).delete()
+    UnplannedPart.objects.filter(part_id__in=reasons).delete()
     UnplannedPart.objects.bulk_create(
-        UnplannedPart(fulfilment_id=pk, date=day, reason=reason[:200], noted_at=now)
+        UnplannedPart(part_id=pk, date=day, reason=reason[:200], noted_at=now)
         for pk, reason in sorted(reasons.items())
     )
     return len(reasons)

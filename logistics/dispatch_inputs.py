@@ -19,19 +19,19 @@ from shops.models import OpeningHoursException
 from .models import (
     Courier,
     DeliverySettings,
-    Fulfilment,
-    FulfilmentMethod,
-    FulfilmentStatus,
     Hub,
+    OrderPart,
+    PartMethod,
+    PartStatus,
     PostcodeArea,
     RouteStop,
     StopKind,
     StopStatus,
 )
-from .routing import Location, Parcel, Vehicle
+from .routing import Location, Shipment, Vehicle
 
 DAY = 24 * 3600
-S = FulfilmentStatus
+S = PartStatus
 PLANNED_STATES = (S.ACCEPTED, S.READY, S.HANDED_OVER)
 # Reasons found here, before routing; the routing layer adds its own (logistics.routing_checks).
 NO_ADDRESS = "no coordinates for the delivery address"
@@ -41,7 +41,7 @@ NOT_ON_A_ROUTE = "handed over outside a planned route"
 @dataclass
 class DayInputs:
     vehicles: list[Vehicle] = field(default_factory=list)
-    parcels: list[Parcel] = field(default_factory=list)
+    shipments: list[Shipment] = field(default_factory=list)
     reasons: dict[int, str] = field(default_factory=dict)  # part id -> why it is left out
     statuses: dict[int, str] = field(default_factory=dict)  # part id -> status when loaded
 
@@ -78,28 +78,28 @@ def load(*, day: date, now: datetime) -> DayInputs:
     for part in parts:
         inputs.statuses[part.pk] = part.status
         carrier = carriers.get(part.pk)
-        built = parcel_for(
+        built = shipment_for(
             part, day=day, ready=ready_moment(part, now, preparation), carrier=carrier
         )
         if isinstance(built, str):
             inputs.reasons[part.pk] = built
         else:
-            inputs.parcels.append(built)
+            inputs.shipments.append(built)
     start = depot(parts)
     inputs.vehicles = vehicles_for(day, now, start, positions_of(day))
     return inputs
 
 
-def day_parts(day: date) -> list[Fulfilment]:
+def day_parts(day: date) -> list[OrderPart]:
     """Delivery parts of the day still to move, minus those whose stop failed: a failed
     part waits to be rebooked (logistics.rebooking), which clears delivery_failed_at and
     brings it back here for its new slot's day."""
     exceptions = OpeningHoursException.objects.filter(date=day)
-    on_day = Q(method=FulfilmentMethod.DELIVERY, slot__date=day)
+    on_day = Q(method=PartMethod.DELIVERY, slot__date=day)
     if day == timezone.localdate():
-        on_day |= Q(method=FulfilmentMethod.HUB)  # hub parts go the day they are ready
+        on_day |= Q(method=PartMethod.HUB)  # hub parts go the day they are ready
     return list(
-        Fulfilment.objects.filter(on_day, status__in=PLANNED_STATES)
+        OrderPart.objects.filter(on_day, status__in=PLANNED_STATES)
         .filter(delivery_failed_at__isnull=True)
         .select_related("shop", "slot")
         .prefetch_related(
@@ -113,11 +113,11 @@ def carriers_of(day: date) -> dict[int, int]:
     """Part id -> the courier whose pickup stop for it is done today: they carry it."""
     done = RouteStop.objects.filter(
         route__date=day, kind=StopKind.PICKUP, status=StopStatus.DONE
-    ).values_list("fulfilment_id", "route__courier_id")
+    ).values_list("part_id", "route__courier_id")
     return dict(done)
 
 
-def ready_moment(part: Fulfilment, now: datetime, preparation: timedelta) -> datetime:
+def ready_moment(part: OrderPart, now: datetime, preparation: timedelta) -> datetime:
     """Ready parts are ready since they were marked so; accepted ones after the usual
     preparation time from now."""
     if part.status == S.ACCEPTED:
@@ -125,10 +125,10 @@ def ready_moment(part: Fulfilment, now: datetime, preparation: timedelta) -> dat
     return part.ready_at or now
 
 
-def parcel_for(
-    part: Fulfilment, *, day: date, ready: datetime, carrier: Hashable | None
-) -> Parcel | str:
-    hub = Hub.objects.order_by("pk").first() if part.method == FulfilmentMethod.HUB else None
+def shipment_for(
+    part: OrderPart, *, day: date, ready: datetime, carrier: Hashable | None
+) -> Shipment | str:
+    hub = Hub.objects.order_by("pk").first() if part.method == PartMethod.HUB else None
     window: tuple[int, int] | None
     if hub is not None:
         delivery = location(hub.latitude, hub.longitude)
@@ -141,14 +141,14 @@ def parcel_for(
     if part.status == S.HANDED_OVER and carrier is None:
         return NOT_ON_A_ROUTE
     periods = schedule_for(part.shop).periods_on(day)
-    return Parcel(
+    return Shipment(
         id=part.pk,
         pickup=position(part.shop.latitude, part.shop.longitude),
         pickup_windows=[(seconds_of(opens), seconds_of(closes)) for opens, closes in periods],
         ready_at=seconds_into(day, ready),
         delivery=delivery,
         delivery_window=window,
-        litres=part.parcel_litres,
+        litres=part.volume_litres,
         bulky=part.bulky,
         picked_up_by=carrier if part.status == S.HANDED_OVER else None,
         assigned_to=part.pinned_courier_id if part.status != S.HANDED_OVER else None,
@@ -162,7 +162,7 @@ def postcode_centroid(postcode: str) -> Location | None:
     return location(area.latitude, area.longitude) if area else None
 
 
-def depot(parts: list[Fulfilment]) -> Location:
+def depot(parts: list[OrderPart]) -> Location:
     """Where routes start and end: the hub, else the first shop of the day, else the centre."""
     hub = Hub.objects.order_by("pk").first()
     if hub is not None:
@@ -178,12 +178,12 @@ def positions_of(day: date) -> dict[int, Location]:
     closed = (
         RouteStop.objects.filter(route__date=day)
         .exclude(status=StopStatus.PENDING)
-        .select_related("route", "fulfilment__shop")
+        .select_related("route", "part__shop")
         .order_by("done_at", "sequence")
     )
     positions = {}
     for stop in closed:
-        part = stop.fulfilment
+        part = stop.part
         if part is None:
             continue
         if stop.kind == StopKind.PICKUP:
@@ -204,12 +204,12 @@ def vehicles_for(
         shift = next(s for s in courier.shifts.all() if s.weekday == day.weekday())
         starts, ends = max(seconds_of(shift.starts), earliest), seconds_of(shift.ends)
         if starts >= ends:
-            continue  # the shift is over: their parcels are listed as not planned
+            continue  # the shift is over: their shipments are listed as not planned
         vehicles.append(
             Vehicle(
                 id=courier.pk,
                 kind=courier.vehicle,
-                capacity_parcels=courier.capacity_parcels,
+                capacity_parts=courier.capacity_parts,
                 capacity_litres=courier.capacity_litres,
                 shift_start=starts,
                 shift_end=ends,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from marketplace.mail import recipient_of, send_templated
 
 from . import route_progress
-from .models import Fulfilment, FulfilmentStatus
+from .models import OrderPart, PartStatus
 
 
 def send(*, to: str, template: str, context: dict) -> None:
@@ -24,22 +24,18 @@ def shop_addresses(shop) -> list[str]:
     return sorted({user.email for user in shop.partner.users.all() if user.email})
 
 
-def send_part_failed(fulfilment_id: int, reason: str) -> None:
-    part = Fulfilment.objects.select_related("order__user", "shop__partner", "slot").get(
-        pk=fulfilment_id
-    )
+def send_part_failed(part_id: int, reason: str) -> None:
+    part = OrderPart.objects.select_related("order__user", "shop__partner", "slot").get(pk=part_id)
     context = {"order": part.order, "part": part, "reason": reason}
     send(to=recipient_of(part.order), template="part_failed", context=context)
     for address in shop_addresses(part.shop):
         send(to=address, template="shop_part_failed", context=context)
 
 
-def send_courier_next(fulfilment_id: int) -> None:
-    """Skipped when the parcel is no longer on its way (delivered or failed meanwhile)."""
-    part = Fulfilment.objects.select_related("order__user", "shop__partner", "slot").get(
-        pk=fulfilment_id
-    )
-    if part.status != FulfilmentStatus.HANDED_OVER or part.delivery_failed_at is not None:
+def send_courier_next(part_id: int) -> None:
+    """Skipped when the part is no longer on its way (delivered or failed meanwhile)."""
+    part = OrderPart.objects.select_related("order__user", "shop__partner", "slot").get(pk=part_id)
+    if part.status != PartStatus.HANDED_OVER or part.delivery_failed_at is not None:
         return
     arrival = route_progress.expected_arrival(part.pk)
     context = {

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import fulfilments
+from . import part_states
 from .codes import ALPHABET, LENGTH, codes_match
-from .models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind, StopStatus
+from .models import OrderPart, PartStatus, Route, RouteStop, StopKind, StopStatus
 
 
 def handover_code(*, route_id: int, shop_id: int) -> str:
@@ -38,7 +38,7 @@ class Handover:
     route: Route
     code: str
     eta: datetime
-    parts: list[Fulfilment]
+    parts: list[OrderPart]
 
     @property
     def courier_name(self) -> str:
@@ -50,24 +50,24 @@ def pending_pickups(*, route_id: int, shop_id: int):
         route_id=route_id,
         kind=StopKind.PICKUP,
         status=StopStatus.PENDING,
-        fulfilment__shop_id=shop_id,
+        part__shop_id=shop_id,
     )
 
 
-def handovers_of_shop(*, shop_id: int, fulfilment_id: int | None = None) -> list[Handover]:
+def handovers_of_shop(*, shop_id: int, part_id: int | None = None) -> list[Handover]:
     """The couriers coming to the shop (today and later), with the parts each takes."""
     stops = (
         RouteStop.objects.filter(
             kind=StopKind.PICKUP,
             status=StopStatus.PENDING,
-            fulfilment__shop_id=shop_id,
+            part__shop_id=shop_id,
             route__date__gte=timezone.localdate(),
         )
-        .select_related("route__courier__user", "fulfilment__order")
+        .select_related("route__courier__user", "part__order")
         .order_by("route__date", "eta", "sequence")
     )
-    if fulfilment_id is not None:
-        routes = stops.filter(fulfilment_id=fulfilment_id).values("route_id")
+    if part_id is not None:
+        routes = stops.filter(part_id=part_id).values("route_id")
         stops = stops.filter(route_id__in=routes)
     grouped: dict[int, list[RouteStop]] = {}
     for stop in stops:
@@ -77,7 +77,7 @@ def handovers_of_shop(*, shop_id: int, fulfilment_id: int | None = None) -> list
             route=group[0].route,
             code=handover_code(route_id=group[0].route_id, shop_id=shop_id),
             eta=group[0].eta,
-            parts=[stop.fulfilment for stop in group if stop.fulfilment is not None],
+            parts=[stop.part for stop in group if stop.part is not None],
         )
         for group in grouped.values()
     ]
@@ -91,7 +91,7 @@ def shop_for_code(*, route: Route, code: str) -> int | None:
     """The shop on the route whose hand-over code this is (for the scanned QR code)."""
     shops = (
         RouteStop.objects.filter(route=route, kind=StopKind.PICKUP, status=StopStatus.PENDING)
-        .values_list("fulfilment__shop_id", flat=True)
+        .values_list("part__shop_id", flat=True)
         .distinct()
     )
     for shop_id in shops:
@@ -106,35 +106,33 @@ def pick_up_at_shop(*, courier_id: int, shop_id: int, code: str, route: Route | 
     changed on a wrong code or when nothing there is ready."""
     route = route or todays_route(courier_id)
     if route is None or route.courier_id != courier_id:
-        raise fulfilments.TransitionRefused(_("Nothing to pick up at this shop on your route."))
+        raise part_states.TransitionRefused(_("Nothing to pick up at this shop on your route."))
     stops = pending_pickups(route_id=route.pk, shop_id=shop_id)
     if not stops.exists():
-        raise fulfilments.TransitionRefused(_("Nothing to pick up at this shop on your route."))
-    parts = Fulfilment.objects.filter(pk__in=stops.values("fulfilment_id"))
+        raise part_states.TransitionRefused(_("Nothing to pick up at this shop on your route."))
+    parts = OrderPart.objects.filter(pk__in=stops.values("part_id"))
     check_handover_code(route, shop_id, parts, code)
-    ready = list(parts.filter(status=FulfilmentStatus.READY).select_related("shop__partner"))
+    ready = list(parts.filter(status=PartStatus.READY).select_related("shop__partner"))
     if not ready:
-        raise fulfilments.TransitionRefused(_("The shop has not marked these parcels ready yet."))
+        raise part_states.TransitionRefused(_("The shop has not marked these parts ready yet."))
     with transaction.atomic():
         for part in ready:
-            stop = stops.filter(fulfilment_id=part.pk).order_by("sequence").first()
-            fulfilments.release_goods(
-                part, shop_id=None, target=FulfilmentStatus.HANDED_OVER, stop=stop
-            )
+            stop = stops.filter(part_id=part.pk).order_by("sequence").first()
+            part_states.release_goods(part, shop_id=None, target=PartStatus.HANDED_OVER, stop=stop)
     waiting = stops.count()
-    picked = ngettext("Picked up %(count)d parcel.", "Picked up %(count)d parcels.", len(ready))
+    picked = ngettext("Picked up %(count)d part.", "Picked up %(count)d parts.", len(ready))
     message = picked % {"count": len(ready)}
     if waiting:
         message += " " + ngettext(
-            "%(count)d parcel here is not ready yet; it stays on your route.",
-            "%(count)d parcels here are not ready yet; they stay on your route.",
+            "%(count)d part here is not ready yet; it stays on your route.",
+            "%(count)d parts here are not ready yet; they stay on your route.",
             waiting,
         ) % {"count": waiting}
     return message
 
 
 def check_handover_code(route: Route, shop_id: int, parts, code: str) -> None:
-    fulfilments.check_code_for(
+    part_states.check_code_for(
         parts,
         code,
         handover_code(route_id=route.pk, shop_id=shop_id),
@@ -151,20 +149,20 @@ def pick_up_by_code(*, courier_id: int, code: str) -> str:
             pickups = RouteStop.objects.filter(
                 route=route, kind=StopKind.PICKUP, status=StopStatus.PENDING
             )
-            Fulfilment.objects.filter(pk__in=pickups.values("fulfilment_id")).update(
+            OrderPart.objects.filter(pk__in=pickups.values("part_id")).update(
                 failed_code_attempts=F("failed_code_attempts") + 1
             )
-        raise fulfilments.TransitionRefused(_("This code is not for a pickup on your route today."))
+        raise part_states.TransitionRefused(_("This code is not for a pickup on your route today."))
     return pick_up_at_shop(courier_id=courier_id, shop_id=shop_id, code=code, route=route)
 
 
 def parts_of_stop(stop: RouteStop) -> list[int]:
     """The parts a stop row stands for: a pickup row covers the route's pending pickups at
     its shop; a delivery row its own part."""
-    if stop.fulfilment is None:  # a stop of no part stands for none
+    if stop.part is None:  # a stop of no part stands for none
         return []
     if stop.kind != StopKind.PICKUP:
-        return [stop.fulfilment.pk]
-    shop_id = stop.fulfilment.shop_id
+        return [stop.part.pk]
+    shop_id = stop.part.shop_id
     stops = pending_pickups(route_id=stop.route_id, shop_id=shop_id)
-    return list(stops.values_list("fulfilment_id", flat=True).distinct())
+    return list(stops.values_list("part_id", flat=True).distinct())

@@ -10,7 +10,7 @@ from django.views import View
 from marketplace.qr import qr_png
 from shops.access import ShopMixin
 
-from . import fulfilments, handover
+from . import handover, part_states
 from .courier_views import CourierMixin
 
 
@@ -44,7 +44,7 @@ class PickupCodeView(CourierMixin, View):
     def post(self, request, code):
         try:
             done = handover.pick_up_by_code(courier_id=self.courier.pk, code=code)
-        except fulfilments.TransitionRefused as refused:
+        except part_states.TransitionRefused as refused:
             messages.error(request, str(refused))
             return render(request, self.template_name, {"code": code[:12]}, status=400)
         messages.success(request, done)

@@ -19,7 +19,7 @@ from marketplace.staff import StaffOnlyMixin
 from . import (
     dispatch,
     dispatch_inputs,
-    fulfilments,
+    part_states,
     reassign,
     rebooking,
     route_pages,
@@ -28,8 +28,8 @@ from . import (
 )
 from .models import (
     Courier,
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     Route,
     RouteStatus,
     RouteStop,
@@ -45,10 +45,10 @@ REASONS = {
     routing_checks.TOO_LARGE: gettext_lazy("Larger than any courier's capacity"),
     routing_checks.SHOP_CLOSED_TODAY: gettext_lazy("The shop is closed all day"),
     routing_checks.SHOP_CLOSED_BEFORE_READY: gettext_lazy(
-        "The shop closes before the parcel is ready"
+        "The shop closes before the part is ready"
     ),
     routing_checks.DELIVERY_BEFORE_PICKUP: gettext_lazy(
-        "The delivery slot ends before the parcel can be picked up"
+        "The delivery slot ends before the part can be picked up"
     ),
     routing_checks.OUTSIDE_SHIFTS: gettext_lazy("Outside every courier's shift"),
     routing_checks.CARRIER_NOT_PLANNED: gettext_lazy(
@@ -99,7 +99,7 @@ class RoutesView(StaffOnlyMixin, TemplateView):
                 row for row in item.pop("rows") if row.stop.status == StopStatus.PENDING
             ]
         unplanned = UnplannedPart.objects.filter(date=day).select_related(
-            "fulfilment__order", "fulfilment__shop__partner", "fulfilment__slot"
+            "part__order", "part__shop__partner", "part__slot"
         )
         return super().get_context_data(
             day=day,
@@ -201,8 +201,8 @@ def moved_message(moved: reassign.Moved) -> str:
     ) % {"count": moved.stops, "courier": moved.route.courier}
     if moved.kept:
         text += " " + ngettext(
-            "%(count)s stop stays: its parcel is already picked up.",
-            "%(count)s stops stay: their parcels are already picked up.",
+            "%(count)s stop stays: its part is already picked up.",
+            "%(count)s stops stay: their parts are already picked up.",
             moved.kept,
         ) % {"count": moved.kept}
     return text
@@ -214,8 +214,8 @@ class RebookView(StaffOnlyMixin, View):
     def post(self, request, pk):
         try:
             slot_id, to_hub = rebooking.parse_choice(request.POST.get("choice", ""))
-            part = rebooking.rebook_part(fulfilment_id=pk, slot_id=slot_id, to_hub=to_hub)
-        except Fulfilment.DoesNotExist as missing:
+            part = rebooking.rebook_part(part_id=pk, slot_id=slot_id, to_hub=to_hub)
+        except OrderPart.DoesNotExist as missing:
             raise Http404 from missing
         except rebooking.RebookingRefused as refused:
             messages.error(request, str(refused))
@@ -224,7 +224,7 @@ class RebookView(StaffOnlyMixin, View):
         return redirect("route-management:routes")
 
 
-def rebooked_message(part: Fulfilment) -> str:
+def rebooked_message(part: OrderPart) -> str:
     slot = part.slot
     if slot is None:
         return _("Order %(number)s: to be collected at the hub.") % {"number": part.order.number}
@@ -272,7 +272,7 @@ class HubView(StaffOnlyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         waiting = (
-            Fulfilment.objects.filter(status=FulfilmentStatus.AT_HUB)
+            OrderPart.objects.filter(status=PartStatus.AT_HUB)
             .select_related("order__user", "shop__partner")
             .order_by("at_hub_at")
         )
@@ -283,10 +283,8 @@ class HubView(StaffOnlyMixin, TemplateView):
         if not part_id.isdigit():
             raise Http404
         try:
-            fulfilments.collect_at_hub(
-                fulfilment_id=int(part_id), code=request.POST.get("code", "")
-            )
+            part_states.collect_at_hub(part_id=int(part_id), code=request.POST.get("code", ""))
             messages.success(request, _("Handed to the consumer."))
-        except fulfilments.TransitionRefused as refused:
+        except part_states.TransitionRefused as refused:
             messages.error(request, str(refused))
         return redirect("route-management:hub")

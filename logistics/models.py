@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from shops.models import Weekday
 
-DEFAULT_PARCEL_LITRES = 10
-MAX_PARCEL_LITRES = 2000  # an e-van's load; anything larger is not a parcel
+DEFAULT_PART_LITRES = 10
+MAX_PART_LITRES = 2000  # an e-van's load; anything larger is not a part
 
 
 class Hub(models.Model):
-    """A pickup point in the centre where parcels of several shops are collected together."""
+    """A pickup point in the centre where parts of several shops are collected together."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     street = models.CharField(_("street and number"), max_length=200)
@@ -41,7 +41,7 @@ class Courier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courier"
     )
     vehicle = models.CharField(_("vehicle"), max_length=12, choices=VehicleType.choices)
-    capacity_parcels = models.PositiveSmallIntegerField(_("capacity (parcels)"))
+    capacity_parts = models.PositiveSmallIntegerField(_("capacity (parts)"))
     capacity_litres = models.PositiveIntegerField(_("capacity (litres)"))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -163,13 +163,13 @@ class DeliverySlot(models.Model):
         return f"{self.date} {self.starts:%H:%M}-{self.ends:%H:%M}"
 
 
-class FulfilmentMethod(models.TextChoices):
+class PartMethod(models.TextChoices):
     COLLECT = "collect", _("Collect at the shop")
     DELIVERY = "delivery", _("Local delivery")
     HUB = "hub", _("Collect at the hub")
 
 
-class FulfilmentStatus(models.TextChoices):
+class PartStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
     PLACED = "placed", _("Placed")
     ACCEPTED = "accepted", _("Accepted")
@@ -182,17 +182,17 @@ class FulfilmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Fulfilment(models.Model):
+class OrderPart(models.Model):
     """One shop's part of a consumer order: how it gets to the consumer, and where it is."""
 
-    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="fulfilments")
-    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="fulfilments")
-    method = models.CharField(_("method"), max_length=10, choices=FulfilmentMethod.choices)
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="parts")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="parts")
+    method = models.CharField(_("method"), max_length=10, choices=PartMethod.choices)
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=FulfilmentStatus.choices,
-        default=FulfilmentStatus.PENDING_PAYMENT,
+        choices=PartStatus.choices,
+        default=PartStatus.PENDING_PAYMENT,
         db_index=True,
     )
     # Collect: the consumer shows it at the counter. Delivery: the courier shows it at the shop.
@@ -201,7 +201,7 @@ class Fulfilment(models.Model):
     delivery_code = models.CharField(_("delivery code"), max_length=8, blank=True)
     failed_code_attempts = models.PositiveSmallIntegerField(default=0)
     slot = models.ForeignKey(
-        DeliverySlot, on_delete=models.PROTECT, null=True, blank=True, related_name="fulfilments"
+        DeliverySlot, on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
     )
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
     address_line = models.CharField(_("address"), max_length=200, blank=True)
@@ -227,12 +227,12 @@ class Fulfilment(models.Model):
         "Courier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     subtotal_incl_vat = models.DecimalField(_("subtotal"), max_digits=10, decimal_places=2)
-    # The parcel's size as the shop packed it (set when marking ready): what the dispatcher
-    # loads on a courier, and bulky parcels go only on a cargo bike or van.
-    parcel_litres = models.PositiveIntegerField(
-        _("parcel volume (litres)"),
-        default=DEFAULT_PARCEL_LITRES,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARCEL_LITRES)],
+    # The part's size as the shop packed it (set when marking ready): what the dispatcher
+    # loads on a courier, and bulky parts go only on a cargo bike or van.
+    volume_litres = models.PositiveIntegerField(
+        _("volume (litres)"),
+        default=DEFAULT_PART_LITRES,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PART_LITRES)],
     )
     bulky = models.BooleanField(_("bulky (cargo bike or van only)"), default=False)
     delivery_fee_incl_vat = models.DecimalField(
@@ -250,18 +250,18 @@ class Fulfilment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("fulfilment")
-        verbose_name_plural = _("fulfilments")
+        verbose_name = _("order part")
+        verbose_name_plural = _("order parts")
         ordering = ["order_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "shop"], name="one_fulfilment_per_shop"),
+            models.UniqueConstraint(fields=["order", "shop"], name="one_part_per_shop"),
             models.CheckConstraint(
                 condition=Q(method__in=["collect", "hub"], slot__isnull=True)
                 | Q(method="delivery", slot__isnull=False),
                 name="delivery_has_slot",
             ),
         ]
-        indexes = [models.Index(fields=["shop", "status"], name="fulfilment_shop_status_idx")]
+        indexes = [models.Index(fields=["shop", "status"], name="part_shop_status_idx")]
 
     def __str__(self):
         return f"{self.order.number} / {self.shop}"
@@ -325,9 +325,9 @@ class RouteStop(models.Model):
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
     sequence = models.PositiveSmallIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=10, choices=StopKind.choices)
-    # Empty only for a hub stop, which carries no parcel of its own.
-    fulfilment = models.ForeignKey(
-        Fulfilment, on_delete=models.CASCADE, null=True, blank=True, related_name="stops"
+    # Empty only for a hub stop, which carries no part of its own.
+    part = models.ForeignKey(
+        OrderPart, on_delete=models.CASCADE, null=True, blank=True, related_name="stops"
     )
     eta = models.DateTimeField(_("expected at"))
     status = models.CharField(
@@ -343,7 +343,7 @@ class RouteStop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["route", "sequence"], name="one_stop_per_sequence")
         ]
-        indexes = [models.Index(fields=["fulfilment", "status"], name="stop_part_status_idx")]
+        indexes = [models.Index(fields=["part", "status"], name="stop_part_status_idx")]
 
     def __str__(self):
         return f"{self.route} #{self.sequence} {self.kind}"
@@ -352,13 +352,11 @@ class RouteStop(models.Model):
 class UnplannedPart(models.Model):
     """A delivery part the last planning run of its day could not put on a route, and why.
 
-    A table rather than a field on Fulfilment: the rows belong to one planning run and are
+    A table rather than a field on OrderPart: the rows belong to one planning run and are
     replaced as a whole by the next, without touching the part itself.
     """
 
-    fulfilment = models.OneToOneField(
-        Fulfilment, on_delete=models.CASCADE, related_name="unplanned"
-    )
+    part = models.OneToOneField(OrderPart, on_delete=models.CASCADE, related_name="unplanned")
     date = models.DateField(_("date"), db_index=True)
     # The routing layer's reason text (logistics.routing_checks); translated when shown.
     reason = models.CharField(_("reason"), max_length=200)
@@ -367,10 +365,10 @@ class UnplannedPart(models.Model):
     class Meta:
         verbose_name = _("unplanned part")
         verbose_name_plural = _("unplanned parts")
-        ordering = ["date", "fulfilment_id"]
+        ordering = ["date", "part_id"]
 
     def __str__(self):
-        return f"{self.fulfilment_id}: {self.reason}"
+        return f"{self.part_id}: {self.reason}"
 
 
 class ProofKind(models.TextChoices):
@@ -380,9 +378,9 @@ class ProofKind(models.TextChoices):
 
 
 class DeliveryProof(models.Model):
-    """What the courier recorded at the door: who took the parcel, and/or a photo."""
+    """What the courier recorded at the door: who took the part, and/or a photo."""
 
-    fulfilment = models.OneToOneField(Fulfilment, on_delete=models.CASCADE, related_name="proof")
+    part = models.OneToOneField(OrderPart, on_delete=models.CASCADE, related_name="proof")
     courier = models.ForeignKey(Courier, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(_("handed over"), max_length=12, choices=ProofKind.choices)
     received_by = models.CharField(_("received by"), max_length=200, blank=True)
@@ -395,7 +393,7 @@ class DeliveryProof(models.Model):
         verbose_name_plural = _("proofs of delivery")
 
     def __str__(self):
-        return f"{self.fulfilment_id}: {self.get_kind_display()}"
+        return f"{self.part_id}: {self.get_kind_display()}"
 
 
 class CourierAction(models.Model):

@@ -34,7 +34,7 @@ PRECACHE = [
 
 
 def may_see_proof(user, proof: DeliveryProof) -> bool:
-    part = proof.fulfilment
+    part = proof.part
     if user.is_staff or part.order.user_id == user.pk:
         return True
     shop = shop_of_user(user=user)
@@ -47,7 +47,7 @@ class ProofPhotoView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         proof = (
-            DeliveryProof.objects.select_related("fulfilment__order")
+            DeliveryProof.objects.select_related("part__order")
             .exclude(photo="")
             .filter(pk=pk)
             .first()

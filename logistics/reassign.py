@@ -2,7 +2,7 @@
 route has left to do.
 
 A part's pickup and delivery move together, so no courier is sent to deliver what another
-picked up. A parcel already picked up stays with the courier carrying it (the domain rule
+picked up. A part already picked up stays with the courier carrying it (the domain rule
 the planner keeps too): moving its delivery is refused, and moving a whole route leaves it.
 Moved stops go to the end of the other courier's route in ETA order, keeping their ETAs;
 the parts are pinned to that courier, so the next planning run (the beat or "Plan now")
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import route_progress
-from .models import Courier, Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind, StopStatus
+from .models import Courier, OrderPart, PartStatus, Route, RouteStop, StopKind, StopStatus
 
 
 class ReassignRefused(Exception):
@@ -28,40 +28,40 @@ class ReassignRefused(Exception):
 @dataclass(frozen=True)
 class Moved:
     stops: int
-    kept: int  # stops of parcels already picked up, left with their courier
+    kept: int  # stops of parts already picked up, left with their courier
     route: Route
 
 
 def move_stop(*, stop_id: int, courier_id: int, now: datetime | None = None) -> Moved:
     """Moves a pending stop, with the other pending stop of its part, to `courier_id`'s
     route of the same day (made if they have none). Locks both routes in id order."""
-    stop = RouteStop.objects.select_related("route", "fulfilment").filter(pk=stop_id).first()
+    stop = RouteStop.objects.select_related("route", "part").filter(pk=stop_id).first()
     if stop is None:
         raise RouteStop.DoesNotExist
     with transaction.atomic():
         source, target = lock_routes(stop.route, courier_id, now=now)
-        stop = RouteStop.objects.select_related("fulfilment").get(pk=stop_id)
+        stop = RouteStop.objects.select_related("part").get(pk=stop_id)
         if stop.status != StopStatus.PENDING or stop.route_id != source.pk:
             raise ReassignRefused(_("This stop is already closed or moved; reload the page."))
-        if stop.fulfilment_id and is_carried(stop):
+        if stop.part_id and is_carried(stop):
             raise ReassignRefused(
-                _("This parcel is already picked up; it stays with the courier carrying it.")
+                _("This part is already picked up; it stays with the courier carrying it.")
             )
-        stops = list(pending_of_part(source, stop.fulfilment_id)) if stop.fulfilment_id else [stop]
+        stops = list(pending_of_part(source, stop.part_id)) if stop.part_id else [stop]
         append_stops(stops, target)
         finish(source, target)
     return Moved(stops=len(stops), kept=0, route=target)
 
 
 def move_route(*, route_id: int, courier_id: int, now: datetime | None = None) -> Moved:
-    """Moves every pending stop of a route to `courier_id`, except those of parcels the
+    """Moves every pending stop of a route to `courier_id`, except those of parts the
     route's courier already carries. Refused when nothing could move."""
     route = Route.objects.filter(pk=route_id).first()
     if route is None:
         raise Route.DoesNotExist
     with transaction.atomic():
         source, target = lock_routes(route, courier_id, now=now)
-        pending = list(source.stops.filter(status=StopStatus.PENDING).select_related("fulfilment"))
+        pending = list(source.stops.filter(status=StopStatus.PENDING).select_related("part"))
         movable = [stop for stop in pending if not is_carried(stop)]
         if not movable:
             raise ReassignRefused(_("This route has no stops left that can move."))
@@ -89,21 +89,21 @@ def lock_routes(route: Route, courier_id: int, *, now: datetime | None) -> tuple
 
 
 def is_carried(stop: RouteStop) -> bool:
-    """Its parcel has left the shop: whoever picked it up keeps it until the door or hub."""
-    part = stop.fulfilment
-    return part is not None and part.status == FulfilmentStatus.HANDED_OVER
+    """Its part has left the shop: whoever picked it up keeps it until the door or hub."""
+    part = stop.part
+    return part is not None and part.status == PartStatus.HANDED_OVER
 
 
-def pending_of_part(route: Route, fulfilment_id: int):
-    return route.stops.filter(fulfilment_id=fulfilment_id, status=StopStatus.PENDING)
+def pending_of_part(route: Route, part_id: int):
+    return route.stops.filter(part_id=part_id, status=StopStatus.PENDING)
 
 
 def append_stops(stops: list[RouteStop], target: Route) -> None:
     """After the target's last stop, in ETA order, a part's pickup before its delivery."""
     last = target.stops.aggregate(last=Max("sequence"))["last"] or 0
     # Pinned, so the next planning run keeps the parts on the courier they were given to.
-    parts = {stop.fulfilment_id for stop in stops if stop.fulfilment_id}
-    Fulfilment.objects.filter(pk__in=parts).update(pinned_courier_id=target.courier_id)
+    parts = {stop.part_id for stop in stops if stop.part_id}
+    OrderPart.objects.filter(pk__in=parts).update(pinned_courier_id=target.courier_id)
     ordered = sorted(stops, key=lambda stop: (stop.eta, stop.kind != StopKind.PICKUP, stop.pk))
     for number, stop in enumerate(ordered, start=1):
         moved = RouteStop.objects.filter(pk=stop.pk, status=StopStatus.PENDING).update(

@@ -27,7 +27,7 @@ class Change:
 def snapshot(stops: list[RouteStop]) -> list[dict]:
     seen = []
     for stop in stops:
-        part = stop.fulfilment
+        part = stop.part
         if stop.status != StopStatus.PENDING or part is None:
             continue
         name = part.shop.partner.name if stop.kind == StopKind.PICKUP else part.recipient_name
@@ -44,7 +44,7 @@ def changes_since_seen(route: Route, stops: list[RouteStop]) -> list[Change]:
     closed = set(
         RouteStop.objects.filter(route=route)
         .exclude(status=StopStatus.PENDING)
-        .values_list("fulfilment_id", "kind")
+        .values_list("part_id", "kind")
     )
     changes = []
     if route.seen_at is not None:

@@ -32,7 +32,7 @@ class StopRow:
     @property
     def orders(self) -> list[str]:
         stops = self.stops or (self.stop,)
-        return [stop.fulfilment.order.number for stop in stops if stop.fulfilment is not None]
+        return [stop.part.order.number for stop in stops if stop.part is not None]
 
     @property
     def geo_uri(self) -> str:
@@ -45,9 +45,7 @@ class StopRow:
 
 def stops_of(route: Route) -> list[RouteStop]:
     return list(
-        route.stops.select_related("fulfilment__shop__partner", "fulfilment__order").order_by(
-            "sequence"
-        )
+        route.stops.select_related("part__shop__partner", "part__order").order_by("sequence")
     )
 
 
@@ -72,14 +70,14 @@ def same_pickup(first: RouteStop, other: RouteStop) -> bool:
     return (
         first.kind == other.kind == StopKind.PICKUP
         and first.status == other.status
-        and first.fulfilment is not None
-        and other.fulfilment is not None
-        and first.fulfilment.shop_id == other.fulfilment.shop_id
+        and first.part is not None
+        and other.part is not None
+        and first.part.shop_id == other.part.shop_id
     )
 
 
 def stop_row(stop: RouteStop) -> StopRow:
-    part = stop.fulfilment
+    part = stop.part
     eta = timezone.localtime(stop.eta).strftime("%H:%M")
     if stop.kind == StopKind.PICKUP and part is not None:
         shop = part.shop

@@ -1,6 +1,6 @@
 """Stops of a route being done or failing, and the route's status following them.
 
-Kept apart from the state machine of the parts (logistics.fulfilments) so both the courier's
+Kept apart from the state machine of the parts (logistics.part_states) so both the courier's
 and the shop's side of a hand-over close the same pickup stop.
 """
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 from marketplace.outbox import enqueue
 
 from .models import (
-    Fulfilment,
-    FulfilmentMethod,
-    FulfilmentStatus,
+    OrderPart,
+    PartMethod,
+    PartStatus,
     Route,
     RouteStatus,
     RouteStop,
@@ -25,15 +25,15 @@ from .models import (
 )
 
 
-def pending_stops(*, fulfilment_id: int, courier_id: int | None = None) -> QuerySet[RouteStop]:
-    stops = RouteStop.objects.filter(fulfilment_id=fulfilment_id, status=StopStatus.PENDING)
+def pending_stops(*, part_id: int, courier_id: int | None = None) -> QuerySet[RouteStop]:
+    stops = RouteStop.objects.filter(part_id=part_id, status=StopStatus.PENDING)
     if courier_id is not None:
         stops = stops.filter(route__courier_id=courier_id)
     return stops
 
 
-def pending_pickup(*, fulfilment_id: int, courier_id: int | None = None) -> RouteStop | None:
-    stops = pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
+def pending_pickup(*, part_id: int, courier_id: int | None = None) -> RouteStop | None:
+    stops = pending_stops(part_id=part_id, courier_id=courier_id)
     return stops.filter(kind=StopKind.PICKUP).order_by("route__date", "sequence").first()
 
 
@@ -55,7 +55,7 @@ def close_stops(stop_ids: Iterable[int], *, status: str, reason: str = "") -> in
 
 def next_stop(route_id: int) -> RouteStop | None:
     pending = RouteStop.objects.filter(route_id=route_id, status=StopStatus.PENDING)
-    return pending.select_related("fulfilment").order_by("sequence").first()
+    return pending.select_related("part").order_by("sequence").first()
 
 
 def notify_next_deliveries(route_ids: Iterable[int]) -> None:
@@ -68,13 +68,13 @@ def notify_next_deliveries(route_ids: Iterable[int]) -> None:
 
     for route_id in sorted(set(route_ids)):
         stop = next_stop(route_id)
-        if stop is None or stop.kind != StopKind.DELIVERY or stop.fulfilment is None:
+        if stop is None or stop.kind != StopKind.DELIVERY or stop.part is None:
             continue
-        part = stop.fulfilment
-        if part.method != FulfilmentMethod.DELIVERY:
+        part = stop.part
+        if part.method != PartMethod.DELIVERY:
             continue
-        marked = Fulfilment.objects.filter(
-            pk=part.pk, status=FulfilmentStatus.HANDED_OVER, next_notified_at__isnull=True
+        marked = OrderPart.objects.filter(
+            pk=part.pk, status=PartStatus.HANDED_OVER, next_notified_at__isnull=True
         ).update(next_notified_at=timezone.now())
         if marked:
             enqueue(send_courier_next_email, part.pk)
@@ -110,14 +110,12 @@ def route_delay(route_id: int) -> timedelta | None:
     return None if last is None or last.done_at is None else last.done_at - last.eta
 
 
-def expected_arrival(fulfilment_id: int) -> datetime | None:
+def expected_arrival(part_id: int) -> datetime | None:
     """When the courier should be at the door: the pending delivery stop's ETA, moved later
     by how late the courier runs. Running early moves nothing: the ETA is already the start
     of the consumer's slot or later, and a courier ahead of time waits for it."""
     stop = (
-        RouteStop.objects.filter(
-            fulfilment_id=fulfilment_id, kind=StopKind.DELIVERY, status=StopStatus.PENDING
-        )
+        RouteStop.objects.filter(part_id=part_id, kind=StopKind.DELIVERY, status=StopStatus.PENDING)
         .order_by("route__date", "sequence")
         .first()
     )

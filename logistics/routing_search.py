@@ -1,7 +1,7 @@
 """How the dispatcher spends its time budget on VROOM (pyvroom): searches, then re-planning.
 
-0. When the fleet is large for the parcels and has interchangeable vehicles (a benchmark's
-   80 vans for 200 parcels), a quick plan (one search, no depth, at most `SIZING_SHARE` of
+0. When the fleet is large for the shipments and has interchangeable vehicles (a benchmark's
+   80 vans for 200 shipments), a quick plan (one search, no depth, at most `SIZING_SHARE` of
    the limit) sizes it: later searches are offered the vehicles it used and
    `SPARE_VEHICLES` idle ones of each kind, as VROOM's searches slow down with every
    vehicle offered, used or not.
@@ -13,9 +13,9 @@
    (Li & Lim's 100 tasks) that is VROOM's whole level 5.
 3. Until the limit (less `END_MARGIN`), or until re-planning stops paying: a large
    neighbourhood search. Each thread takes the best plan so far, removes a few related
-   parcels (those whose pickups and deliveries are nearest one drawn at random) or, every
-   `ROUTE_EVERY`-th time, all parcels of one of the shorter routes, and hands the rest to
-   VROOM as its starting routes; VROOM's local search puts the parcels back and improves
+   shipments (those whose pickups and deliveries are nearest one drawn at random) or, every
+   `ROUTE_EVERY`-th time, all shipments of one of the shorter routes, and hands the rest to
+   VROOM as its starting routes; VROOM's local search puts the shipments back and improves
    the whole plan. VROOM's own searches end in a local optimum that more of them rarely
    leave; re-planning does (docs/dispatch-scale.md has the figures).
 
@@ -38,17 +38,17 @@ from vroom.solution.solution import Solution
 NB_THREADS = 2  # the machine's two cores: searches side by side
 FIRST_ROUND_SHARE = 0.8  # the rest of the limit for more searches and re-planning
 REPLAN_DEPTH = 0  # VROOM's quickest local search per re-plan: many re-plans beat deep ones
-RUIN_SHARE = 0.1  # parcels taken out per re-plan, as a share of all
+RUIN_SHARE = 0.1  # shipments taken out per re-plan, as a share of all
 RUIN_MIN, RUIN_MAX = 2, 40
 SIZING_SHARE = 0.2  # of the limit at most, for the quick plan that sizes a large fleet
 MANY_IDLE_TASKS = 10  # fewer tasks than this per vehicle: a quick plan first sizes the fleet
 SPARE_VEHICLES = 2  # idle vehicles of each kind offered beside those of the plan
 ROUTE_EVERY = 4  # every fourth re-plan takes out a whole short route instead
-ROUTE_REPLAN_DEPTH = 5  # putting a whole route's parcels back takes VROOM's deeper search
-STALL_SWEEPS = 2  # stop after re-plans covering every parcel this often bring nothing
+ROUTE_REPLAN_DEPTH = 5  # putting a whole route's shipments back takes VROOM's deeper search
+STALL_SWEEPS = 2  # stop after re-plans covering every shipment this often bring nothing
 MIN_REPLAN_SECONDS = 0.05
 END_MARGIN = 0.05  # share of the limit left unused: VROOM and a busy machine overrun
-SEED = 20261205  # re-plans draw their parcels from a fixed seed (only timing varies)
+SEED = 20261205  # re-plans draw their shipments from a fixed seed (only timing varies)
 TASK_STEP = {"pickup": "pickup", "delivery": "delivery", "job": "single"}
 
 # Vehicle number -> its tasks in order, as (VROOM step type, task id).
@@ -58,12 +58,12 @@ Routes = Mapping[int, Sequence[tuple[str, int]]]
 @dataclass(frozen=True)
 class SearchProblem:
     """What the search needs of a problem: a VROOM input, optionally with starting routes,
-    how many parcels there are, and for each parcel the others by closeness."""
+    how many shipments there are, and for each shipment the others by closeness."""
 
     build: Callable[[Routes | None, Collection[int] | None], vroom.Input]  # routes, offered
-    parcels: int
-    nearest: Callable[[int], Sequence[int]]  # parcel number -> numbers, nearest first
-    parcel_of: Callable[[int], int]  # VROOM task id -> parcel number
+    shipments: int
+    nearest: Callable[[int], Sequence[int]]  # shipment number -> numbers, nearest first
+    shipment_of: Callable[[int], int]  # VROOM task id -> shipment number
     kinds: Sequence[Hashable] = ()  # per vehicle number: equal for interchangeable vehicles
 
 
@@ -118,10 +118,10 @@ def run_searches(problem: SearchProblem, *, time_limit: float, exploration_level
 
 
 def many_idle(problem: SearchProblem) -> bool:
-    """Whether the fleet is large for the parcels and has interchangeable vehicles: then
-    most of them stay idle (a benchmark's 80 vans for 200 parcels, not a town's day)."""
+    """Whether the fleet is large for the shipments and has interchangeable vehicles: then
+    most of them stay idle (a benchmark's 80 vans for 200 shipments, not a town's day)."""
     interchangeable = len(set(problem.kinds)) < len(problem.kinds)
-    return interchangeable and 2 * problem.parcels < MANY_IDLE_TASKS * len(problem.kinds)
+    return interchangeable and 2 * problem.shipments < MANY_IDLE_TASKS * len(problem.kinds)
 
 
 def offered_vehicles(problem: SearchProblem, routes: Routes) -> list[int] | None:
@@ -150,7 +150,7 @@ def replan(problem: SearchProblem, best: Solution, *, deadline: float) -> Soluti
     Each thread re-plans on its own from the best plan so far and hands back what it finds,
     so a quick re-plan never waits for a slow one.
     """
-    if problem.parcels < 2:
+    if problem.shipments < 2:
         return best
     state = _Search(problem, best)
     with ThreadPoolExecutor(NB_THREADS) as pool:
@@ -170,8 +170,8 @@ class _Search:
         self.problem = problem
         self.best = best
         self.routes = routes_of(best)
-        self.removed = ruin_size(problem.parcels)
-        self.stall_limit = max(2 * NB_THREADS, STALL_SWEEPS * problem.parcels // self.removed)
+        self.removed = ruin_size(problem.shipments)
+        self.stall_limit = max(2 * NB_THREADS, STALL_SWEEPS * problem.shipments // self.removed)
         self.fruitless = 0
         self.lock = threading.Lock()
 
@@ -197,29 +197,29 @@ def _worker(state: _Search, rng: random.Random, deadline: float) -> None:
         attempt += 1
         depth = REPLAN_DEPTH
         if attempt % ROUTE_EVERY == 0 and len(routes) > 1:
-            drop, depth = _route_parcels(state.problem, routes, rng), ROUTE_REPLAN_DEPTH
+            drop, depth = _route_shipments(state.problem, routes, rng), ROUTE_REPLAN_DEPTH
         else:
-            seed = rng.randrange(state.problem.parcels)
+            seed = rng.randrange(state.problem.shipments)
             drop = set(state.problem.nearest(seed)[: state.removed])
         state.offer(_replan_once(state.problem, routes, drop, time_left, depth))
 
 
-def _route_parcels(problem: SearchProblem, routes: Routes, rng: random.Random) -> set[int]:
-    """All parcels of one of the shorter routes: re-planned without it, a vehicle may go."""
+def _route_shipments(problem: SearchProblem, routes: Routes, rng: random.Random) -> set[int]:
+    """All shipments of one of the shorter routes: re-planned without it, a vehicle may go."""
     by_size = sorted(routes.values(), key=len)
     steps = rng.choice(by_size[: max(1, len(by_size) // 3)])
-    return {problem.parcel_of(task_id) for _, task_id in steps}
+    return {problem.shipment_of(task_id) for _, task_id in steps}
 
 
-def ruin_size(parcels: int) -> int:
-    return min(parcels, max(RUIN_MIN, min(RUIN_MAX, round(RUIN_SHARE * parcels))))
+def ruin_size(shipments: int) -> int:
+    return min(shipments, max(RUIN_MIN, min(RUIN_MAX, round(RUIN_SHARE * shipments))))
 
 
 def _replan_once(
     problem: SearchProblem, routes: Routes, drop: set[int], time_limit: float, depth: int
 ) -> Solution | None:
     kept = {
-        vehicle: [step for step in steps if problem.parcel_of(step[1]) not in drop]
+        vehicle: [step for step in steps if problem.shipment_of(step[1]) not in drop]
         for vehicle, steps in routes.items()
     }
     try:

@@ -11,7 +11,7 @@ from logistics.travel_times import Location
 
 VEHICLE_KINDS = frozenset({"bike", "cargo_bike", "e_van"})
 CARGO_SKILL = "cargo"
-# Kinds that carry bulky parcels without saying so in their skills.
+# Kinds that carry bulky shipments without saying so in their skills.
 CARGO_KINDS = frozenset({"cargo_bike", "e_van"})
 Window = tuple[int, int]
 
@@ -20,12 +20,12 @@ Window = tuple[int, int]
 class Vehicle:
     """A courier on shift with their vehicle; `end=None` means the route ends at the last stop.
 
-    Cargo bikes and vans have the cargo skill (bulky parcels) whether `skills` says so or not.
+    Cargo bikes and vans have the cargo skill (bulky shipments) whether `skills` says so or not.
     """
 
     id: Hashable
     kind: str
-    capacity_parcels: int
+    capacity_parts: int
     capacity_litres: int
     shift_start: int
     shift_end: int
@@ -46,16 +46,16 @@ class Vehicle:
 
 
 @dataclass(frozen=True)
-class Parcel:
-    """One parcel from a shop to a consumer.
+class Shipment:
+    """One shipment from a shop to a consumer.
 
     `picked_up_by` is the courier already carrying it: only its delivery is planned, on that
     courier. `assigned_to` is a courier centre management gave it to: planned on them only.
-    Parcels with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
+    Shipments with the same `pickup_group` (e.g. the shop id; they must share `pickup`)
     are picked up at one stop. An empty `pickup_windows` means the shop is closed all day.
     Windows bound the start of service (after any wait, before setup), ends included.
-    `pickup_service_seconds` and `delivery_service_seconds`, when set, replace the per-parcel
-    service time of `ServiceTimes` for this parcel (setup times still come from there).
+    `pickup_service_seconds` and `delivery_service_seconds`, when set, replace the per-shipment
+    service time of `ServiceTimes` for this shipment (setup times still come from there).
     """
 
     id: Hashable
@@ -64,7 +64,7 @@ class Parcel:
     ready_at: int
     delivery: Location
     delivery_window: Window
-    parcels: int = 1
+    parts: int = 1
     litres: int = 0
     bulky: bool = False
     picked_up_by: Hashable | None = None
@@ -78,17 +78,17 @@ class Parcel:
         object.__setattr__(self, "pickup_windows", windows)
         object.__setattr__(self, "delivery_window", tuple(int(t) for t in self.delivery_window))
         if any(start > end for start, end in (*windows, self.delivery_window)):
-            raise ValueError(f"parcel {self.id!r}: a time window ends before it starts")
-        if self.parcels < 0 or self.litres < 0:
-            raise ValueError(f"parcel {self.id!r}: negative size")
+            raise ValueError(f"shipment {self.id!r}: a time window ends before it starts")
+        if self.parts < 0 or self.litres < 0:
+            raise ValueError(f"shipment {self.id!r}: negative size")
         services = (self.pickup_service_seconds, self.delivery_service_seconds)
         if any(seconds is not None and seconds < 0 for seconds in services):
-            raise ValueError(f"parcel {self.id!r}: negative service time")
+            raise ValueError(f"shipment {self.id!r}: negative service time")
 
 
 @dataclass(frozen=True)
 class ServiceTimes:
-    """Seconds spent at a stop: setup once per stop (park, walk in), service per parcel."""
+    """Seconds spent at a stop: setup once per stop (park, walk in), service per shipment."""
 
     pickup_setup: int = 180
     pickup_service: int = 30
@@ -98,15 +98,15 @@ class ServiceTimes:
 
 @dataclass(frozen=True)
 class Stop:
-    """One parcel picked up or delivered.
+    """One shipment picked up or delivered.
 
     `arrival` at the stop, `service_start` after any wait (what the windows bound), `departure`
-    after setup and service. Parcels handled at one place in a row are consecutive stops with
+    after setup and service. Shipments handled at one place in a row are consecutive stops with
     the same location, where only the first pays the setup time.
     """
 
     kind: Literal["pickup", "delivery"]
-    parcel_id: Hashable
+    shipment_id: Hashable
     location: Location
     arrival: int
     service_start: int
@@ -125,7 +125,7 @@ class Route:
 
 @dataclass(frozen=True)
 class Unassigned:
-    parcel_id: Hashable
+    shipment_id: Hashable
     reason: str
 
 

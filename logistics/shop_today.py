@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from .models import DeliverySettings, Fulfilment, FulfilmentMethod, FulfilmentStatus, StopKind
+from .models import DeliverySettings, OrderPart, PartMethod, PartStatus, StopKind
 
-S = FulfilmentStatus
+S = PartStatus
 ACCEPT_WITHIN = timedelta(minutes=15)  # what consumers are promised on the order page
 
 
@@ -28,7 +28,7 @@ BADGES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Task:
-    part: Fulfilment
+    part: OrderPart
     due: datetime | None
 
     @property
@@ -49,7 +49,7 @@ class Task:
         return sum(line.quantity for line in self.part.order.lines.all())
 
 
-def pickup_eta(part: Fulfilment) -> datetime | None:
+def pickup_eta(part: OrderPart) -> datetime | None:
     etas = [
         stop.eta
         for stop in part.stops.all()
@@ -58,11 +58,11 @@ def pickup_eta(part: Fulfilment) -> datetime | None:
     return min(etas) if etas else None
 
 
-def due_of(part: Fulfilment, preparation: timedelta) -> datetime | None:
+def due_of(part: OrderPart, preparation: timedelta) -> datetime | None:
     """When the shop's next step on the part is due."""
     if part.status == S.PLACED and part.placed_at:
         return part.placed_at + ACCEPT_WITHIN
-    if part.method == FulfilmentMethod.COLLECT:
+    if part.method == PartMethod.COLLECT:
         return part.placed_at + preparation if part.placed_at else None
     eta = pickup_eta(part)
     if eta is not None:
@@ -86,7 +86,7 @@ def tasks_of(parts) -> list[Task]:
 def todays_work(shop) -> dict[str, list[Task]]:
     preparation = timedelta(minutes=DeliverySettings.current().preparation_minutes)
     parts = (
-        Fulfilment.objects.filter(shop=shop, status__in=[S.PLACED, S.ACCEPTED, S.READY])
+        OrderPart.objects.filter(shop=shop, status__in=[S.PLACED, S.ACCEPTED, S.READY])
         .select_related("order", "order__user", "slot")
         .prefetch_related("stops", "order__lines")
     )
@@ -99,11 +99,11 @@ def todays_work(shop) -> dict[str, list[Task]]:
     return {"accept": work[S.PLACED], "prepare": work[S.ACCEPTED], "hand_over": work[S.READY]}
 
 
-def part_for_code(shop, code: str) -> Fulfilment | None:
+def part_for_code(shop, code: str) -> OrderPart | None:
     """The shop's ready collect part whose pickup code the consumer shows at the counter."""
     cleaned = (code or "").strip().upper().replace(" ", "").replace("-", "")
     if not cleaned:
         return None
-    return Fulfilment.objects.filter(
-        shop=shop, status=S.READY, method=FulfilmentMethod.COLLECT, pickup_code=cleaned
+    return OrderPart.objects.filter(
+        shop=shop, status=S.READY, method=PartMethod.COLLECT, pickup_code=cleaned
     ).first()

@@ -14,10 +14,10 @@ from django.views.generic import DetailView, ListView
 from marketplace.throttling import over_rate
 from shops.access import ShopMixin
 
-from . import fulfilments, handover, shop_today
-from .models import MAX_PARCEL_LITRES, Fulfilment, FulfilmentMethod, FulfilmentStatus
+from . import handover, part_states, shop_today
+from .models import MAX_PART_LITRES, OrderPart, PartMethod, PartStatus
 
-OPEN = [FulfilmentStatus.PLACED, FulfilmentStatus.ACCEPTED, FulfilmentStatus.READY]
+OPEN = [PartStatus.PLACED, PartStatus.ACCEPTED, PartStatus.READY]
 
 
 class ShopPartsMixin(ShopMixin):
@@ -25,8 +25,8 @@ class ShopPartsMixin(ShopMixin):
 
     def parts(self):
         return (
-            Fulfilment.objects.filter(shop=self.shop)
-            .exclude(status=FulfilmentStatus.PENDING_PAYMENT)
+            OrderPart.objects.filter(shop=self.shop)
+            .exclude(status=PartStatus.PENDING_PAYMENT)
             .select_related("order", "slot")
         )
 
@@ -66,8 +66,8 @@ class PartDetailView(ShopPartsMixin, DetailView):
         return super().get_context_data(
             shop=self.shop,
             lines=part.order.lines.filter(partner_id=self.shop.partner_id),
-            statuses=FulfilmentStatus,
-            max_parcel_litres=MAX_PARCEL_LITRES,
+            statuses=PartStatus,
+            max_volume_litres=MAX_PART_LITRES,
             counter_code=(self.request.GET.get("code") or "")[:12],
             **handover_context(shop_id=self.shop.pk, part=part),
             **kwargs,
@@ -86,26 +86,26 @@ class PartActionView(ShopPartsMixin, View):
             raise Http404
         try:
             self.perform(part, action, request.POST)
-        except fulfilments.TransitionRefused as refused:
+        except part_states.TransitionRefused as refused:
             messages.error(request, str(refused))
         return redirect("shop:part", pk=part.pk)
 
     def perform(self, part, action, data) -> None:
-        ids = {"fulfilment_id": part.pk, "shop_id": self.shop.pk}
+        ids = {"part_id": part.pk, "shop_id": self.shop.pk}
         if action == "accept":
-            fulfilments.accept_part(**ids)
+            part_states.accept_part(**ids)
             messages.success(self.request, _("Accepted. Prepare the goods, then mark it ready."))
         elif action == "reject":
             reason = (data.get("reason") or "").strip()[:300]
             if not reason:
-                raise fulfilments.TransitionRefused(_("Say why you cannot supply this part."))
-            fulfilments.reject_part(**ids, reason=reason)
+                raise part_states.TransitionRefused(_("Say why you cannot supply this part."))
+            part_states.reject_part(**ids, reason=reason)
             messages.success(self.request, _("Rejected; the consumer is refunded for this part."))
         elif action == "ready":
-            fulfilments.mark_ready(**ids, **parcel_size(data))
+            part_states.mark_ready(**ids, **part_size(data))
             messages.success(self.request, _("Marked ready."))
         else:
-            fulfilments.hand_over(**ids, code=data.get("code", ""))
+            part_states.hand_over(**ids, code=data.get("code", ""))
             messages.success(self.request, _("Handed over."))
 
 
@@ -129,24 +129,24 @@ class CounterCodeView(ShopPartsMixin, View):
 
 def handover_context(*, shop_id: int, part) -> dict:
     """Who comes for this delivery part, with the code to show them."""
-    if part.method == FulfilmentMethod.COLLECT:
+    if part.method == PartMethod.COLLECT:
         return {"handovers": []}
-    return {"handovers": handover.handovers_of_shop(shop_id=shop_id, fulfilment_id=part.pk)}
+    return {"handovers": handover.handovers_of_shop(shop_id=shop_id, part_id=part.pk)}
 
 
-def parcel_size(data) -> dict:
+def part_size(data) -> dict:
     """The optional size fields of the "mark ready" form (delivery parts only). A form
     without them keeps the part's size; with them, an empty volume keeps the current one
     and, the bulky box being a checkbox, its absence means not bulky."""
-    if "parcel_litres" not in data:
+    if "volume_litres" not in data:
         return {}
     size: dict = {"bulky": bool(data.get("bulky"))}
-    litres = (data.get("parcel_litres") or "").strip()
+    litres = (data.get("volume_litres") or "").strip()
     if litres:
         try:
-            size["parcel_litres"] = int(litres)
+            size["volume_litres"] = int(litres)
         except ValueError:
-            raise fulfilments.TransitionRefused(
-                _("The parcel's volume must be a whole number of litres.")
+            raise part_states.TransitionRefused(
+                _("The part's volume must be a whole number of litres.")
             ) from None
     return size

@@ -19,17 +19,17 @@ def plan_routes_task() -> dict:
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_failure_emails(self, fulfilment_id: int, reason: str) -> None:
+def send_failure_emails(self, part_id: int, reason: str) -> None:
     try:
-        send_email_once(event_key(self), partial(emails.send_part_failed, fulfilment_id, reason))
+        send_email_once(event_key(self), partial(emails.send_part_failed, part_id, reason))
     except OSError as error:  # the mail server is away: try later
         raise self.retry(exc=error) from error
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_courier_next_email(self, fulfilment_id: int) -> None:
+def send_courier_next_email(self, part_id: int) -> None:
     """Sent after the commit that set next_notified_at (route_progress), so once per attempt."""
     try:
-        send_email_once(event_key(self), partial(emails.send_courier_next, fulfilment_id))
+        send_email_once(event_key(self), partial(emails.send_courier_next, part_id))
     except OSError as error:
         raise self.retry(exc=error) from error

@@ -13,7 +13,7 @@ Events whose effect is money (`required = True`) refuse to be published with no 
 or leave its shop without its transfer just because an app was not loaded. Listeners that
 move money must be safe to run twice (their rows carry idempotency keys).
 
-Part events carry the part as the step left it (`part`, a logistics Fulfilment loaded with
+Part events carry the part as the step left it (`part`, a logistics OrderPart loaded with
 its order and shop); listeners read it and must not save it.
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 if TYPE_CHECKING:
-    from logistics.models import Fulfilment
+    from logistics.models import OrderPart
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,12 @@ class ShopApproved(Event):
     owner_id: int
 
 
-# Order parts: published by logistics.fulfilments, one event per step of a part.
+# Order parts: published by logistics.part_states, one event per step of a part.
 
 
 @dataclass(frozen=True)
 class PartEvent(Event):
-    part: Fulfilment
+    part: OrderPart
 
 
 @dataclass(frozen=True)

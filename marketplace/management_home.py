@@ -13,7 +13,7 @@ SECTIONS = [
         _("Routes"),
         _("Plan today's deliveries, follow couriers, rebook."),
     ),
-    ("route-management:hub", _("Hub"), _("Hand parcels waiting at the hub to consumers.")),
+    ("route-management:hub", _("Hub"), _("Hand parts waiting at the hub to consumers.")),
     ("reports:home", _("Reports"), _("Sales, deliveries and stock-sync health.")),
     ("money:management-settlements", _("Settlements"), _("Weekly payouts and invoices to shops.")),
     ("payment-events:list", _("Payment events"), _("Stripe events: stored, retried, failed.")),

@@ -5,9 +5,9 @@ import io
 import qrcode
 
 
-def pickup_qr_png(*, order_number: str, fulfilment_id: int, code: str) -> bytes:
+def pickup_qr_png(*, order_number: str, part_id: int, code: str) -> bytes:
     """A QR code the shop scans instead of typing the pickup code."""
-    return qr_png(f"STADSMARKT:{order_number}:{fulfilment_id}:{code}")
+    return qr_png(f"STADSMARKT:{order_number}:{part_id}:{code}")
 
 
 def qr_png(text: str) -> bytes:

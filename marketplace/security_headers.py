@@ -52,7 +52,7 @@ def content_security_policy(*, map_tile_url: str, media_url: str) -> dict:
     }
 
 
-# camera: the courier app photographs the delivered parcel; geolocation: the courier's map.
+# camera: the courier app photographs the delivered part; geolocation: the courier's map.
 # payment: Stripe Checkout is Stripe's own page, so ours never use the Payment Request API.
 PERMISSIONS_POLICY = {
     "accelerometer": [],

@@ -10,5 +10,5 @@ class CategoryRateInline(admin.TabularInline):
 
 @admin.register(CommissionPlan)
 class CommissionPlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "percentage", "fixed_fee_per_fulfilment", "is_default"]
+    list_display = ["name", "percentage", "fixed_fee_per_part", "is_default"]
     inlines = [CategoryRateInline]

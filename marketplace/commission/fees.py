@@ -5,14 +5,14 @@ Every amount is a Decimal in euros of whole cents; floats are refused with a Typ
 they cannot hold cents exactly. Internally the maths runs on integer cents and exact fractions,
 rounding ROUND_HALF_UP, so no result depends on the active decimal context.
 
-Definitions, per fulfilment (one shop's part of an order):
+Definitions, per part (one shop's part of an order):
 
 - gross: what the consumer pays for the part, VAT included.
 - commission: the plan's percentage of each line total incl. VAT (that is what the shop is
   paid on), clamped to the plan's minimum and maximum per line and never above the line total,
-  plus the plan's fixed fee once per fulfilment. Commission is an amount excluding VAT.
+  plus the plan's fixed fee once per part. Commission is an amount excluding VAT.
 - VAT on commission: the platform invoices the shop commission plus VAT on top
-  (VAT_ON_COMMISSION, 21%), computed once on the fulfilment's commission total, so the
+  (VAT_ON_COMMISSION, 21%), computed once on the part's commission total, so the
   invoice has one VAT line and one rounding. The fixed fee is part of the commission, so it
   carries VAT too.
 - platform fee: commission + VAT on commission, capped so that it never exceeds the gross
@@ -43,13 +43,13 @@ VAT_ON_COMMISSION = Decimal("21")
 __all__ = [
     "VAT_ON_COMMISSION",
     "ZERO",
-    "FulfilmentCommission",
+    "PartCommissionFigures",
     "Payout",
     "PlanTerms",
     "SaleLine",
     "allocate_proportionally",
     "commission_for_line",
-    "fulfilment_commission",
+    "part_commission",
     "payment_fee",
     "shop_payout",
     "what_shop_keeps",
@@ -125,7 +125,7 @@ class PlanTerms:
     """
 
     percentage: Decimal
-    fixed_fee_per_fulfilment: Decimal = ZERO
+    fixed_fee_per_part: Decimal = ZERO
     minimum_per_line: Decimal | None = None
     maximum_per_line: Decimal | None = None
     category_percentages: Mapping[str, Decimal] = field(default_factory=dict)
@@ -133,7 +133,7 @@ class PlanTerms:
 
     def __post_init__(self) -> None:
         check_percentage(self.percentage, name="percentage")
-        check_money(self.fixed_fee_per_fulfilment, name="fixed_fee_per_fulfilment")
+        check_money(self.fixed_fee_per_part, name="fixed_fee_per_part")
         check_percentage(self.vat_on_commission, name="vat_on_commission")
         self._check_clamps()
         overrides = dict(self.category_percentages)
@@ -190,7 +190,7 @@ def _clamp_line(commission: int, *, terms: PlanTerms, line_total: int) -> int:
 
 
 @dataclass(frozen=True)
-class FulfilmentCommission:
+class PartCommissionFigures:
     """The commission on one shop's part of an order.
 
     sum(line_commissions) + fixed_fee == commission_total (excl. VAT);
@@ -205,15 +205,15 @@ class FulfilmentCommission:
     gross: Decimal
 
 
-def fulfilment_commission(*, terms: PlanTerms, lines: Sequence[SaleLine]) -> FulfilmentCommission:
-    """Commission, VAT on it and the platform fee for one fulfilment's lines."""
+def part_commission(*, terms: PlanTerms, lines: Sequence[SaleLine]) -> PartCommissionFigures:
+    """Commission, VAT on it and the platform fee for one part's lines."""
     per_line = [_line_commission_cents(terms, line) for line in lines]
     gross = sum(cents(line.line_total_incl_vat) for line in lines)
-    wanted = sum(per_line) + cents(terms.fixed_fee_per_fulfilment)
+    wanted = sum(per_line) + cents(terms.fixed_fee_per_part)
     total = min(wanted, _commission_cap(gross, terms.vat_on_commission))
     per_line, fixed_fee = _fit_commission(per_line, total)
     vat = percent_of(total, terms.vat_on_commission)
-    return FulfilmentCommission(
+    return PartCommissionFigures(
         line_commissions=tuple(euros(amount) for amount in per_line),
         fixed_fee=euros(fixed_fee),
         commission_total=euros(total),
@@ -305,7 +305,7 @@ def shop_payout(*, gross: Decimal, platform_fee: Decimal, payment_fee_share: Dec
     if fee_cents > gross_cents:
         raise ValueError(
             f"platform_fee {platform_fee} exceeds gross {gross}; "
-            "fulfilment_commission caps the platform fee at the gross"
+            "part_commission caps the platform fee at the gross"
         )
     absorbed = max(0, fee_cents + card_cents - gross_cents)
     return Payout(
@@ -330,7 +330,7 @@ def what_shop_keeps(
     basket those are shared, so this is the cautious figure to show.
     """
     line = SaleLine(line_total_incl_vat=price_incl_vat, category_path=tuple(category_path))
-    fees = fulfilment_commission(terms=terms, lines=[line])
+    fees = part_commission(terms=terms, lines=[line])
     card = payment_fee(amount=price_incl_vat, percentage=card_fee_percentage, fixed=card_fee_fixed)
     payout = shop_payout(
         gross=fees.gross, platform_fee=fees.platform_fee_total, payment_fee_share=card

@@ -9,19 +9,19 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.payments.fees import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
 
-from .fees import FulfilmentCommission
+from .fees import PartCommissionFigures
 from .models import PartCommission, PartPayout
 from .part_money import PartMoney, open_parts
 from .refunds import PartLedger
 from .services import snapshot_part
 
 
-def as_fees(snapshot: PartCommission) -> FulfilmentCommission:
+def as_fees(snapshot: PartCommission) -> PartCommissionFigures:
     """A snapshot as the pure maths sees it (line commissions are not needed for payouts)."""
-    return FulfilmentCommission(
+    return PartCommissionFigures(
         line_commissions=(),
         fixed_fee=snapshot.fixed_fee,
         commission_total=snapshot.commission,
@@ -31,13 +31,13 @@ def as_fees(snapshot: PartCommission) -> FulfilmentCommission:
     )
 
 
-def opening_money(*, fulfilment: Fulfilment) -> PartMoney:
-    parts = list(Fulfilment.objects.filter(order_id=fulfilment.order_id).order_by("pk"))
+def opening_money(*, part: OrderPart) -> PartMoney:
+    parts = list(OrderPart.objects.filter(order_id=part.order_id).order_by("pk"))
     money = order_money(parts, [snapshot_part(part) for part in parts])
-    return money[[part.pk for part in parts].index(fulfilment.pk)]
+    return money[[part.pk for part in parts].index(part.pk)]
 
 
-def order_money(parts: list[Fulfilment], snapshots: list[PartCommission]) -> tuple[PartMoney, ...]:
+def order_money(parts: list[OrderPart], snapshots: list[PartCommission]) -> tuple[PartMoney, ...]:
     """The opening money of all of one order's parts (in pk order), from their snapshots."""
     return open_parts(
         commissions=[as_fees(snapshot) for snapshot in snapshots],
@@ -47,23 +47,23 @@ def order_money(parts: list[Fulfilment], snapshots: list[PartCommission]) -> tup
     )
 
 
-def open_payout(*, fulfilment: Fulfilment) -> PartPayout:
+def open_payout(*, part: OrderPart) -> PartPayout:
     """The part's payout row, created on first use. Idempotent and safe under concurrency:
-    the unique fulfilment makes a racing second opener read the first one's row."""
-    existing = PartPayout.objects.filter(fulfilment=fulfilment).first()
+    the unique part makes a racing second opener read the first one's row."""
+    existing = PartPayout.objects.filter(part=part).first()
     if existing:
         return existing
-    money = opening_money(fulfilment=fulfilment)
+    money = opening_money(part=part)
     try:
         with transaction.atomic():
             return PartPayout.objects.create(
-                fulfilment=fulfilment,
-                shop_id=fulfilment.shop_id,
+                part=part,
+                shop_id=part.shop_id,
                 delivery_fee=money.delivery_fee,
                 **{name: getattr(money.ledger, name) for name in PartPayout.LEDGER_FIELDS},
             )
     except IntegrityError:
-        return PartPayout.objects.get(fulfilment=fulfilment)
+        return PartPayout.objects.get(part=part)
 
 
 def money_of(payout: PartPayout, *, transfer: Decimal | None, reversed_: Decimal) -> PartMoney:

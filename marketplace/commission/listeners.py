@@ -10,7 +10,7 @@ from .part_transfers import refund_part_payment, schedule_part_transfer
 def refund_rejected_part(event: events.PartRejected) -> None:
     # The consumer gets the part back in full; the part's fees are reversed with it.
     refund_part_payment(
-        fulfilment=event.part,
+        part=event.part,
         amount=event.part.total_incl_vat,
         key=f"rejected-part-{event.part.pk}",
         reason=event.reason,
@@ -19,7 +19,7 @@ def refund_rejected_part(event: events.PartRejected) -> None:
 
 def transfer_shop_share(event: events.GoodsLeftShop) -> None:
     # The shop's share is due once the goods left the shop; sent after the commit.
-    schedule_part_transfer(fulfilment=event.part)
+    schedule_part_transfer(part=event.part)
 
 
 def subscribe() -> None:

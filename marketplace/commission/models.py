@@ -19,8 +19,8 @@ class CommissionPlan(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
-    fixed_fee_per_fulfilment = models.DecimalField(
-        _("fixed fee per fulfilment"), max_digits=8, decimal_places=2, default=ZERO
+    fixed_fee_per_part = models.DecimalField(
+        _("fixed fee per part"), max_digits=8, decimal_places=2, default=ZERO
     )
     minimum_per_line = models.DecimalField(
         _("minimum per line"), max_digits=8, decimal_places=2, null=True, blank=True
@@ -77,8 +77,8 @@ class CategoryRate(models.Model):
 class PartCommission(models.Model):
     """The commission on one shop's part, fixed when the order is paid; never recomputed."""
 
-    fulfilment = models.OneToOneField(
-        "logistics.Fulfilment", on_delete=models.CASCADE, related_name="commission"
+    part = models.OneToOneField(
+        "logistics.OrderPart", on_delete=models.CASCADE, related_name="commission"
     )
     plan_name = models.CharField(max_length=100)
     percentage = models.DecimalField(max_digits=5, decimal_places=2)
@@ -89,7 +89,7 @@ class PartCommission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
-        return f"{self.fulfilment_id}: {self.commission}"
+        return f"{self.part_id}: {self.commission}"
 
 
 class LineCommission(models.Model):
@@ -153,8 +153,8 @@ class PartPayout(models.Model):
     """One shop's part as money: `refunds.PartLedger` plus the delivery fee, kept current as
     refunds come in. Opened when the goods leave the shop or at the first refund."""
 
-    fulfilment = models.OneToOneField(
-        "logistics.Fulfilment", on_delete=models.PROTECT, related_name="payout"
+    part = models.OneToOneField(
+        "logistics.OrderPart", on_delete=models.PROTECT, related_name="payout"
     )
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="payouts")
     charged = models.DecimalField(max_digits=10, decimal_places=2)
@@ -203,7 +203,7 @@ class PartPayout(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fulfilment_id}: {self.transferred}"
+        return f"{self.part_id}: {self.transferred}"
 
 
 class SettlementLine(models.Model):

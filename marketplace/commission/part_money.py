@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .fees import ZERO, FulfilmentCommission, check_money, payment_fee
+from .fees import ZERO, PartCommissionFigures, check_money, payment_fee
 from .refunds import PartLedger, open_order, refund_part
 
 __all__ = [
@@ -72,7 +72,7 @@ class PartMoney:
 
 def open_parts(
     *,
-    commissions: Sequence[FulfilmentCommission],
+    commissions: Sequence[PartCommissionFigures],
     delivery_fees: Sequence[Decimal],
     card_fee_percentage: Decimal,
     card_fee_fixed: Decimal,
@@ -81,7 +81,7 @@ def open_parts(
     gross; the card fee on the delivery fee is the platform's, like the delivery fee."""
     goods = sum((commission.gross for commission in commissions), ZERO)
     card_fee = payment_fee(amount=goods, percentage=card_fee_percentage, fixed=card_fee_fixed)
-    ledgers = open_order(fulfilments=commissions, order_payment_fee=card_fee)
+    ledgers = open_order(parts=commissions, order_payment_fee=card_fee)
     return tuple(
         PartMoney(ledger=ledger, delivery_fee=check_money(fee, name="delivery_fee"))
         for ledger, fee in zip(ledgers, delivery_fees, strict=True)

@@ -3,7 +3,7 @@ left the shop, and refunds of a part that reverse it.
 
 The ledger decides the amounts here, under the part's payout row lock, in the caller's
 transaction; payments records the transfer, refund and reversal rows and sends them after
-the commit, with idempotency keys derived from those rows (`transfer-part-<fulfilment>`,
+the commit, with idempotency keys derived from those rows (`transfer-part-<part>`,
 `reversal-<refund>`), so no retry moves money twice.
 """
 
@@ -24,18 +24,18 @@ class RefundRefused(Exception):
     pass
 
 
-def locked_payout(fulfilment) -> PartPayout:
-    payout = open_payout(fulfilment=fulfilment)
+def locked_payout(part) -> PartPayout:
+    payout = open_payout(part=part)
     return PartPayout.objects.select_for_update().get(pk=payout.pk)
 
 
-def schedule_part_transfer(*, fulfilment) -> Transfer | None:
+def schedule_part_transfer(*, part) -> Transfer | None:
     """The goods left the shop: record the shop's transfer once (None when nothing is due).
 
     Call inside the hand-over transaction; takes the payout row lock. Sent after the commit,
     or held until the shop's payout account can take transfers. Safe to call again.
     """
-    payout = locked_payout(fulfilment)
+    payout = locked_payout(part)
     mark_completed(payout)
     existing = Transfer.objects.filter(payout=payout).first()
     if existing:
@@ -45,20 +45,20 @@ def schedule_part_transfer(*, fulfilment) -> Transfer | None:
         return None
     return record_transfer(
         payout=payout,
-        shop=fulfilment.shop,
+        shop=part.shop,
         amount=amount,
-        transfer_group=fulfilment.order.number,
-        key=f"transfer-part-{fulfilment.pk}",
+        transfer_group=part.order.number,
+        key=f"transfer-part-{part.pk}",
     )
 
 
-def refund_part_payment(*, fulfilment, amount: Decimal, key: str, reason: str = "") -> Refund:
+def refund_part_payment(*, part, amount: Decimal, key: str, reason: str = "") -> Refund:
     """Refunds `amount` of one shop's part to the consumer: its ledger reverses commission,
     VAT and card fee in proportion, and a transfer already recorded is reversed by the shop's
     share. Call inside a transaction; takes the payout row lock. Idempotent by `key`.
     Raises RefundRefused (nothing changed) for an amount the part does not have left.
     """
-    payout = locked_payout(fulfilment)
+    payout = locked_payout(part)
     existing = Refund.objects.filter(idempotency_key=key).first()
     if existing:
         return existing
@@ -72,10 +72,10 @@ def refund_part_payment(*, fulfilment, amount: Decimal, key: str, reason: str = 
         raise RefundRefused(str(error)) from error
     store_money(payout, effect.part)
     refund = request_refund(
-        payment=fulfilment.order.payment,
+        payment=part.order.payment,
         amount=amount,
         key=key,
-        fulfilment=fulfilment,
+        part=part,
         reason=reason,
     )
     if transfer is not None and effect.transfer_reversal > 0:  # no transfer: nothing reverses

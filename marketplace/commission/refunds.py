@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from marketplace.commission.fees import (
     ZERO,
-    FulfilmentCommission,
+    PartCommissionFigures,
     allocate_proportionally,
     cents,
     check_money,
@@ -145,7 +145,9 @@ def _check_adds_up(total: Decimal, split: _Split, *, name: str) -> None:
         )
 
 
-def open_part_ledger(*, commission: FulfilmentCommission, payment_fee_share: Decimal) -> PartLedger:
+def open_part_ledger(
+    *, commission: PartCommissionFigures, payment_fee_share: Decimal
+) -> PartLedger:
     """The ledger of a freshly paid part: its charge split into transfer and fees."""
     payout = shop_payout(
         gross=commission.gross,
@@ -162,15 +164,15 @@ def open_part_ledger(*, commission: FulfilmentCommission, payment_fee_share: Dec
 
 
 def open_order(
-    *, fulfilments: Sequence[FulfilmentCommission], order_payment_fee: Decimal
+    *, parts: Sequence[PartCommissionFigures], order_payment_fee: Decimal
 ) -> tuple[PartLedger, ...]:
     """Ledgers for every part of a paid order, the order's card fee spread by gross."""
     shares = allocate_proportionally(
-        total=order_payment_fee, weights=[fulfilment.gross for fulfilment in fulfilments]
+        total=order_payment_fee, weights=[part.gross for part in parts]
     )
     return tuple(
-        open_part_ledger(commission=fulfilment, payment_fee_share=share)
-        for fulfilment, share in zip(fulfilments, shares, strict=True)
+        open_part_ledger(commission=part, payment_fee_share=share)
+        for part, share in zip(parts, shares, strict=True)
     )
 
 

@@ -18,7 +18,7 @@ def settlement_for_shop(*, shop, pk: int) -> Settlement:
 def lines_of_settlement(*, settlement: Settlement) -> QuerySet[SettlementLine]:
     return (
         SettlementLine.objects.filter(settlement=settlement)
-        .select_related("payout__fulfilment__order", "payout__transfer")
+        .select_related("payout__part__order", "payout__transfer")
         .order_by("is_adjustment", "payout__completed_at", "pk")
     )
 
@@ -26,7 +26,7 @@ def lines_of_settlement(*, settlement: Settlement) -> QuerySet[SettlementLine]:
 def unsettled_parts_for_shop(*, shop) -> QuerySet[PartPayout]:
     return (
         PartPayout.objects.filter(shop=shop, settlement__isnull=True, completed_at__isnull=False)
-        .select_related("fulfilment__order", "transfer")
+        .select_related("part__order", "transfer")
         .order_by("completed_at", "pk")
     )
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .fees import PlanTerms, SaleLine, fulfilment_commission
+from .fees import PlanTerms, SaleLine, part_commission
 from .models import CommissionPlan, LineCommission, PartCommission
 
 DEFAULT_PERCENTAGE = Decimal("5.00")
@@ -22,7 +22,7 @@ def terms_of(plan: CommissionPlan | None) -> PlanTerms:
         return PlanTerms(percentage=DEFAULT_PERCENTAGE)
     return PlanTerms(
         percentage=plan.percentage,
-        fixed_fee_per_fulfilment=plan.fixed_fee_per_fulfilment,
+        fixed_fee_per_part=plan.fixed_fee_per_part,
         minimum_per_line=plan.minimum_per_line,
         maximum_per_line=plan.maximum_per_line,
         category_percentages={
@@ -41,14 +41,14 @@ def category_path_of(product) -> tuple[str, ...]:
 
 def snapshot_part(part) -> PartCommission:
     """Idempotent: a part keeps the commission it got first."""
-    existing = PartCommission.objects.filter(fulfilment=part).first()
+    existing = PartCommission.objects.filter(part=part).first()
     if existing:
         return existing
     plan = plan_for(part.shop)
     terms = terms_of(plan)
     lines = list(part.lines().select_related("product"))
     paths = [category_path_of(line.product) for line in lines]
-    figures = fulfilment_commission(
+    figures = part_commission(
         terms=terms,
         lines=[
             SaleLine(line_total_incl_vat=line.line_price_incl_tax, category_path=path)
@@ -57,7 +57,7 @@ def snapshot_part(part) -> PartCommission:
     )
     with transaction.atomic():
         snapshot = PartCommission.objects.create(
-            fulfilment=part,
+            part=part,
             plan_name=plan.name if plan else "default",
             percentage=terms.percentage,
             gross=figures.gross,

@@ -45,7 +45,7 @@ class StatementRow:
 def row_of(line: SettlementLine) -> StatementRow:
     payout = line.payout
     return StatementRow(
-        order=payout.fulfilment.order.number,
+        order=payout.part.order.number,
         # A refund made after the part's own statement: only the change, on this one.
         date=_("later refund")
         if line.is_adjustment

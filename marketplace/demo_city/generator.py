@@ -87,7 +87,7 @@ class PersonSpec:
 class CourierSpec:
     person: PersonSpec
     vehicle: str
-    capacity_parcels: int
+    capacity_parts: int
     capacity_litres: int
     shift_starts: time
     shift_ends: time
@@ -298,12 +298,12 @@ VEHICLES = [
 
 
 def make_courier(rng: random.Random, index: int) -> CourierSpec:
-    vehicle, parcels, litres = VEHICLES[index % len(VEHICLES)]
+    vehicle, parts, litres = VEHICLES[index % len(VEHICLES)]
     early = rng.random() < 0.5
     return CourierSpec(
         person=make_person(rng, index, "koerier"),
         vehicle=vehicle,
-        capacity_parcels=parcels,
+        capacity_parts=parts,
         capacity_litres=litres,
         shift_starts=time(9, 0) if early else time(12, 0),
         shift_ends=time(17, 0) if early else time(20, 0),

@@ -1,6 +1,6 @@
 """What happened to the demo city's past orders after checkout, for reports and shop pages.
 
-For each generated order: one part per shop (Fulfilment) with its method, outcome and
+For each generated order: one part per shop (OrderPart) with its method, outcome and
 timestamps, the commission snapshot the payment would have taken (default plan), a past
 delivery slot for delivered parts, plus storefront searches and the shops' stock-sync
 state. Outcomes come from a random stream per order number, so the order stream of the
@@ -8,7 +8,7 @@ generator is untouched and the same seed gives the same history.
 
 The parts are built with their final status and timestamps directly, in bulk: this is seed
 data (history), not steps taken now, so it does not go through the part's state machine
-(logistics.fulfilments) and publishes no events. The only status writes outside it.
+(logistics.part_states) and publishes no events. The only status writes outside it.
 
 Payments and refunds are not written: rejected parts are lost sales in the reports, whose
 refund never counts (marketplace/reports/definitions.py). The money of parts that left
@@ -33,8 +33,8 @@ from inventory_sync.models import (
     SyncLog,
     SyncOutcome,
 )
-from logistics.models import DeliverySlot, DeliveryZone, Fulfilment, FulfilmentStatus
-from marketplace.commission.fees import PlanTerms, SaleLine, fulfilment_commission
+from logistics.models import DeliverySlot, DeliveryZone, OrderPart, PartStatus
+from marketplace.commission.fees import PlanTerms, SaleLine, part_commission
 from marketplace.commission.models import CommissionPlan, LineCommission, PartCommission
 from marketplace.models import SearchRecord
 
@@ -117,14 +117,14 @@ class OrderHistory:
             for position, (partner_id, shop_lines) in enumerate(sorted(by_partner.items())):
                 parts.append(self.part(rng, spec, order, partner_id, shop_lines, position))
                 lines_of_part.append(shop_lines)
-        with own_timestamps(Fulfilment, PartCommission):
-            Fulfilment.objects.bulk_create(parts, batch_size=BATCH)
+        with own_timestamps(OrderPart, PartCommission):
+            OrderPart.objects.bulk_create(parts, batch_size=BATCH)
             self.snapshot(parts, lines_of_part)
 
-    def part(self, rng, spec, order, partner_id, lines, position) -> Fulfilment:
+    def part(self, rng, spec, order, partner_id, lines, position) -> OrderPart:
         placed = order.date_placed
         delivery = spec.delivery
-        part = Fulfilment(
+        part = OrderPart(
             order_id=order.pk,
             shop_id=self.shop_of_partner[partner_id],
             method="delivery" if delivery else "collect",
@@ -150,23 +150,23 @@ class OrderHistory:
             return self.slot_ids[(local.date(), SLOT_HOURS[-1])]
         return self.slot_ids[(next_day, rng.choice(SLOT_HOURS))]
 
-    def outcome(self, rng, part: Fulfilment, placed: datetime) -> None:
+    def outcome(self, rng, part: OrderPart, placed: datetime) -> None:
         roll = rng.random()
         part.accepted_at = placed + timedelta(minutes=rng.randint(3, 90))
         if roll < REJECTED_SHARE:
-            part.status, part.rejected_at = FulfilmentStatus.REJECTED, part.accepted_at
+            part.status, part.rejected_at = PartStatus.REJECTED, part.accepted_at
             part.accepted_at, part.reason = None, "Niet meer op voorraad"
             return
         if roll < REJECTED_SHARE + CANCELLED_SHARE:
-            part.status, part.cancelled_at = FulfilmentStatus.CANCELLED, part.accepted_at
+            part.status, part.cancelled_at = PartStatus.CANCELLED, part.accepted_at
             part.reason = "Op verzoek van de klant"
             return
         part.ready_at = part.accepted_at + timedelta(minutes=rng.randint(10, 180))
         if part.method == "collect":
-            part.status = FulfilmentStatus.COLLECTED
+            part.status = PartStatus.COLLECTED
             part.completed_at = part.ready_at + timedelta(minutes=int(rng.expovariate(1 / 240)) + 5)
             return
-        part.status = FulfilmentStatus.DELIVERED
+        part.status = PartStatus.DELIVERED
         part.handed_over_at = part.ready_at + timedelta(minutes=rng.randint(5, 60))
         slot_end = self.slot_end(part.slot_id)
         late = rng.random() < LATE_SHARE
@@ -179,17 +179,17 @@ class OrderHistory:
         day, hour = self._slot_ends[slot_id]
         return datetime.combine(day, time(hour + 2), tzinfo=zone())
 
-    def snapshot(self, parts: list[Fulfilment], lines_of_part: list[list]) -> None:
+    def snapshot(self, parts: list[OrderPart], lines_of_part: list[list]) -> None:
         """The default plan's commission, as confirm_order_paid takes it at payment."""
         snapshots, per_line = [], []
         for part, lines in zip(parts, lines_of_part, strict=True):
-            figures = fulfilment_commission(
+            figures = part_commission(
                 terms=self.terms,
                 lines=[SaleLine(line_total_incl_vat=line.line_price_incl_tax) for line in lines],
             )
             snapshots.append(
                 PartCommission(
-                    fulfilment_id=part.pk, plan_name=self.plan_name,
+                    part_id=part.pk, plan_name=self.plan_name,
                     percentage=self.terms.percentage, gross=figures.gross,
                     fixed_fee=figures.fixed_fee, commission=figures.commission_total,
                     vat_on_commission=figures.vat_on_commission, created_at=part.placed_at,
@@ -231,7 +231,7 @@ class OrderHistory:
 
     def book_slots(self) -> None:
         """Booked places as the parts took them; capacity grown where history overbooked."""
-        booked = Fulfilment.objects.filter(slot_id__in=self.slot_ids.values())
+        booked = OrderPart.objects.filter(slot_id__in=self.slot_ids.values())
         counts = booked.values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n")
         for slot_id, taken in counts.order_by():
             DeliverySlot.objects.filter(pk=slot_id).update(booked=taken, capacity=max(10, taken))

@@ -353,7 +353,7 @@ class CityLoader:
                 Courier(
                     user_id=self.user_ids[email],
                     vehicle=c.vehicle,
-                    capacity_parcels=c.capacity_parcels,
+                    capacity_parts=c.capacity_parts,
                     capacity_litres=c.capacity_litres,
                 )
                 for email, c in zip(emails, couriers, strict=True)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.commission.ledger import order_money
 from marketplace.commission.models import PartCommission, PartPayout, Settlement
 from marketplace.commission.part_money import PartMoney, transfer_due
@@ -27,7 +27,7 @@ from marketplace.payments.models import Transfer, TransferStatus
 from .generator import SIZES, Size
 from .history import BATCH, own_timestamps
 
-LEFT_THE_SHOP = [FulfilmentStatus.COLLECTED, FulfilmentStatus.DELIVERED]
+LEFT_THE_SHOP = [PartStatus.COLLECTED, PartStatus.DELIVERED]
 
 
 def shops_to_pay(shop_ids: list[int], size: Size) -> list[int]:
@@ -48,7 +48,7 @@ def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
     """The rows `open_payout` and `schedule_part_transfer` make, with their maths
     (`order_money`, `transfer_due`) but in bulk: calling them part by part costs a few
     queries each, which doubled the seed's time."""
-    gone = Fulfilment.objects.filter(
+    gone = OrderPart.objects.filter(
         shop_id__in=shop_ids,
         status__in=LEFT_THE_SHOP,
         completed_at__isnull=False,
@@ -57,13 +57,13 @@ def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
     wanted = set(gone.values_list("pk", flat=True))
     order_ids = gone.values("order_id")
     parts = (
-        Fulfilment.objects.filter(order_id__in=order_ids)
+        OrderPart.objects.filter(order_id__in=order_ids)
         .annotate(number=F("order__number"))
         .order_by("order_id", "pk")
     )
     snapshots = {
-        snapshot.fulfilment_id: snapshot
-        for snapshot in PartCommission.objects.filter(fulfilment__order_id__in=order_ids)
+        snapshot.part_id: snapshot
+        for snapshot in PartCommission.objects.filter(part__order_id__in=order_ids)
     }
     advance = progress("payouts", len(wanted))
     paid = []
@@ -83,11 +83,11 @@ def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
     advance(len(payouts))
 
 
-def payout_row(part: Fulfilment, money: PartMoney) -> PartPayout:
+def payout_row(part: OrderPart, money: PartMoney) -> PartPayout:
     # When mark_completed would have stamped it: a delivery left the shop with the courier.
     left = part.handed_over_at or part.completed_at
     return PartPayout(
-        fulfilment_id=part.pk,
+        part_id=part.pk,
         shop_id=part.shop_id,
         delivery_fee=money.delivery_fee,
         completed_at=left,
@@ -96,7 +96,7 @@ def payout_row(part: Fulfilment, money: PartMoney) -> PartPayout:
     )
 
 
-def sent_transfer(part: Fulfilment, payout: PartPayout, amount: Decimal) -> Transfer:
+def sent_transfer(part: OrderPart, payout: PartPayout, amount: Decimal) -> Transfer:
     key = f"transfer-part-{part.pk}"
     return Transfer(
         payout=payout,

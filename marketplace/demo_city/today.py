@@ -2,7 +2,7 @@
 
 The history is rows written in bulk; today is what a visitor tries: paid orders at the two
 demo shops in several states, a delivery route for the demo courier, and shop applications
-waiting for centre management. Everything goes through checkout, payment, fulfilment,
+waiting for centre management. Everything goes through checkout, payment, part,
 dispatch and onboarding services, so stock, slots, codes and commission stay consistent.
 
 A demo order is found again by its customer and today's date, and a part is only moved
@@ -24,15 +24,15 @@ from oscar.core.loading import get_class, get_model
 from inventory_sync.availability import available_units
 from inventory_sync.services import OutOfStock
 from logistics import dispatch
-from logistics.fulfilments import accept_part, mark_ready
 from logistics.models import (
     Courier,
     CourierShift,
     DeliverySlot,
-    FulfilmentMethod,
-    FulfilmentStatus,
+    PartMethod,
+    PartStatus,
     Route,
 )
+from logistics.part_states import accept_part, mark_ready
 from logistics.slots import open_slots
 from marketplace.models import DemoCitySeed
 from marketplace.ordering import delivery
@@ -54,10 +54,10 @@ Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
 
-S = FulfilmentStatus
-COLLECT, DELIVERY = FulfilmentMethod.COLLECT, FulfilmentMethod.DELIVERY
+S = PartStatus
+COLLECT, DELIVERY = PartMethod.COLLECT, PartMethod.DELIVERY
 STEPS = (S.PLACED, S.ACCEPTED, S.READY)
-PLANNING_SECONDS = 1.0  # a handful of parcels: VROOM needs far less
+PLANNING_SECONDS = 1.0  # a handful of parts: VROOM needs far less
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def order_today(spec: DemoOrder, user, shops: dict, slot, rng, today) -> None:
     if order.payment.status == PaymentStatus.PENDING:  # an earlier run stopped before paying
         record_payment_success(order_id=order.pk, reference=f"test-{order.number}")
     targets = {shops[role].pk: target for role, _method, target in spec.parts}
-    for part in order.fulfilments.all():
+    for part in order.parts.all():
         move_forward(part, targets.get(part.shop_id, S.PLACED))
 
 
@@ -245,9 +245,9 @@ def move_forward(part, target: str) -> None:
         return
     for step in STEPS[STEPS.index(part.status) + 1 : STEPS.index(target) + 1]:
         if step == S.ACCEPTED:
-            accept_part(fulfilment_id=part.pk, shop_id=part.shop_id)
+            accept_part(part_id=part.pk, shop_id=part.shop_id)
         else:
-            mark_ready(fulfilment_id=part.pk, shop_id=part.shop_id, parcel_litres=5)
+            mark_ready(part_id=part.pk, shop_id=part.shop_id, volume_litres=5)
 
 
 def apply_for_shops() -> None:

@@ -46,16 +46,16 @@ def pos_sync_lag(now) -> dict[str, float]:
 
 def parts_waiting(now) -> dict[str, int]:
     """Order parts waiting longer than allowed to be accepted, or to leave the shop or hub."""
-    from logistics.models import Fulfilment, FulfilmentStatus
+    from logistics.models import OrderPart, PartStatus
 
     accept_by = now - timedelta(minutes=settings.METRICS_PART_ACCEPT_MINUTES)
     collect_by = now - timedelta(hours=settings.METRICS_PART_COLLECT_HOURS)
-    return Fulfilment.objects.aggregate(
-        accept=Count("pk", filter=Q(status=FulfilmentStatus.PLACED, placed_at__lt=accept_by)),
+    return OrderPart.objects.aggregate(
+        accept=Count("pk", filter=Q(status=PartStatus.PLACED, placed_at__lt=accept_by)),
         collect=Count(
             "pk",
-            filter=Q(status=FulfilmentStatus.READY, ready_at__lt=collect_by)
-            | Q(status=FulfilmentStatus.AT_HUB, at_hub_at__lt=collect_by),
+            filter=Q(status=PartStatus.READY, ready_at__lt=collect_by)
+            | Q(status=PartStatus.AT_HUB, at_hub_at__lt=collect_by),
         ),
     )
 

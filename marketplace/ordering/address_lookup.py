@@ -45,7 +45,7 @@ POINT = re.compile(r"^\s*POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)
 HOUSE_NUMBER = re.compile(r"^[1-9]\d{0,4}$")
 ADDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,9}$")
 CACHE_SECONDS = 24 * 3600
-MICRODEGREE = Decimal("0.000001")  # the Fulfilment's coordinates keep six decimals
+MICRODEGREE = Decimal("0.000001")  # the OrderPart's coordinates keep six decimals
 
 
 class AddressUnknown(Exception):

@@ -4,7 +4,7 @@ last delivery address to start from, and the form's errors as one list at the to
 import json
 from decimal import Decimal
 
-from logistics.models import Fulfilment, FulfilmentMethod
+from logistics.models import OrderPart, PartMethod
 
 from .delivery import delivery_fee, split_street_line
 
@@ -17,7 +17,7 @@ def totals(groups, rules, form) -> dict:
         group.shop.partner_id: delivery_fee(subtotal=group.subtotal, rules=rules)
         for group in groups
     }
-    chosen = {key for key in fees if form[f"method_{key}"].value() == FulfilmentMethod.DELIVERY}
+    chosen = {key for key in fees if form[f"method_{key}"].value() == PartMethod.DELIVERY}
     delivery = sum((fees[key] for key in chosen), Decimal("0.00"))
     return {
         "products": products,
@@ -31,7 +31,7 @@ def totals(groups, rules, form) -> dict:
 def last_address(user) -> dict:
     """The consumer's most recent delivery address, to fill the form with."""
     part = (
-        Fulfilment.objects.filter(order__user=user, method=FulfilmentMethod.DELIVERY)
+        OrderPart.objects.filter(order__user=user, method=PartMethod.DELIVERY)
         .exclude(postcode="")
         .order_by("-created_at")
         .first()

@@ -3,7 +3,7 @@
 from oscar.core.loading import get_model
 
 from legal.emails import receipt_attachments
-from logistics.models import Fulfilment, Hub
+from logistics.models import Hub, OrderPart
 from marketplace.mail import recipient_of, send_templated
 from marketplace.qr import pickup_qr_png
 from shops.hours import schedule_for
@@ -27,7 +27,7 @@ def send(
 
 def send_order_placed(order_id: int) -> None:
     order = Order.objects.select_related("user").get(pk=order_id)
-    parts = order.fulfilments.select_related("shop__partner", "slot")
+    parts = order.parts.select_related("shop__partner", "slot")
     send(to=recipient_of(order), template="order_placed", context={"order": order, "parts": parts})
 
 
@@ -39,16 +39,14 @@ def send_late_payment(order_id: int) -> None:
     send(to=recipient_of(order), template="late_payment_refunded", context=context)
 
 
-def send_part_update(fulfilment_id: int, kind: str) -> None:
+def send_part_update(part_id: int, kind: str) -> None:
     if kind not in PART_EMAILS:
         raise ValueError(f"unknown e-mail {kind!r}")
-    part = Fulfilment.objects.select_related("order__user", "shop__partner", "slot").get(
-        pk=fulfilment_id
-    )
+    part = OrderPart.objects.select_related("order__user", "shop__partner", "slot").get(pk=part_id)
     qr_png = None
     if kind in ("ready", "at_hub"):
         code = part.pickup_code if kind == "ready" else part.delivery_code
-        qr_png = pickup_qr_png(order_number=part.order.number, fulfilment_id=part.pk, code=code)
+        qr_png = pickup_qr_png(order_number=part.order.number, part_id=part.pk, code=code)
     context = {
         "order": part.order,
         "part": part,
@@ -56,7 +54,7 @@ def send_part_update(fulfilment_id: int, kind: str) -> None:
         "hub": Hub.objects.order_by("pk").first(),
     }
     # The VAT receipt goes with "ready", "at the hub" and "delivered" (legal.emails).
-    attachments = receipt_attachments(fulfilment_id=part.pk, kind=kind)
+    attachments = receipt_attachments(part_id=part.pk, kind=kind)
     context["has_receipt"] = bool(attachments)
     send(
         to=recipient_of(part.order),

@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import FulfilmentMethod, Hub, PostcodeArea
+from logistics.models import Hub, PartMethod, PostcodeArea
 from logistics.slots import open_slots
 
 from . import address_lookup, delivery
@@ -15,8 +15,8 @@ def method_choices(has_hub: bool | None = None) -> list:
     """Collect at the shop, delivery, and collect at the hub when the town has one
     (`has_hub`: when the caller has read the hub already)."""
     if has_hub if has_hub is not None else Hub.objects.exists():
-        return FulfilmentMethod.choices
-    return [(v, label) for v, label in FulfilmentMethod.choices if v != FulfilmentMethod.HUB]
+        return PartMethod.choices
+    return [(v, label) for v, label in PartMethod.choices if v != PartMethod.HUB]
 
 
 def slot_label(slot) -> str:
@@ -73,7 +73,7 @@ class CheckoutForm(forms.Form):
                 label=group.shop.name,
                 choices=methods,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                initial=FulfilmentMethod.COLLECT,
+                initial=PartMethod.COLLECT,
             )
             self.fields[f"slot_{key}"] = SlotChoiceField(
                 label=_("Delivery slot"), queryset=slots, required=False
@@ -97,7 +97,7 @@ class CheckoutForm(forms.Form):
         return [
             g
             for g in self.groups
-            if self.cleaned_data.get(f"method_{g.shop.partner_id}") == FulfilmentMethod.DELIVERY
+            if self.cleaned_data.get(f"method_{g.shop.partner_id}") == PartMethod.DELIVERY
         ]
 
     def clean(self):
@@ -190,7 +190,7 @@ class CheckoutForm(forms.Form):
             key = group.shop.partner_id
             method = self.cleaned_data[f"method_{key}"]
             slot = self.cleaned_data.get(f"slot_{key}")
-            is_delivery = method == FulfilmentMethod.DELIVERY
+            is_delivery = method == PartMethod.DELIVERY
             result[key] = PartChoice(method=method, slot_id=slot.pk if is_delivery else None)
         return result
 

@@ -1,7 +1,7 @@
 """What ordering does when a payment ends or an order part moves (subscribed in apps.py):
 the order is confirmed or cancelled, and the consumer is e-mailed about each part."""
 
-from logistics.models import FulfilmentMethod, FulfilmentStatus
+from logistics.models import PartMethod, PartStatus
 from marketplace import events
 from marketplace.outbox import enqueue
 
@@ -27,12 +27,12 @@ def email_part(kind: str):
 
 def email_ready_for_collection(event: events.PartReady) -> None:
     # A delivered part's consumer hears from the courier's route instead.
-    if event.part.method == FulfilmentMethod.COLLECT:
+    if event.part.method == PartMethod.COLLECT:
         enqueue(send_part_email, event.part.pk, "ready")
 
 
 def email_goods_left_shop(event: events.GoodsLeftShop) -> None:
-    collected = event.part.status == FulfilmentStatus.COLLECTED
+    collected = event.part.status == PartStatus.COLLECTED
     enqueue(send_part_email, event.part.pk, "collected" if collected else "handed_over")
 
 

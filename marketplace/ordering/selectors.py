@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from shops.models import OpeningHours
 
 Order = get_model("order", "Order")
@@ -22,7 +22,7 @@ def order_for_consumer(*, user, number: str):
 
 def parts_of_order(*, order) -> QuerySet:
     return (
-        Fulfilment.objects.filter(order=order)
+        OrderPart.objects.filter(order=order)
         .select_related("shop__partner", "slot", "order")
         .prefetch_related(
             Prefetch("shop__opening_hours", queryset=OpeningHours.objects.order_by("weekday")),

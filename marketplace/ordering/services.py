@@ -20,13 +20,13 @@ from inventory_sync.services import (
 )
 from logistics import slots
 from logistics.codes import new_code
-from logistics.fulfilments import cancel_unpaid_parts, place_paid_parts
 from logistics.models import (
     DeliverySettings,
-    Fulfilment,
-    FulfilmentMethod,
     Hub,
+    OrderPart,
+    PartMethod,
 )
+from logistics.part_states import cancel_unpaid_parts, place_paid_parts
 from marketplace.commission.services import snapshot_part
 from marketplace.outbox import enqueue
 from marketplace.payments.models import Payment, PaymentStatus
@@ -69,7 +69,7 @@ def place_order(
     now: datetime | None = None,
 ):
     """Places the order unpaid, in one transaction: stock reserved, slots booked, one
-    fulfilment per shop, a pending payment. Raises OutOfStock, DeliveryRefused or
+    part per shop, a pending payment. Raises OutOfStock, DeliveryRefused or
     CheckoutRefused and then leaves nothing behind. Makes no network call: the payment
     starts after the commit.
     """
@@ -114,7 +114,7 @@ def write_placed_order(basket, user, choices, address, now, requests):
             plain=not needs_oscar_creator(basket, lines, facts),
             lines=lines,
         )
-        create_fulfilments(order, groups, choices, fees, address)
+        create_parts(order, groups, choices, fees, address)
         record_reservations(
             lines=order_lines,
             expires_at=now + timedelta(minutes=rules.reservation_minutes),
@@ -144,7 +144,7 @@ def refuse_payment_for_closed_shops(order) -> str | None:
     the message for the consumer returned; None when every shop still sells."""
     closed = [
         part.shop
-        for part in Fulfilment.objects.filter(order=order).select_related("shop__partner")
+        for part in OrderPart.objects.filter(order=order).select_related("shop__partner")
         if not part.shop.takes_orders
     ]
     if not closed:
@@ -166,7 +166,7 @@ def freeze_basket(basket) -> None:
 def delivery_fees(groups, choices, rules) -> dict[int, Decimal]:
     fees = {}
     for group in groups:
-        is_delivery = choices[group.shop.partner_id].method == FulfilmentMethod.DELIVERY
+        is_delivery = choices[group.shop.partner_id].method == PartMethod.DELIVERY
         fees[group.shop.partner_id] = (
             delivery.delivery_fee(subtotal=group.subtotal, rules=rules)
             if is_delivery
@@ -182,9 +182,9 @@ def check_choices(groups, choices, address) -> None:
             raise CheckoutRefused(
                 _("Choose collect or delivery for %(shop)s.") % {"shop": group.shop.name}
             )
-        if choice.method == FulfilmentMethod.HUB and not Hub.objects.exists():
+        if choice.method == PartMethod.HUB and not Hub.objects.exists():
             raise CheckoutRefused(_("There is no hub to collect from."))
-        if choice.method == FulfilmentMethod.DELIVERY:
+        if choice.method == PartMethod.DELIVERY:
             if address is None:
                 raise CheckoutRefused(_("A delivery needs an address."), field="postcode")
             if not choice.slot_id:
@@ -212,18 +212,18 @@ DELIVERY_ADDRESS_FIELDS = (
 )
 
 
-def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment]:
+def create_parts(order, groups, choices, fees, address) -> list[OrderPart]:
     parts = []
     for group in groups:
         choice = choices[group.shop.partner_id]
-        is_delivery = choice.method == FulfilmentMethod.DELIVERY
-        part = Fulfilment(
+        is_delivery = choice.method == PartMethod.DELIVERY
+        part = OrderPart(
             order=order,
             shop=group.shop,
             method=choice.method,
             pickup_code=new_code(),
             # The consumer's code at the door, or at the hub's counter.
-            delivery_code=new_code() if choice.method != FulfilmentMethod.COLLECT else "",
+            delivery_code=new_code() if choice.method != PartMethod.COLLECT else "",
             slot_id=choice.slot_id if is_delivery else None,
             subtotal_incl_vat=group.subtotal,
             delivery_fee_incl_vat=fees[group.shop.partner_id],
@@ -232,7 +232,7 @@ def create_fulfilments(order, groups, choices, fees, address) -> list[Fulfilment
             for field in DELIVERY_ADDRESS_FIELDS:
                 setattr(part, field, getattr(address, field))
         parts.append(part)
-    return Fulfilment.objects.bulk_create(parts)
+    return OrderPart.objects.bulk_create(parts)
 
 
 def reservation_ids_of(order) -> list[int]:
@@ -254,7 +254,7 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
             payment_id=order.payment.pk, status=PaymentStatus.SUCCEEDED, reference=reference
         )
         confirm_reservations(reservation_ids=reservation_ids_of(order))
-        for part in Fulfilment.objects.filter(order=order).select_related("shop__commission_plan"):
+        for part in OrderPart.objects.filter(order=order).select_related("shop__commission_plan"):
             snapshot_part(part)
         Order.objects.filter(pk=order_id).update(status=STATUS_PAID)
         if order.basket_id:

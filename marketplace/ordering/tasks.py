@@ -17,9 +17,9 @@ def send_order_placed_email(self, order_id: int) -> None:
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_part_email(self, fulfilment_id: int, kind: str) -> None:
+def send_part_email(self, part_id: int, kind: str) -> None:
     try:
-        send_email_once(event_key(self), partial(emails.send_part_update, fulfilment_id, kind))
+        send_email_once(event_key(self), partial(emails.send_part_update, part_id, kind))
     except OSError as error:
         raise self.retry(exc=error) from error
 

@@ -25,10 +25,10 @@ from inventory_sync.services import OutOfStock
 from logistics import rebooking, route_progress
 from logistics.models import (
     DeliverySettings,
-    Fulfilment,
-    FulfilmentMethod,
-    FulfilmentStatus,
     Hub,
+    OrderPart,
+    PartMethod,
+    PartStatus,
 )
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
@@ -308,7 +308,7 @@ class OrderView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             order=order,
             parts=parts,
-            statuses=FulfilmentStatus,
+            statuses=PartStatus,
             hub=Hub.objects.order_by("pk").first(),
             **kwargs,
         )
@@ -321,7 +321,7 @@ def follow_part(part):
     if part.failed:
         part.failure_reason = rebooking.failure_reason(part)
         part.rebook_choices = rebooking.choices_for(part)
-    elif part.status == FulfilmentStatus.HANDED_OVER and part.method == FulfilmentMethod.DELIVERY:
+    elif part.status == PartStatus.HANDED_OVER and part.method == PartMethod.DELIVERY:
         arrival = route_progress.expected_arrival(part.pk)
         part.expected_at = timezone.localtime(arrival) if arrival else None
     return part
@@ -332,13 +332,13 @@ class RebookPartView(LoginRequiredMixin, View):
 
     def post(self, request, number, part_id):
         order = selectors.order_for_consumer(user=request.user, number=number)
-        get_object_or_404(Fulfilment, pk=part_id, order=order)
+        get_object_or_404(OrderPart, pk=part_id, order=order)
         try:
             slot_id, to_hub = rebooking.parse_choice(request.POST.get("choice", ""))
             part = rebooking.rebook_part(
-                fulfilment_id=part_id, slot_id=slot_id, to_hub=to_hub, consumer=request.user
+                part_id=part_id, slot_id=slot_id, to_hub=to_hub, consumer=request.user
             )
-        except Fulfilment.DoesNotExist as missing:
+        except OrderPart.DoesNotExist as missing:
             raise Http404 from missing
         except rebooking.RebookingRefused as refused:
             messages.error(request, str(refused))

@@ -44,8 +44,8 @@ class Refund(models.Model):
     """Money back to the consumer; the key makes a retried refund a no-op."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    fulfilment = models.ForeignKey(
-        "logistics.Fulfilment", on_delete=models.PROTECT, null=True, related_name="refunds"
+    part = models.ForeignKey(
+        "logistics.OrderPart", on_delete=models.PROTECT, null=True, related_name="refunds"
     )
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     idempotency_key = models.CharField(max_length=100, unique=True)

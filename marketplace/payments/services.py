@@ -28,16 +28,14 @@ def mark_payment(*, payment_id: int, status: str, reference: str = "") -> bool:
     )
 
 
-def request_refund(
-    *, payment: Payment, amount: Decimal, key: str, fulfilment=None, reason=""
-) -> Refund:
+def request_refund(*, payment: Payment, amount: Decimal, key: str, part=None, reason="") -> Refund:
     """Records a refund once per key and sends it to the gateway after the commit."""
     refund, created = Refund.objects.get_or_create(
         idempotency_key=key,
         defaults={
             "payment": payment,
             "amount": amount,
-            "fulfilment": fulfilment,
+            "part": part,
             "reason": reason,
         },
     )

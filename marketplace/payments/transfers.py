@@ -2,7 +2,7 @@
 
 The amounts come from the part's ledger (`marketplace.commission.part_transfers`). Rows
 first, in the caller's transaction; the gateway is called by tasks after the commit, with
-idempotency keys derived from those rows (`transfer-part-<fulfilment>`, `reversal-<refund>`),
+idempotency keys derived from those rows (`transfer-part-<part>`, `reversal-<refund>`),
 so no retry moves money twice.
 """
 
@@ -72,13 +72,11 @@ def send_transfer_to_gateway(*, transfer_id: int) -> None:
     key makes a repeated call (a retry, a second worker) return the first transfer."""
     if in_transaction():
         raise RuntimeError("transfers call the gateway: send them after the transaction commits")
-    transfer = Transfer.objects.select_related("shop", "payout__fulfilment__order").get(
-        pk=transfer_id
-    )
+    transfer = Transfer.objects.select_related("shop", "payout__part__order").get(pk=transfer_id)
     if transfer.status != TransferStatus.PENDING:
         return
     Transfer.objects.filter(pk=transfer_id).update(attempts=F("attempts") + 1)
-    payment = transfer.payout.fulfilment.order.payment
+    payment = transfer.payout.part.order.payment
     try:
         reference = get_gateway().transfer(
             amount=transfer.amount,

@@ -1,6 +1,6 @@
 """What counts as a sale, in one place: the rollups and the direct aggregation both use it.
 
-- A shop's part of an order (a Fulfilment) is *sold* once the order is paid: its
+- A shop's part of an order (a OrderPart) is *sold* once the order is paid: its
   `placed_at` is set (order paid) and it was not rejected by the shop or cancelled after
   payment. Unpaid orders, and orders cancelled or expired before payment, never count.
 - A sale belongs to the local (Europe/Amsterdam) day its order was paid, `placed_at`;
@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from logistics.models import FulfilmentMethod, FulfilmentStatus
+from logistics.models import PartMethod, PartStatus
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -57,14 +57,14 @@ class SalesFigures:
 
 
 SUMMED = tuple(measure.name for measure in fields(SalesFigures))
-LOST_STATUSES = (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED)
+LOST_STATUSES = (PartStatus.REJECTED, PartStatus.CANCELLED)
 # With placed_at set (paid), these are the sold parts' statuses.
 SOLD_STATUSES = tuple(
     status
-    for status in FulfilmentStatus.values
-    if status not in LOST_STATUSES and status != FulfilmentStatus.PENDING_PAYMENT
+    for status in PartStatus.values
+    if status not in LOST_STATUSES and status != PartStatus.PENDING_PAYMENT
 )
-METHODS = tuple(FulfilmentMethod.values)
+METHODS = tuple(PartMethod.values)
 
 
 def local_zone() -> ZoneInfo:

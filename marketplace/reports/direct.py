@@ -11,7 +11,7 @@ from django.db.models import Count, F, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 
 from .definitions import (
     LOST_STATUSES,
@@ -34,10 +34,10 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 def lines_of_parts(scope: Scope, period: Period, statuses=SOLD_STATUSES):
     start, end = day_bounds(period.start, period.end)
     own_part = {
-        "order__fulfilments__placed_at__gte": start,
-        "order__fulfilments__placed_at__lt": end,
-        "order__fulfilments__shop__partner_id": F("partner_id"),
-        "order__fulfilments__status__in": statuses,
+        "order__parts__placed_at__gte": start,
+        "order__parts__placed_at__lt": end,
+        "order__parts__shop__partner_id": F("partner_id"),
+        "order__parts__status__in": statuses,
     }
     if scope.shop is not None:
         own_part["partner_id"] = scope.shop.partner_id
@@ -46,7 +46,7 @@ def lines_of_parts(scope: Scope, period: Period, statuses=SOLD_STATUSES):
 
 def parts_of(scope: Scope, period: Period, statuses=SOLD_STATUSES):
     start, end = day_bounds(period.start, period.end)
-    parts = Fulfilment.objects.filter(placed_at__gte=start, placed_at__lt=end, status__in=statuses)
+    parts = OrderPart.objects.filter(placed_at__gte=start, placed_at__lt=end, status__in=statuses)
     return scope.only(parts)
 
 
@@ -69,7 +69,7 @@ def line_sums(lines, *group_by) -> list[dict]:
 
 def summary_direct(*, scope: Scope, period: Period) -> Summary:
     summary = Summary()
-    for row in line_sums(lines_of_parts(scope, period), "order__fulfilments__method"):
+    for row in line_sums(lines_of_parts(scope, period), "order__parts__method"):
         for name in ("lines", "units", "gmv", "gmv_excl_vat"):
             setattr(summary, name, getattr(summary, name) + row[name])
     parts = parts_of(scope, period)
@@ -122,7 +122,7 @@ def deliveries_direct(parts) -> tuple[int, int]:
 
 
 def time_series_direct(*, scope: Scope, period: Period, granularity: str) -> dict[date, dict]:
-    day = TruncDate("order__fulfilments__placed_at", tzinfo=local_zone())
+    day = TruncDate("order__parts__placed_at", tzinfo=local_zone())
     series: dict[date, dict] = {}
     for row in line_sums(lines_of_parts(scope, period).annotate(day=day), "day"):
         bucket = series.setdefault(bucket_of(row["day"], granularity), {"gmv": ZERO, "orders": 0})
@@ -141,8 +141,8 @@ def time_series_direct(*, scope: Scope, period: Period, granularity: str) -> dic
 
 def shops_direct(*, scope: Scope, period: Period) -> dict[int, dict]:
     shops = {}
-    for row in line_sums(lines_of_parts(scope, period), "order__fulfilments__shop_id"):
-        shops[row.pop("order__fulfilments__shop_id")] = row
+    for row in line_sums(lines_of_parts(scope, period), "order__parts__shop_id"):
+        shops[row.pop("order__parts__shop_id")] = row
     return shops
 
 

@@ -9,7 +9,7 @@ whole and reports scoped to a shop filter on the shop column first.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import FulfilmentMethod
+from logistics.models import PartMethod
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
 
@@ -19,7 +19,7 @@ class DailyShopSales(models.Model):
 
     day = models.DateField()
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
-    method = models.CharField(max_length=10, choices=FulfilmentMethod.choices)
+    method = models.CharField(max_length=10, choices=PartMethod.choices)
     # Sold parts: each is one shop's order. `orders` counts a consumer order once, at its
     # sold part with the lowest id, so summing it over shops gives distinct orders.
     parts = models.PositiveIntegerField(default=0)
@@ -54,7 +54,7 @@ class DailyCategorySales(models.Model):
     category = models.ForeignKey(
         "catalogue.Category", on_delete=models.CASCADE, null=True, related_name="+"
     )
-    method = models.CharField(max_length=10, choices=FulfilmentMethod.choices)
+    method = models.CharField(max_length=10, choices=PartMethod.choices)
     parts = models.PositiveIntegerField(default=0)  # sold parts with this category in them
     lines = models.PositiveIntegerField(default=0)
     units = models.PositiveIntegerField(default=0)

@@ -320,10 +320,10 @@ def discounts_for_scope(*, scope: Scope, period: Period) -> list[dict]:
     start, end = day_bounds(period.start, period.end)
     # One Q, so every condition is on the same join: the line's own, sold part.
     own_part = Q(
-        line__order__fulfilments__placed_at__gte=start,
-        line__order__fulfilments__placed_at__lt=end,
-        line__order__fulfilments__shop__partner_id=F("line__partner_id"),
-        line__order__fulfilments__status__in=SOLD_STATUSES,
+        line__order__parts__placed_at__gte=start,
+        line__order__parts__placed_at__lt=end,
+        line__order__parts__shop__partner_id=F("line__partner_id"),
+        line__order__parts__status__in=SOLD_STATUSES,
     )
     if scope.shop is not None:
         own_part &= Q(line__partner_id=scope.shop.partner_id)

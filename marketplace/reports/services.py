@@ -9,7 +9,7 @@ from django.db.models import F, Min, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.commission.models import PartCommission
 from marketplace.payments.models import Refund
 
@@ -72,7 +72,7 @@ def day_runs(days: list[date], longest: int = 7) -> list[list[date]]:
 def refresh_order_sales(*, order_id: int) -> int:
     """An order was paid, or one of its parts rejected or refunded: refresh its shops' day."""
     parts = list(
-        Fulfilment.objects.filter(order_id=order_id, placed_at__isnull=False).values_list(
+        OrderPart.objects.filter(order_id=order_id, placed_at__isnull=False).values_list(
             "placed_at", "shop_id"
         )
     )
@@ -121,13 +121,13 @@ def analyze_rollups() -> None:
 
 def changed_days(*, since: datetime | None) -> set[date]:
     """Sale days of parts stamped, refunded or snapshotted at or after `since` (None: all)."""
-    parts = Fulfilment.objects.filter(placed_at__isnull=False)
+    parts = OrderPart.objects.filter(placed_at__isnull=False)
     if since is not None:
         changed = Q()
         for stamp in STAMPS:
             changed |= Q(**{f"{stamp}__gte": since})
-        refunded = Refund.objects.filter(created_at__gte=since).values("fulfilment_id")
-        snapshotted = PartCommission.objects.filter(created_at__gte=since).values("fulfilment_id")
+        refunded = Refund.objects.filter(created_at__gte=since).values("part_id")
+        snapshotted = PartCommission.objects.filter(created_at__gte=since).values("part_id")
         parts = parts.filter(changed | Q(pk__in=refunded) | Q(pk__in=snapshotted))
     return {sale_day(placed_at) for placed_at in parts.values_list("placed_at", flat=True)}
 
@@ -167,7 +167,7 @@ def compute_days(first: date, last: date, shop_ids: list[int] | None) -> dict:
 
 def fetch_parts(first: date, last: date, shop_ids: list[int] | None) -> list[rollup.PartRow]:
     start, end = day_bounds(first, last)
-    parts = Fulfilment.objects.filter(placed_at__gte=start, placed_at__lt=end)
+    parts = OrderPart.objects.filter(placed_at__gte=start, placed_at__lt=end)
     if shop_ids is not None:
         parts = parts.filter(shop_id__in=shop_ids)
     rows = (
@@ -200,17 +200,17 @@ def fetch_lines(first: date, last: date, shop_ids: list[int] | None) -> list[tup
     start, end = day_bounds(first, last)
     # One filter() call, so all conditions are on the same join: the line's own part.
     own_part = {
-        "order__fulfilments__placed_at__gte": start,
-        "order__fulfilments__placed_at__lt": end,
-        "order__fulfilments__shop__partner_id": F("partner_id"),
+        "order__parts__placed_at__gte": start,
+        "order__parts__placed_at__lt": end,
+        "order__parts__shop__partner_id": F("partner_id"),
     }
     if shop_ids is not None:
-        own_part["order__fulfilments__shop_id__in"] = shop_ids
+        own_part["order__parts__shop_id__in"] = shop_ids
     rows = (
         Line.objects.filter(**own_part)
         .values_list(
             "order_id", "partner_id", "product_id", "quantity", "line_price_incl_tax",
-            "line_price_excl_tax", "commission__commission", "order__fulfilments__placed_at",
+            "line_price_excl_tax", "commission__commission", "order__parts__placed_at",
         )
         .order_by()
     )  # fmt: skip
@@ -230,7 +230,7 @@ def primary_categories(product_ids: set[int]) -> dict[int, int]:
 
 
 def first_parts_of(order_ids: set[int]) -> dict[int, int]:
-    rows = Fulfilment.objects.filter(order_id__in=order_ids).values_list(
+    rows = OrderPart.objects.filter(order_id__in=order_ids).values_list(
         "id", "order_id", "status", "placed_at"
     )
     return rollup.first_parts(list(rows))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import FulfilmentMethod
+from logistics.models import PartMethod
 
 from . import selectors
 from .selectors import Period, Scope, Summary
@@ -82,7 +82,7 @@ def summary_rows(now: Summary, before: Summary) -> tuple[list[list], list[str]]:
         value, previous = getattr(now, name), getattr(before, name)
         rows.append([str(label), value, previous, change(value, previous)])
         kinds.append(kind)
-    for method in FulfilmentMethod:
+    for method in PartMethod:
         share = percent(now.by_method[method.value]["gmv"], now.gmv)
         earlier = percent(before.by_method[method.value]["gmv"], before.gmv)
         label = _("Share of GMV: %(method)s") % {"method": method.label}
@@ -129,7 +129,7 @@ def over_time_table(request: Request) -> ReportTable:
 def methods_table(request: Request) -> ReportTable:
     summary = request.summary(request.period)
     rows = []
-    for method in FulfilmentMethod:
+    for method in PartMethod:
         figures = summary.by_method[method.value]
         rows.append(
             [

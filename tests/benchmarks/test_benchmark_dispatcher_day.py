@@ -27,19 +27,19 @@ def test_smoke_figures_are_sane():
 def test_the_full_size_plans_the_demo_day_and_a_large_city_day():
     assert SIZES["full"] == [(200, 10), (1000, 30)]
     large = build_day(1000, 30)
-    assert len(large.parcels) == 1000 and len(large.vehicles) == 30
-    assert len({parcel.id for parcel in large.parcels}) == 1000
+    assert len(large.shipments) == 1000 and len(large.vehicles) == 30
+    assert len({shipment.id for shipment in large.shipments}) == 1000
 
 
 def test_the_day_is_deterministic_and_shaped_as_described():
     day, again = build_day(40, 3), build_day(40, 3)
     assert day == again
-    assert {parcel.delivery_window[1] - parcel.delivery_window[0] for parcel in day.parcels} == {
-        2 * 3600
-    }
-    assert all(10 * 3600 <= p.delivery_window[0] <= 18 * 3600 for p in day.parcels)
-    for parcel in day.parcels:
-        assert any(start <= parcel.ready_at <= end for start, end in parcel.pickup_windows)
+    assert {
+        shipment.delivery_window[1] - shipment.delivery_window[0] for shipment in day.shipments
+    } == {2 * 3600}
+    assert all(10 * 3600 <= p.delivery_window[0] <= 18 * 3600 for p in day.shipments)
+    for shipment in day.shipments:
+        assert any(start <= shipment.ready_at <= end for start, end in shipment.pickup_windows)
     assert {vehicle.kind for vehicle in day.vehicles} == {"bike", "cargo_bike"}
     assert {(v.shift_start, v.shift_end) for v in day.vehicles} <= {
         (9 * 3600, 17 * 3600),

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.ordering.address_lookup import unknown_message
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, make_slot, make_zone
 from tests.ordering.fake_pdok import FakePdok, running
@@ -49,7 +49,7 @@ def test_typing_the_number_fills_street_and_town_and_the_order_lands_on_the_hous
     with page.expect_navigation():
         page.locator("#delivery-address ~ button[type=submit]").click()
 
-    part = Fulfilment.objects.get(order__user=consumer)
+    part = OrderPart.objects.get(order__user=consumer)
     assert (part.address_line, part.latitude, part.longitude) == (
         "Walstraat 5B",
         Decimal("52.251400"),

@@ -15,8 +15,8 @@ from inventory_sync.models import ReservationState
 from logistics.models import (
     CourierAction,
     DeliveryProof,
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     RouteStop,
     StopStatus,
 )
@@ -75,7 +75,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     expect(page.locator("#courier-app-status")).to_have_text(dutch(OFFLINE))
     # Changed on the server meanwhile: the phone cannot know, it shows the stored route.
     stored_name = part.recipient_name
-    Fulfilment.objects.filter(pk=part.pk).update(recipient_name="Nieuwe Naam")
+    OrderPart.objects.filter(pk=part.pk).update(recipient_name="Nieuwe Naam")
     page.reload()
     expect(page.locator("li.route-stop")).to_have_count(2)
     expect(page.locator(f"#stop-{delivery.pk}")).to_contain_text(stored_name)
@@ -91,7 +91,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     expect(card).to_have_class(re.compile(r"\bis-queued\b"))
     assert page.evaluate(QUEUE_SIZE) == 1
     shot(page, "queued-offline")
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.READY
     assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.PENDING
     assert reservation_states(part) == {ReservationState.ACTIVE}
     assert not CourierAction.objects.exists()
@@ -99,7 +99,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     # Still offline, a reload keeps the action and says so again.
     page.reload()
     expect(card.locator(".courier-app-note")).to_have_text(dutch(QUEUED))
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.READY
 
     # Online: the queue is sent, the page reloads with the route as the server has it now.
     with page.expect_navigation():
@@ -112,8 +112,8 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
 
     action = CourierAction.objects.get()
     assert (action.stop_id, action.action, action.ok) == (pickup.pk, "picked-up", True)
-    handed_over = Fulfilment.objects.get(pk=part.pk)
-    assert handed_over.status == FulfilmentStatus.HANDED_OVER
+    handed_over = OrderPart.objects.get(pk=part.pk)
+    assert handed_over.status == PartStatus.HANDED_OVER
     assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.DONE
     assert reservation_states(part) == {ReservationState.CONSUMED}
 
@@ -121,7 +121,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     page.reload()
     expect(card).to_have_class(re.compile(r"\bis-closed\b"))
     assert CourierAction.objects.count() == 1
-    assert Fulfilment.objects.get(pk=part.pk).handed_over_at == handed_over.handed_over_at
+    assert OrderPart.objects.get(pk=part.pk).handed_over_at == handed_over.handed_over_at
 
     # At the door without signal: the code, a name and a photo are kept, photo and all.
     page.context.set_offline(True)
@@ -141,7 +141,7 @@ def test_offline_the_route_still_shows_and_a_queued_action_is_sent_once(
     expect(door).to_have_class(re.compile(r"\bis-closed\b"))
     shot(page, "delivered-online")
     proof = DeliveryProof.objects.get()
-    assert (proof.fulfilment_id, proof.kind, proof.received_by) == (part.pk, "recipient", "Anna")
+    assert (proof.part_id, proof.kind, proof.received_by) == (part.pk, "recipient", "Anna")
     assert proof.photo.name.endswith(".jpg")
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.DELIVERED
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.DELIVERED
     assert CourierAction.objects.count() == 2

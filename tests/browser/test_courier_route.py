@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import (
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     Route,
     RouteStatus,
     RouteStop,
@@ -51,7 +51,7 @@ def planned_day(monkeypatch):
     summary = plan(day)
     route = Route.objects.get(courier=courier, date=day)
     stops = list(route.stops.order_by("sequence"))
-    assert [(stop.kind, stop.fulfilment_id) for stop in stops] == [
+    assert [(stop.kind, stop.part_id) for stop in stops] == [
         ("pickup", part.pk),
         ("delivery", part.pk),
     ], summary
@@ -64,9 +64,7 @@ def planned_day(monkeypatch):
 
 def picked_up_one() -> str:
     with translation.override("nl"):
-        return ngettext("Picked up %(count)d parcel.", "Picked up %(count)d parcels.", 1) % {
-            "count": 1
-        }
+        return ngettext("Picked up %(count)d part.", "Picked up %(count)d parts.", 1) % {"count": 1}
 
 
 def progress(closed, total) -> str:
@@ -152,7 +150,7 @@ def test_a_courier_picks_up_and_delivers_their_route(
     expect(said).to_contain_text(dutch("That is not this shop's hand-over code."))
     expect(said).to_be_in_viewport()
     shot(page, "wrong-pickup-code")
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.READY
     assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.PENDING
     assert reservation_states(part) == {ReservationState.ACTIVE}
     assert stock_of(shop) == (on_hand, allocated)
@@ -164,7 +162,7 @@ def test_a_courier_picks_up_and_delivers_their_route(
     expect(page.locator(f"#stop-{pickup.pk}")).to_have_class(re.compile(r"\bis-closed\b"))
     expect(page.locator(f"#pickup-{pickup.pk}")).to_have_count(0)
     shot(page, "picked-up")
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.HANDED_OVER
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.HANDED_OVER
     assert reservation_states(part) == {ReservationState.CONSUMED}
     assert stock_of(shop) == (on_hand - quantity, 0)
     assert Route.objects.get(pk=planned_day["route"].pk).status == RouteStatus.IN_PROGRESS
@@ -177,8 +175,8 @@ def test_a_courier_picks_up_and_delivers_their_route(
     expect(page.locator(".route-progress")).to_have_text(progress(2, 2))
     shot(page, "delivered")
 
-    delivered = Fulfilment.objects.get(pk=part.pk)
-    assert delivered.status == FulfilmentStatus.DELIVERED
+    delivered = OrderPart.objects.get(pk=part.pk)
+    assert delivered.status == PartStatus.DELIVERED
     assert set(
         RouteStop.objects.filter(route=planned_day["route"]).values_list("status", flat=True)
     ) == {StopStatus.DONE}

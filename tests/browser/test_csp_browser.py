@@ -62,9 +62,9 @@ def test_no_page_of_any_area_has_anything_blocked(live_server, page, person):
         courier=courier, date=timezone.localdate(), planned_at=timezone.now()
     )
     eta = timezone.localtime().replace(hour=10, minute=5, second=0, microsecond=0)
-    RouteStop.objects.create(route=route, sequence=1, kind="pickup", fulfilment=part, eta=eta)
+    RouteStop.objects.create(route=route, sequence=1, kind="pickup", part=part, eta=eta)
     RouteStop.objects.create(
-        route=route, sequence=2, kind="delivery", fulfilment=part, eta=eta + timedelta(minutes=20)
+        route=route, sequence=2, kind="delivery", part=part, eta=eta + timedelta(minutes=20)
     )
     manager = UserFactory(is_staff=True, is_superuser=True)
 

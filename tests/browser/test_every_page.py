@@ -36,7 +36,7 @@ from legal.models import LegalPageKind
 from legal.pages import legal_pages
 from localinfo.models import Event, NewsItem, ReviewStatus
 from logistics.handover import handover_code
-from logistics.models import DeliveryZone, Fulfilment, Route
+from logistics.models import DeliveryZone, OrderPart, Route
 from marketplace.commission.models import Settlement
 from tests.browser.conftest import FACTORY_PASSWORD, _shots, screenshots_of, shot
 from tests.conftest import set_clock
@@ -534,7 +534,7 @@ def scene(small_town, monkeypatch):  # noqa: F811
         ("shop/stock/log/", {"pk": log.pk}),
         ("shop/stock/count/drafts/", {"pk": draft.pk}),
         ("shop/products/", {"pk": product.stockrecords.get().pk}),
-        ("shop/orders/", {"pk": Fulfilment.objects.filter(shop=shop).first().pk}),
+        ("shop/orders/", {"pk": OrderPart.objects.filter(shop=shop).first().pk}),
         ("shop/money/", {"pk": settlement.pk}),
         ("management/shops/", {"pk": shop.pk}),
         *dashboard,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from logistics.models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopKind
+from logistics.models import OrderPart, PartStatus, Route, RouteStop, StopKind
 from marketplace.celery import app
 from tests.browser.conftest import shot
 from tests.conftest import IN_CI, set_clock, worker_sending_mail_to
@@ -176,9 +176,9 @@ def test_the_whole_journey(live_server, worker, town, person):
     shot(shopper, "order-placed")
     total = Decimal("2") * Decimal("19.95") + Decimal("12.50") + Decimal("4.95")
     assert order.total_incl_tax == total
-    parts = {part.shop_id: part for part in Fulfilment.objects.filter(order=order)}
+    parts = {part.shop_id: part for part in OrderPart.objects.filter(order=order)}
     book_part, cheese_part = parts[books.pk], parts[cheese.pk]
-    assert {book_part.status, cheese_part.status} == {FulfilmentStatus.PLACED}
+    assert {book_part.status, cheese_part.status} == {PartStatus.PLACED}
     assert stock(novel) == (5, 2) and stock(gouda) == (4, 1)
     mail_to(worker, consumer.email, order.number)  # the worker sent "order placed"
 
@@ -190,14 +190,14 @@ def test_the_whole_journey(live_server, worker, town, person):
     shot(books_page, "books-ready")
     ready_mail = mail_to(worker, consumer.email, "Pickup code:")
     code = re.search(r"Pickup code: ([A-Z0-9]+)", ready_mail).group(1)
-    assert code == Fulfilment.objects.get(pk=book_part.pk).pickup_code
+    assert code == OrderPart.objects.get(pk=book_part.pk).pickup_code
 
     # At the counter: a wrong code is refused, the consumer's code hands the books over.
     part_action(books_page, live_server, book_part, "Hand over", code="WRONG1")
-    assert Fulfilment.objects.get(pk=book_part.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=book_part.pk).status == PartStatus.READY
     part_action(books_page, live_server, book_part, "Hand over", code=code)
     shot(books_page, "books-handed-over")
-    assert Fulfilment.objects.get(pk=book_part.pk).status == FulfilmentStatus.COLLECTED
+    assert OrderPart.objects.get(pk=book_part.pk).status == PartStatus.COLLECTED
     assert stock(novel) == (3, 0)
 
     # Shop B accepts and marks the cheese ready for the courier.
@@ -235,12 +235,12 @@ def test_the_whole_journey(live_server, worker, town, person):
 
     # The consumer's order page shows both parts done.
     shopper.goto(f"{live_server.url}/orders/{order.number}/")
-    expect(shopper.locator("main")).to_contain_text(dutch(FulfilmentStatus.COLLECTED.label))
-    expect(shopper.locator("main")).to_contain_text(dutch(FulfilmentStatus.DELIVERED.label))
+    expect(shopper.locator("main")).to_contain_text(dutch(PartStatus.COLLECTED.label))
+    expect(shopper.locator("main")).to_contain_text(dutch(PartStatus.DELIVERED.label))
     shot(shopper, "order-done")
-    assert {p.status for p in Fulfilment.objects.filter(order=order)} == {
-        FulfilmentStatus.COLLECTED,
-        FulfilmentStatus.DELIVERED,
+    assert {p.status for p in OrderPart.objects.filter(order=order)} == {
+        PartStatus.COLLECTED,
+        PartStatus.DELIVERED,
     }
 
     # Stock went down by exactly what was sold, and nothing is held any more.
@@ -250,7 +250,7 @@ def test_the_whole_journey(live_server, worker, town, person):
     # (the worker refreshed the day's rollup when the order was paid).
     commission = {
         part.shop_id: part.commission.commission
-        for part in Fulfilment.objects.filter(order=order).select_related("commission")
+        for part in OrderPart.objects.filter(order=order).select_related("commission")
     }
     assert all(amount > 0 for amount in commission.values())
     day = f"?start={timezone.localdate():%Y-%m-%d}&end={timezone.localdate():%Y-%m-%d}"

@@ -17,7 +17,7 @@ from marketplace.commission.fees import (
     SaleLine,
     allocate_proportionally,
     commission_for_line,
-    fulfilment_commission,
+    part_commission,
     payment_fee,
     shop_payout,
     what_shop_keeps,
@@ -57,7 +57,7 @@ def plans(draw) -> PlanTerms:
     low, high = sorted(draw(st.lists(st.integers(0, 5000), min_size=2, max_size=2)))
     return PlanTerms(
         percentage=draw(percentages),
-        fixed_fee_per_fulfilment=draw(money(0, 200)),
+        fixed_fee_per_part=draw(money(0, 200)),
         minimum_per_line=draw(st.sampled_from([None, euros(low)])),
         maximum_per_line=draw(st.sampled_from([None, euros(high)])),
         category_percentages=draw(
@@ -107,12 +107,12 @@ def check_order(parts: list[PartLedger]) -> None:
 
 
 def place_order(basket, card_fee) -> tuple[PartLedger, ...]:
-    fulfilments = [fulfilment_commission(terms=terms, lines=lines) for terms, lines in basket]
-    charged = sum(fulfilment.gross for fulfilment in fulfilments)
+    parts = [part_commission(terms=terms, lines=lines) for terms, lines in basket]
+    charged = sum(part.gross for part in parts)
     fee = payment_fee(amount=charged, percentage=card_fee[0], fixed=card_fee[1])
-    shares = allocate_proportionally(total=fee, weights=[f.gross for f in fulfilments])
+    shares = allocate_proportionally(total=fee, weights=[f.gross for f in parts])
     assert sum(shares) == fee
-    parts = open_order(fulfilments=fulfilments, order_payment_fee=fee)
+    parts = open_order(parts=parts, order_payment_fee=fee)
     for part, share in zip(parts, shares, strict=True):
         assert part.payment_fee <= share  # the rest, if any, is absorbed by the platform
     return parts
@@ -183,13 +183,13 @@ def test_refunding_everything_reverses_everything_to_zero(basket, card_fee, data
 
 @FAST
 @given(terms=plans(), lines=st.lists(sale_lines, min_size=1, max_size=6))
-def test_fulfilment_commission_is_bounded_and_adds_up(terms, lines):
-    result = fulfilment_commission(terms=terms, lines=lines)
+def test_part_commission_is_bounded_and_adds_up(terms, lines):
+    result = part_commission(terms=terms, lines=lines)
     assert result.gross == sum(line.line_total_incl_vat for line in lines)
     assert sum(result.line_commissions) + result.fixed_fee == result.commission_total
     assert result.commission_total + result.vat_on_commission == result.platform_fee_total
     assert 0 <= result.platform_fee_total <= result.gross
-    assert 0 <= result.fixed_fee <= terms.fixed_fee_per_fulfilment
+    assert 0 <= result.fixed_fee <= terms.fixed_fee_per_part
     for line, commission in zip(lines, result.line_commissions, strict=True):
         uncapped = commission_for_line(
             terms=terms,

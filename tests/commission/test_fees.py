@@ -6,13 +6,13 @@ import pytest
 
 from marketplace.commission.fees import (
     VAT_ON_COMMISSION,
-    FulfilmentCommission,
+    PartCommissionFigures,
     Payout,
     PlanTerms,
     SaleLine,
     allocate_proportionally,
     commission_for_line,
-    fulfilment_commission,
+    part_commission,
     payment_fee,
     shop_payout,
     what_shop_keeps,
@@ -125,15 +125,15 @@ def test_terms_snapshot_cannot_be_changed_through_the_original_mapping():
         terms.category_percentages["food"] = D("30")  # type: ignore[index]
 
 
-# --- commission per fulfilment -----------------------------------------------------------
+# --- commission per part -----------------------------------------------------------
 
 
-def test_fixed_fee_applies_once_per_fulfilment_with_vat_on_top():
-    terms = PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=D("0.50"))
-    result = fulfilment_commission(terms=terms, lines=lines("19.95", "5.05"))
+def test_fixed_fee_applies_once_per_part_with_vat_on_top():
+    terms = PlanTerms(percentage=D("5"), fixed_fee_per_part=D("0.50"))
+    result = part_commission(terms=terms, lines=lines("19.95", "5.05"))
     # Lines: 0.9975 -> 1.00 and 0.2525 -> 0.25; fixed fee 0.50 once: commission 1.75.
     # VAT 21% of 1.75 = 0.3675 -> 0.37; platform fee 2.12.
-    assert result == FulfilmentCommission(
+    assert result == PartCommissionFigures(
         line_commissions=(D("1.00"), D("0.25")),
         fixed_fee=D("0.50"),
         commission_total=D("1.75"),
@@ -144,7 +144,7 @@ def test_fixed_fee_applies_once_per_fulfilment_with_vat_on_top():
 
 
 def test_vat_is_computed_once_on_the_commission_total_not_per_line():
-    result = fulfilment_commission(terms=DEFAULT, lines=lines("10.10", "10.10", "10.10"))
+    result = part_commission(terms=DEFAULT, lines=lines("10.10", "10.10", "10.10"))
     # Lines 0.51 each = 1.53 commission; 21% = 0.3213 -> 0.32 (per line it would be 3 x 0.11).
     assert result.commission_total == D("1.53")
     assert result.vat_on_commission == D("0.32")
@@ -155,16 +155,16 @@ def test_default_vat_on_commission_is_21_percent_and_snapshotted():
     assert PlanTerms(percentage=D("5")).vat_on_commission == VAT_ON_COMMISSION
     assert str(VAT_ON_COMMISSION) == "21"
     terms = PlanTerms(percentage=D("10"), vat_on_commission=D("0"))
-    result = fulfilment_commission(terms=terms, lines=lines("10.00"))
+    result = part_commission(terms=terms, lines=lines("10.00"))
     assert (result.commission_total, result.vat_on_commission) == (D("1.00"), D("0.00"))
 
 
 def test_fixed_fee_gives_way_so_the_platform_fee_fits_in_the_gross():
-    terms = PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=D("2.00"))
-    result = fulfilment_commission(terms=terms, lines=lines("1.00"))
+    terms = PlanTerms(percentage=D("5"), fixed_fee_per_part=D("2.00"))
+    result = part_commission(terms=terms, lines=lines("1.00"))
     # Wanted 0.05 + 2.00. Largest c with c + 21% of c <= 1.00: 0.83 + 0.17 (0.1743) = 1.00,
     # while 0.84 + 0.18 (0.1764) = 1.02. So the fixed fee shrinks to 0.78.
-    assert result == FulfilmentCommission(
+    assert result == PartCommissionFigures(
         line_commissions=(D("0.05"),),
         fixed_fee=D("0.78"),
         commission_total=D("0.83"),
@@ -176,7 +176,7 @@ def test_fixed_fee_gives_way_so_the_platform_fee_fits_in_the_gross():
 
 def test_line_commissions_shrink_in_proportion_when_the_minimum_and_vat_exceed_the_gross():
     terms = PlanTerms(percentage=D("5"), minimum_per_line=D("1.00"))
-    result = fulfilment_commission(terms=terms, lines=lines("1.00", "0.50"))
+    result = part_commission(terms=terms, lines=lines("1.00", "0.50"))
     # Minimums give 1.00 + 0.50 = 1.50 = gross, and VAT on top would exceed it. The cap is
     # 1.24 (1.24 + 0.26 = 1.50; 1.25 + 0.26 = 1.51). 1.24 over weights 100:50 gives quotas
     # 82.67 and 41.33 cents: floors 82 + 41 and the spare cent to the larger remainder.
@@ -186,9 +186,9 @@ def test_line_commissions_shrink_in_proportion_when_the_minimum_and_vat_exceed_t
     assert result.platform_fee_total == result.gross == D("1.50")
 
 
-def test_empty_fulfilment_costs_nothing_even_with_a_fixed_fee():
-    terms = PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=D("0.50"))
-    result = fulfilment_commission(terms=terms, lines=[])
+def test_empty_part_costs_nothing_even_with_a_fixed_fee():
+    terms = PlanTerms(percentage=D("5"), fixed_fee_per_part=D("0.50"))
+    result = part_commission(terms=terms, lines=[])
     assert result.platform_fee_total == D("0.00")
     assert result.line_commissions == ()
 
@@ -295,7 +295,7 @@ def test_what_shop_keeps_of_one_item():
 
 
 def test_what_shop_keeps_of_a_cheap_item_is_never_negative():
-    terms = PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=D("1.00"))
+    terms = PlanTerms(percentage=D("5"), fixed_fee_per_part=D("1.00"))
     kept = what_shop_keeps(
         terms=terms,
         price_incl_vat=D("0.50"),
@@ -313,7 +313,7 @@ def test_what_shop_keeps_of_a_cheap_item_is_never_negative():
     "call",
     [
         lambda: PlanTerms(percentage=5.0),
-        lambda: PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=0.5),
+        lambda: PlanTerms(percentage=D("5"), fixed_fee_per_part=0.5),
         lambda: PlanTerms(percentage=D("5"), category_percentages={"food": 3.0}),
         lambda: SaleLine(line_total_incl_vat=19.95),
         lambda: commission_for_line(terms=DEFAULT, line_total_incl_vat=19.95, category_path=()),
@@ -362,8 +362,8 @@ def test_bad_amounts_are_rejected_with_a_clear_message(call, message):
 
 def fresh_ledger() -> PartLedger:
     """Shop part of 25.00: commission 1.75 + VAT 0.37, card fee share 0.39, transfer 22.49."""
-    terms = PlanTerms(percentage=D("5"), fixed_fee_per_fulfilment=D("0.50"))
-    commission = fulfilment_commission(terms=terms, lines=lines("19.95", "5.05"))
+    terms = PlanTerms(percentage=D("5"), fixed_fee_per_part=D("0.50"))
+    commission = part_commission(terms=terms, lines=lines("19.95", "5.05"))
     return open_part_ledger(commission=commission, payment_fee_share=D("0.39"))
 
 
@@ -426,8 +426,8 @@ def test_partial_refunds_depend_only_on_the_total_refunded():
 
 
 def test_cent_by_cent_refunds_never_reverse_a_negative_amount():
-    terms = PlanTerms(percentage=D("7.5"), fixed_fee_per_fulfilment=D("0.35"))
-    commission = fulfilment_commission(terms=terms, lines=lines("2.99", "0.01"))
+    terms = PlanTerms(percentage=D("7.5"), fixed_fee_per_part=D("0.35"))
+    commission = part_commission(terms=terms, lines=lines("2.99", "0.01"))
     ledger = open_part_ledger(commission=commission, payment_fee_share=D("0.29"))
     for _ in range(300):
         effect = refund_part(part=ledger, refund_amount=D("0.01"))
@@ -497,12 +497,12 @@ def test_ledger_with_reversals_off_schedule_is_refused_not_made_negative():
 
 
 def test_order_opens_one_ledger_per_shop_with_the_card_fee_spread_by_gross():
-    bakery = fulfilment_commission(terms=DEFAULT, lines=lines("25.00"))  # 1.25 + 0.26
-    books = fulfilment_commission(terms=DEFAULT, lines=lines("10.00"))  # 0.50 + 0.11
-    cheese = fulfilment_commission(terms=DEFAULT, lines=lines("5.00"))  # 0.25 + 0.05
+    bakery = part_commission(terms=DEFAULT, lines=lines("25.00"))  # 1.25 + 0.26
+    books = part_commission(terms=DEFAULT, lines=lines("10.00"))  # 0.50 + 0.11
+    cheese = part_commission(terms=DEFAULT, lines=lines("5.00"))  # 0.25 + 0.05
     # Card fee on 40.00: 0.60 + 0.25 = 0.85; 85 x 25:10:5 = 53.125, 21.25, 10.625 cents.
     fee = payment_fee(amount=D("40.00"), percentage=D("1.5"), fixed=D("0.25"))
-    parts = open_order(fulfilments=[bakery, books, cheese], order_payment_fee=fee)
+    parts = open_order(parts=[bakery, books, cheese], order_payment_fee=fee)
     assert [part.payment_fee for part in parts] == [D("0.53"), D("0.21"), D("0.11")]
     assert [part.transferred for part in parts] == [D("22.96"), D("9.18"), D("4.59")]
     assert sum(part.transferred + part.retained for part in parts) == D("40.00")
@@ -511,7 +511,7 @@ def test_order_opens_one_ledger_per_shop_with_the_card_fee_spread_by_gross():
 def test_settlement_figures_add_up():
     refunded = refund_part(part=fresh_ledger(), refund_amount=D("5.05")).ledger
     other = open_part_ledger(
-        commission=fulfilment_commission(terms=DEFAULT, lines=lines("10.00")),
+        commission=part_commission(terms=DEFAULT, lines=lines("10.00")),
         payment_fee_share=D("0.40"),
     )
     figures = settle(parts=[refunded, other])

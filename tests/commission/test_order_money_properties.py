@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.commission.fees import ZERO, fulfilment_commission
+from marketplace.commission.fees import ZERO, part_commission
 from marketplace.commission.part_money import (
     PartMoney,
     open_parts,
@@ -38,9 +38,7 @@ steps = st.lists(
 def open_order(basket, card_fee) -> list[PartMoney]:
     return list(
         open_parts(
-            commissions=[
-                fulfilment_commission(terms=terms, lines=lines) for terms, lines, _ in basket
-            ],
+            commissions=[part_commission(terms=terms, lines=lines) for terms, lines, _ in basket],
             delivery_fees=[fee for _, _, fee in basket],
             card_fee_percentage=card_fee[0],
             card_fee_fixed=card_fee[1],

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from logistics.fulfilments import accept_part, hand_over, mark_ready
+from logistics.part_states import accept_part, hand_over, mark_ready
 from marketplace.commission.models import PartPayout, Settlement
 from marketplace.commission.part_transfers import refund_part_payment
 from marketplace.commission.settlements import period_of, settle_shop, settle_shops
@@ -44,10 +44,10 @@ def collected_order(shop, price, quantity, *, intent):
     order = unpaid_order((make_offer(shop, price=price), quantity))
     paid = intent_succeeded(order, intent=intent, charge=f"ch_{intent}")
     post_event(client_for(), event("payment_intent.succeeded", paid))
-    part = order.fulfilments.get()
-    accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
-    mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
-    hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+    part = order.parts.get()
+    accept_part(part_id=part.pk, shop_id=shop.pk)
+    mark_ready(part_id=part.pk, shop_id=shop.pk)
+    hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
     return part
 
 
@@ -61,14 +61,14 @@ def week(stripe_on, monkeypatch):  # noqa: F811
     part_a = collected_order(shop, "19.95", 2, intent="pi_a")
     part_b = collected_order(shop, "12.50", 1, intent="pi_b")
     with transaction.atomic():
-        refund_part_payment(fulfilment=part_b, amount=Decimal("12.50"), key="refund-b")
+        refund_part_payment(part=part_b, amount=Decimal("12.50"), key="refund-b")
     set_clock(monkeypatch, timezone.make_aware(datetime.combine(TODAY, time(9))), ticking=True)
     return {"shop": shop, "a": part_a, "b": part_b, "fake": stripe_on}
 
 
 def test_the_weekly_settlement_has_exact_figures_and_pays_nothing_twice(week):
     fake = week["fake"]
-    assert Transfer.objects.get(payout__fulfilment=week["a"]).status == TransferStatus.PENDING
+    assert Transfer.objects.get(payout__part=week["a"]).status == TransferStatus.PENDING
     transfer_calls = len(fake.calls("/v1/transfers"))  # A failed, B sent
 
     [settlement] = settle_shops(today=TODAY)
@@ -91,7 +91,7 @@ def test_the_weekly_settlement_has_exact_figures_and_pays_nothing_twice(week):
     assert len(calls) == transfer_calls + 1
     assert calls[-1].idempotency_key == f"transfer-part-{week['a'].pk}"
     assert calls[-1].form["amount"] == "3663"
-    assert Transfer.objects.get(payout__fulfilment=week["a"]).status == TransferStatus.SENT
+    assert Transfer.objects.get(payout__part=week["a"]).status == TransferStatus.SENT
 
     assert settle_shops(today=TODAY) == [settlement]
     assert (
@@ -171,7 +171,7 @@ def test_a_shop_sees_only_its_own_money(week):
 
 
 def test_management_sees_every_settlement_and_its_transfers(week):
-    Transfer.objects.filter(payout__fulfilment=week["a"]).update(status=TransferStatus.HELD)
+    Transfer.objects.filter(payout__part=week["a"]).update(status=TransferStatus.HELD)
     [settlement] = settle_shops(today=TODAY)
     staff = client_for(UserFactory(is_staff=True))
     page = staff.get("/management/settlements/")
@@ -198,7 +198,7 @@ def test_periods_are_weeks_from_monday():
 def test_a_refund_after_the_statement_comes_on_the_next_one_and_the_first_stays(week):
     [first] = settle_shops(today=TODAY)
     with transaction.atomic():
-        refund_part_payment(fulfilment=week["a"], amount=Decimal("19.95"), key="late-refund-a")
+        refund_part_payment(part=week["a"], amount=Decimal("19.95"), key="late-refund-a")
     owner = client_for(make_owner(week["shop"]))
     before = owner.get(f"/shop/money/{first.pk}/statement.csv").content
 
@@ -217,5 +217,5 @@ def test_a_refund_after_the_statement_comes_on_the_next_one_and_the_first_stays(
     assert owner.get(f"/shop/money/{first.pk}/statement.csv").content == before
     assert settle_shops(today=TODAY + timedelta(days=14)) == []
     # Over both statements the part adds up to its ledger.
-    payout = PartPayout.objects.get(fulfilment=week["a"])
+    payout = PartPayout.objects.get(part=week["a"])
     assert first.net + second.net == payout.transferred - payout.transfer_reversed

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.commission.models import CategoryRate, CommissionPlan, LineCommission
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from tests.conftest import client_for
@@ -25,7 +25,7 @@ def paid_order(shop, *offers):
         address=None,
     )
     confirm_order_paid(order_id=order.pk)
-    return Fulfilment.objects.get(order=order)
+    return OrderPart.objects.get(order=order)
 
 
 def test_the_default_plan_is_snapshotted_on_part_and_lines():

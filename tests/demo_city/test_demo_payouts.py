@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.commission.ledger import money_of, opening_money
 from marketplace.commission.models import PartPayout, Settlement, SettlementLine
 from marketplace.commission.settlements import local_midnight, period_of, settle_shop
@@ -28,7 +28,7 @@ Order = get_model("order", "Order")
 User = get_user_model()
 OWNER = "winkelier1@stadsmarkt.test"
 ZERO = Decimal("0.00")
-LEFT = [FulfilmentStatus.COLLECTED, FulfilmentStatus.DELIVERED]
+LEFT = [PartStatus.COLLECTED, PartStatus.DELIVERED]
 
 
 def owners_shop() -> Shop:
@@ -39,7 +39,7 @@ def money_rows() -> dict:
     """Every money row by natural key, so two loads compare whatever their ids."""
     return {
         "payouts": {
-            p.fulfilment_id: (
+            p.part_id: (
                 *(getattr(p, name) for name in PartPayout.LEDGER_FIELDS),
                 p.delivery_fee,
                 p.completed_at,
@@ -61,7 +61,7 @@ def money_rows() -> dict:
             SettlementLine.objects.values_list(
                 "settlement__shop_id",
                 "settlement__period_start",
-                "payout__fulfilment_id",
+                "payout__part_id",
                 "is_adjustment",
                 *SettlementLine.FIGURES,
             )
@@ -70,14 +70,14 @@ def money_rows() -> dict:
 
 
 def test_every_part_that_left_a_shop_has_its_payout_and_a_sent_transfer():
-    parts = {p.pk: p for p in Fulfilment.objects.filter(status__in=LEFT)}
+    parts = {p.pk: p for p in OrderPart.objects.filter(status__in=LEFT)}
     payouts = list(PartPayout.objects.all())
     assert len(parts) > 1_000
-    assert {p.fulfilment_id for p in payouts} == set(parts), "no payout for lost parts"
+    assert {p.part_id for p in payouts} == set(parts), "no payout for lost parts"
     transfers = {t.payout_id: t for t in Transfer.objects.all()}
     assert len(transfers) == len(payouts), "every part has something due"
     for payout in payouts:
-        part = parts[payout.fulfilment_id]
+        part = parts[payout.part_id]
         # As hand-over stamps it: a delivery leaves the shop with the courier.
         assert payout.completed_at == (part.handed_over_at or part.completed_at)
         transfer = transfers[payout.pk]
@@ -90,13 +90,13 @@ def test_every_part_that_left_a_shop_has_its_payout_and_a_sent_transfer():
 
 def test_payouts_carry_the_ledgers_own_figures():
     # Orders of several shops, whose card fee is spread over the parts, and deliveries.
-    shared = Fulfilment.objects.values("order_id").annotate(n=Count("id")).filter(n__gt=1)
+    shared = OrderPart.objects.values("order_id").annotate(n=Count("id")).filter(n__gt=1)
     orders = list(shared.order_by("order_id").values_list("order_id", flat=True)[:25])
-    sample = list(PartPayout.objects.filter(fulfilment__order_id__in=orders))
+    sample = list(PartPayout.objects.filter(part__order_id__in=orders))
     sample += list(PartPayout.objects.filter(delivery_fee__gt=0).order_by("pk")[:15])
-    assert len({p.fulfilment.order_id for p in sample}) > 20
+    assert len({p.part.order_id for p in sample}) > 20
     for payout in sample:
-        money = opening_money(fulfilment=payout.fulfilment)
+        money = opening_money(part=payout.part)
         assert payout.delivery_fee == money.delivery_fee
         for name in PartPayout.LEDGER_FIELDS:
             assert getattr(payout, name) == getattr(money.ledger, name), name
@@ -105,10 +105,10 @@ def test_payouts_carry_the_ledgers_own_figures():
 def test_each_orders_transfers_and_fees_add_up_to_what_was_charged():
     transfers = dict(Transfer.objects.values_list("payout_id", "amount"))
     by_order = defaultdict(list)
-    for payout in PartPayout.objects.select_related("fulfilment"):
-        by_order[payout.fulfilment.order_id].append(payout)
+    for payout in PartPayout.objects.select_related("part"):
+        by_order[payout.part.order_id].append(payout)
     lost = set(
-        Fulfilment.objects.exclude(status__in=LEFT).values_list("order_id", flat=True)
+        OrderPart.objects.exclude(status__in=LEFT).values_list("order_id", flat=True)
     )  # their refunds are not in the demo
     totals = dict(Order.objects.values_list("pk", "total_incl_tax"))
     checked = 0

@@ -16,8 +16,8 @@ from oscar.core.loading import get_model
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import (
     DeliverySlot,
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     Route,
     RouteStop,
     StopKind,
@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 User = get_user_model()
-S = FulfilmentStatus
+S = PartStatus
 OPEN = [S.PLACED, S.ACCEPTED, S.READY]
 
 
@@ -63,7 +63,7 @@ def seed_again() -> None:
 
 def todays_parts():
     midnight = datetime.combine(DEMO_TODAY, time(), tzinfo=timezone.get_default_timezone())
-    return Fulfilment.objects.filter(order__date_placed__gte=midnight).select_related(
+    return OrderPart.objects.filter(order__date_placed__gte=midnight).select_related(
         "shop", "slot", "order__user"
     )
 
@@ -128,7 +128,7 @@ def test_the_demo_courier_rides_todays_route(today):
     route = Route.objects.get(courier__user__email=DEMO_LOGINS["courier"], date=DEMO_TODAY)
     stops = list(route.stops.order_by("sequence"))
     ready = todays_parts().filter(method="delivery", status=S.READY)
-    assert {(s.kind, s.fulfilment_id) for s in stops} == {
+    assert {(s.kind, s.part_id) for s in stops} == {
         (kind, part.pk) for part in ready for kind in (StopKind.PICKUP, StopKind.DELIVERY)
     }
     page = client_for(User.objects.get(email=DEMO_LOGINS["courier"])).get("/courier/")
@@ -155,12 +155,12 @@ def test_the_consumer_follows_a_paid_order_across_both_shops(today):
     order = Order.objects.get(
         pk=todays_parts().get(order__user=consumer, shop=shop_of("shop owner 1")).order_id
     )
-    assert {p.shop for p in order.fulfilments.all()} == {
+    assert {p.shop for p in order.parts.all()} == {
         shop_of("shop owner 1"),
         shop_of("shop owner 2"),
     }
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
-    assert PartCommission.objects.filter(fulfilment__order=order).count() == 2
+    assert PartCommission.objects.filter(part__order=order).count() == 2
     browser = client_for(consumer)
     assert order.number in browser.get("/accounts/orders/").content.decode()
     assert browser.get(f"/orders/{order.number}/").status_code == 200
@@ -182,13 +182,13 @@ def test_open_parts_hold_their_stock_and_nothing_is_oversold(today):
         assert record.num_allocated <= record.num_in_stock
     slot_ids = {part.slot_id for part in parts if part.slot_id}
     for slot in DeliverySlot.objects.filter(pk__in=slot_ids):
-        assert slot.booked == Fulfilment.objects.filter(slot=slot).count() <= slot.capacity
+        assert slot.booked == OrderPart.objects.filter(slot=slot).count() <= slot.capacity
 
 
 def counts() -> dict[str, int]:
     return {
         "orders": Order.objects.count(),
-        "parts": Fulfilment.objects.count(),
+        "parts": OrderPart.objects.count(),
         "reservations": Reservation.objects.count(),
         "payments": Payment.objects.count(),
         "routes": Route.objects.count(),

@@ -148,4 +148,4 @@ def shop_code(stop) -> str:
     """The hand-over code the shop's page shows the courier of this pickup stop."""
     from logistics.handover import handover_code
 
-    return handover_code(route_id=stop.route_id, shop_id=stop.fulfilment.shop_id)
+    return handover_code(route_id=stop.route_id, shop_id=stop.part.shop_id)

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from oscar.core.loading import get_model
 
-from logistics.fulfilments import accept_part, mark_ready
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
+from logistics.part_states import accept_part, mark_ready
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from tests.factories import UserFactory, make_basket, make_offer
 
@@ -20,7 +20,7 @@ def offer(shop, *, price: str, vat_rate: str = "21.00", title: str = "Product"):
     return StockRecord.objects.get(pk=record.pk)
 
 
-def paid_part(shop, *offers_and_quantities, consumer=None) -> Fulfilment:
+def paid_part(shop, *offers_and_quantities, consumer=None) -> OrderPart:
     consumer = consumer or UserFactory()
     order = place_order(
         basket=make_basket(consumer, *offers_and_quantities),
@@ -29,12 +29,12 @@ def paid_part(shop, *offers_and_quantities, consumer=None) -> Fulfilment:
         address=None,
     )
     confirm_order_paid(order_id=order.pk)
-    return Fulfilment.objects.get(order=order)
+    return OrderPart.objects.get(order=order)
 
 
-def sold_part(shop, *offers_and_quantities, consumer=None) -> Fulfilment:
+def sold_part(shop, *offers_and_quantities, consumer=None) -> OrderPart:
     """A collect part, paid, accepted and ready at the counter: its receipt exists."""
     part = paid_part(shop, *offers_and_quantities, consumer=consumer)
-    accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
-    mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
-    return Fulfilment.objects.select_related("order__user", "shop__partner").get(pk=part.pk)
+    accept_part(part_id=part.pk, shop_id=shop.pk)
+    mark_ready(part_id=part.pk, shop_id=shop.pk)
+    return OrderPart.objects.select_related("order__user", "shop__partner").get(pk=part.pk)

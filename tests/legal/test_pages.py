@@ -119,7 +119,7 @@ def test_only_centre_management_edits_pages():
 
 def courier_user():
     user = UserFactory()
-    Courier.objects.create(user=user, vehicle="bike", capacity_parcels=6, capacity_litres=80)
+    Courier.objects.create(user=user, vehicle="bike", capacity_parts=6, capacity_litres=80)
     return user
 
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from legal.models import AnonymisedOrder
-from logistics.fulfilments import hand_over
-from logistics.models import DeliveryProof, Fulfilment
+from logistics.models import DeliveryProof, OrderPart
+from logistics.part_states import hand_over
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_owner
 
@@ -39,7 +39,7 @@ def netherlands():
 
 def collected_part(shop, consumer, *offers):
     part = sold_part(shop, *offers, consumer=consumer)
-    return hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+    return hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def consumer_with_history():
         notes="Bel twee keer",
     )
     order.save()
-    Fulfilment.objects.filter(pk=part.pk).update(
+    OrderPart.objects.filter(pk=part.pk).update(
         recipient_name="Anna de Vries",
         address_line="Brink",
         house_number="1",
@@ -80,7 +80,7 @@ def consumer_with_history():
         phone="0612345678",
         safe_place="Achter de schuur",
     )
-    DeliveryProof.objects.create(fulfilment=part, kind="recipient", received_by="Anna", note="ok")
+    DeliveryProof.objects.create(part=part, kind="recipient", received_by="Anna", note="ok")
     UserSearch.objects.create(user=consumer, query="kaas anna")
     other = UserFactory(first_name="Bram")
     other_part = collected_part(shop, other, (offer(shop, price="1.00", title="Van Bram"), 1))
@@ -185,11 +185,11 @@ def test_deleting_the_account_removes_the_login_and_anonymises_the_orders(consum
         "",
     )
     assert (str(address.phone_number or ""), address.notes) == ("", "")
-    kept = Fulfilment.objects.get(pk=part.pk)
+    kept = OrderPart.objects.get(pk=part.pk)
     assert [kept.recipient_name, kept.address_line, kept.phone, kept.safe_place, kept.city] == [
         ""
     ] * 5
-    proof = DeliveryProof.objects.get(fulfilment=part)
+    proof = DeliveryProof.objects.get(part=part)
     assert (proof.received_by, proof.note) == ("", "")
     assert AnonymisedOrder.objects.filter(order=order).exists()
     # The other consumer is untouched, and the old session is signed out.

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from legal.models import Receipt, ReceiptCounter
 from legal.receipts import ReceiptNotAvailable, VatGroup, issue_receipt, vat_groups
-from logistics.models import DeliverySettings, Fulfilment
+from logistics.models import DeliverySettings, OrderPart
 from marketplace.ordering import emails
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_owner
@@ -41,7 +41,7 @@ def test_a_receipt_splits_vat_per_rate_to_the_cent(shop):
     book = offer(shop, price="19.95", vat_rate="9.00", title="Roman")
     pen = offer(shop, price="3.33", vat_rate="21.00", title="Pen")
     part = sold_part(shop, (book, 2), (pen, 3))
-    receipt = issue_receipt(fulfilment_id=part.pk)
+    receipt = issue_receipt(part_id=part.pk)
     content = receipt.content
     # 9%: 39.90 gross, net round(39.90 / 1.09) = 36.61, VAT 3.29
     # 21%: 9.99 gross, net round(9.99 / 1.21) = 8.26, VAT 1.73
@@ -138,7 +138,7 @@ def test_a_part_not_yet_ready_has_no_receipt_and_takes_no_number(shop):
     )
     assert client_for(part.order.user).get(url).status_code == 404
     with pytest.raises(ReceiptNotAvailable):
-        issue_receipt(fulfilment_id=part.pk)
+        issue_receipt(part_id=part.pk)
     assert not Receipt.objects.exists()
     assert not ReceiptCounter.objects.filter(last_number__gt=0).exists()
 
@@ -147,10 +147,10 @@ def test_numbers_run_per_shop_and_a_second_request_gets_the_same_receipt(shop):
     other = ShopFactory()
     parts = [sold_part(shop, (offer(shop, price="1.00"), 1)) for _ in range(3)]
     elsewhere = sold_part(other, (offer(other, price="1.00"), 1))
-    numbers = [issue_receipt(fulfilment_id=part.pk).number for part in parts]
+    numbers = [issue_receipt(part_id=part.pk).number for part in parts]
     assert numbers == [1, 2, 3]
-    assert issue_receipt(fulfilment_id=elsewhere.pk).number == 1
-    assert issue_receipt(fulfilment_id=parts[1].pk).number == 2
+    assert issue_receipt(part_id=elsewhere.pk).number == 1
+    assert issue_receipt(part_id=parts[1].pk).number == 2
     assert Receipt.objects.filter(shop=shop).count() == 3
 
 
@@ -179,10 +179,10 @@ def test_numbering_has_no_gaps_under_concurrent_requests():
     start = threading.Barrier(len(targets))
     errors = []
 
-    def issue(fulfilment_id):
+    def issue(part_id):
         try:
             start.wait(timeout=30)
-            issue_receipt(fulfilment_id=fulfilment_id)
+            issue_receipt(part_id=part_id)
         except Exception as error:  # noqa: BLE001 (reported below)
             errors.append(error)
         finally:
@@ -197,15 +197,15 @@ def test_numbering_has_no_gaps_under_concurrent_requests():
     numbers = sorted(Receipt.objects.filter(shop=shop).values_list("number", flat=True))
     assert numbers == list(range(1, 9))
     assert ReceiptCounter.objects.get(shop=shop).last_number == 8
-    assert set(Receipt.objects.values_list("fulfilment_id", flat=True)) == {p.pk for p in parts}
+    assert set(Receipt.objects.values_list("part_id", flat=True)) == {p.pk for p in parts}
 
 
 def test_the_delivery_fee_is_a_line_at_the_delivery_vat_rate(shop):
     book = offer(shop, price="10.00", vat_rate="9.00", title="Boek")
     part = sold_part(shop, (book, 1))
-    Fulfilment.objects.filter(pk=part.pk).update(delivery_fee_incl_vat=Decimal("4.95"))
+    OrderPart.objects.filter(pk=part.pk).update(delivery_fee_incl_vat=Decimal("4.95"))
     DeliverySettings.objects.update_or_create(pk=1, defaults={"vat_rate": Decimal("21")})
-    content = issue_receipt(fulfilment_id=part.pk).content
+    content = issue_receipt(part_id=part.pk).content
     assert (content["delivery_fee"], content["delivery_vat_rate"]) == ("4.95", "21.00")
     # 21%: 4.95 -> net 4.09, VAT 0.86; 9%: 10.00 -> net 9.17, VAT 0.83
     assert content["vat"] == [

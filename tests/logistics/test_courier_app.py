@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import (
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     Route,
     RouteStatus,
     RouteStop,
@@ -35,11 +35,9 @@ def world(client):
     courier = make_courier(today, starts=8, ends=18, name="Fenna")
     route = Route.objects.create(courier=courier, date=today, planned_at=timezone.now())
     eta = timezone.localtime().replace(hour=10, minute=5, second=0, microsecond=0)
-    pickup = RouteStop.objects.create(
-        route=route, sequence=1, kind="pickup", fulfilment=part, eta=eta
-    )
+    pickup = RouteStop.objects.create(route=route, sequence=1, kind="pickup", part=part, eta=eta)
     delivery = RouteStop.objects.create(
-        route=route, sequence=2, kind="delivery", fulfilment=part, eta=eta + timedelta(minutes=20)
+        route=route, sequence=2, kind="delivery", part=part, eta=eta + timedelta(minutes=20)
     )
     client.force_login(courier.user)
     mail.outbox.clear()
@@ -92,7 +90,7 @@ def test_picked_up_with_the_shops_code_consumes_the_reservation(world):
 
     part.refresh_from_db()
     pickup.refresh_from_db()
-    assert part.status == FulfilmentStatus.HANDED_OVER
+    assert part.status == PartStatus.HANDED_OVER
     assert reservation_states(part) == {ReservationState.CONSUMED}
     assert pickup.status == StopStatus.DONE and pickup.done_at is not None
     assert Route.objects.get().status == RouteStatus.IN_PROGRESS
@@ -110,7 +108,7 @@ def test_a_wrong_pickup_code_changes_nothing_and_says_so(world):
     assert "hand-over code" not in html[: html.index(f'id="stop-{pickup.pk}"')]
     part.refresh_from_db()
     pickup.refresh_from_db()
-    assert part.status == FulfilmentStatus.READY
+    assert part.status == PartStatus.READY
     assert reservation_states(part) == {ReservationState.ACTIVE}
     assert pickup.status == StopStatus.PENDING
     assert Route.objects.get().status == RouteStatus.PLANNED
@@ -128,7 +126,7 @@ def test_delivered_with_the_consumers_code_and_the_consumer_is_told(
     with django_capture_on_commit_callbacks(execute=True):
         act(client, world["delivery"], "delivered", code=part.delivery_code)
     part.refresh_from_db()
-    assert part.status == FulfilmentStatus.DELIVERED
+    assert part.status == PartStatus.DELIVERED
     assert RouteStop.objects.get(pk=world["delivery"].pk).status == StopStatus.DONE
     assert Route.objects.get().status == RouteStatus.DONE
     assert [message.to for message in mail.outbox] == [[part.order.user.email]]
@@ -139,7 +137,7 @@ def test_delivering_before_the_pickup_is_refused(world):
     part = world["part"]
     act(world["client"], world["delivery"], "delivered", code=part.delivery_code)
     part.refresh_from_db()
-    assert part.status == FulfilmentStatus.READY
+    assert part.status == PartStatus.READY
     assert RouteStop.objects.get(pk=world["delivery"].pk).status == StopStatus.PENDING
 
 
@@ -157,7 +155,7 @@ def test_failed_with_a_reason_tells_the_consumer_and_the_shop(
         act(client, world["delivery"], "failed", reason="Nobody home")
     stop = RouteStop.objects.get(pk=world["delivery"].pk)
     assert (stop.status, stop.failure_reason) == (StopStatus.FAILED, "Nobody home")
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.HANDED_OVER
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.HANDED_OVER
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [part.order.user.email, "winkel@stadsmarkt.test"]
     )
@@ -180,7 +178,7 @@ def test_another_courier_gets_404_for_every_stop_and_sees_no_route(world, client
             assert client.post(f"/courier/stops/{stop.pk}/{action}/", data).status_code == 404
             assert client.get(f"/courier/stops/{stop.pk}/{action}/").status_code == 404
     assert client.get("/courier/").context["route"] is None
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.READY
     assert not RouteStop.objects.exclude(status=StopStatus.PENDING).exists()
 
 
@@ -213,8 +211,8 @@ def test_management_plan_now_creates_routes_and_lists_unplanned(client, monkeypa
 
     route = Route.objects.get()
     assert (route.courier, route.date) == (courier, day)
-    assert set(route.stops.values_list("fulfilment_id", flat=True)) == {planned.pk}
-    assert UnplannedPart.objects.get().fulfilment_id == evening.pk
+    assert set(route.stops.values_list("part_id", flat=True)) == {planned.pk}
+    assert UnplannedPart.objects.get().part_id == evening.pk
     assert page.context["overview"][0]["total"] == 2
     html = page.content.decode()
     assert "Planned 1 part on 1 route; 1 not planned." in html

@@ -16,8 +16,8 @@ from django.utils import timezone
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import (
     CourierAction,
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     Route,
     RouteStop,
     StopStatus,
@@ -37,11 +37,9 @@ def make_day():
     courier = make_courier(today, starts=8, ends=18, name="Fenna")
     route = Route.objects.create(courier=courier, date=today, planned_at=timezone.now())
     eta = timezone.now()
-    pickup = RouteStop.objects.create(
-        route=route, sequence=1, kind="pickup", fulfilment=part, eta=eta
-    )
+    pickup = RouteStop.objects.create(route=route, sequence=1, kind="pickup", part=part, eta=eta)
     RouteStop.objects.create(
-        route=route, sequence=2, kind="delivery", fulfilment=part, eta=eta + timedelta(minutes=9)
+        route=route, sequence=2, kind="delivery", part=part, eta=eta + timedelta(minutes=9)
     )
     return {"part": part, "courier": courier, "pickup": pickup}
 
@@ -80,7 +78,7 @@ def test_the_same_key_twice_acts_once_and_answers_the_same(
         "stop_status": "done",
     }
     assert first.json()["message"].startswith("Picked up")
-    handed_over_at = Fulfilment.objects.get(pk=part.pk).handed_over_at
+    handed_over_at = OrderPart.objects.get(pk=part.pk).handed_over_at
     sent = len(mailoutbox)
 
     # The answer was lost; the queue sends it again.
@@ -89,8 +87,8 @@ def test_the_same_key_twice_acts_once_and_answers_the_same(
     assert again.status_code == 200
     assert again.json() == {**first.json(), "replayed": True}
 
-    part = Fulfilment.objects.get(pk=part.pk)
-    assert (part.status, part.handed_over_at) == (FulfilmentStatus.HANDED_OVER, handed_over_at)
+    part = OrderPart.objects.get(pk=part.pk)
+    assert (part.status, part.handed_over_at) == (PartStatus.HANDED_OVER, handed_over_at)
     assert consumed(part) == {ReservationState.CONSUMED}
     assert len(mailoutbox) == sent
     action = CourierAction.objects.get()
@@ -111,8 +109,8 @@ def test_a_refusal_is_answered_again_without_counting_the_wrong_code_twice(day):
     assert (first.status_code, again.status_code) == (409, 409)
     assert first.json() == {**again.json(), "replayed": False}
     assert first.json()["ok"] is False and "code" in first.json()["message"]
-    part = Fulfilment.objects.get(pk=part.pk)
-    assert (part.status, part.failed_code_attempts) == (FulfilmentStatus.READY, 1)
+    part = OrderPart.objects.get(pk=part.pk)
+    assert (part.status, part.failed_code_attempts) == (PartStatus.READY, 1)
     assert RouteStop.objects.get(pk=pickup.pk).status == StopStatus.PENDING
 
 
@@ -137,7 +135,7 @@ def test_a_key_of_another_stop_or_courier_is_refused_and_changes_nothing(day):
         courier=other, date=timezone.localdate(), planned_at=timezone.now()
     )
     their_stop = RouteStop.objects.create(
-        route=route, sequence=1, kind="pickup", fulfilment=part, eta=timezone.now()
+        route=route, sequence=1, kind="pickup", part=part, eta=timezone.now()
     )
     reused = send(client_for(other.user), their_stop, "picked-up", key, code="X")
     assert reused.status_code == 409
@@ -176,7 +174,7 @@ def test_two_arrivals_at_once_act_once():
     assert sorted(answer["replayed"] for answer in answers) == [False, True]
     assert {answer["ok"] for answer in answers} == {True}
     assert CourierAction.objects.filter(key=key).count() == 1
-    assert Fulfilment.objects.get(pk=day["part"].pk).status == FulfilmentStatus.HANDED_OVER
+    assert OrderPart.objects.get(pk=day["part"].pk).status == PartStatus.HANDED_OVER
     with transaction.atomic():
         assert consumed(day["part"]) == {ReservationState.CONSUMED}
 

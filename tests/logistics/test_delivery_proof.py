@@ -10,16 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from logistics.fulfilments import hand_over
 from logistics.models import (
     DeliveryProof,
-    Fulfilment,
-    FulfilmentStatus,
+    OrderPart,
+    PartStatus,
     ProofKind,
     Route,
     RouteStop,
     StopStatus,
 )
+from logistics.part_states import hand_over
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_owner, make_slot, make_zone, png_upload
 from tests.logistics.test_dispatch import delivery_part, make_courier, tomorrow
@@ -43,10 +43,10 @@ def door(client):
     courier = make_courier(today, starts=8, ends=18, name="Fenna")
     route = Route.objects.create(courier=courier, date=today, planned_at=timezone.now())
     delivery = RouteStop.objects.create(
-        route=route, sequence=1, kind="delivery", fulfilment=part, eta=timezone.now()
+        route=route, sequence=1, kind="delivery", part=part, eta=timezone.now()
     )
-    # The shop handed the parcel over; the courier is at the door.
-    hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+    # The shop handed the part over; the courier is at the door.
+    hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
     client.force_login(courier.user)
     return {"part": part, "shop": shop, "courier": courier, "stop": delivery, "client": client}
 
@@ -72,8 +72,8 @@ def phone_photo(name="IMG_0001.jpg") -> SimpleUploadedFile:
 
 
 def assert_nothing_changed(door, own_media):
-    part = Fulfilment.objects.get(pk=door["part"].pk)
-    assert part.status == FulfilmentStatus.HANDED_OVER
+    part = OrderPart.objects.get(pk=door["part"].pk)
+    assert part.status == PartStatus.HANDED_OVER
     assert RouteStop.objects.get(pk=door["stop"].pk).status == StopStatus.PENDING
     assert not DeliveryProof.objects.exists()
     assert not list(own_media.rglob("*.*")) if own_media.exists() else True
@@ -89,9 +89,9 @@ def test_a_photo_and_name_are_stored_without_metadata_and_shown_to_the_three(doo
     assert "Delivered." in page.content.decode()
 
     proof = DeliveryProof.objects.get()
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.DELIVERED
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.DELIVERED
     assert RouteStop.objects.get(pk=door["stop"].pk).status == StopStatus.DONE
-    assert (proof.fulfilment_id, proof.courier, proof.kind, proof.received_by) == (
+    assert (proof.part_id, proof.courier, proof.kind, proof.received_by) == (
         part.pk,
         door["courier"],
         ProofKind.RECIPIENT,
@@ -144,13 +144,13 @@ def test_another_consumer_another_shop_and_a_courier_get_404_for_the_photo(door,
 
 def test_a_file_that_is_not_an_image_is_refused_and_changes_nothing(door, own_media):
     part = door["part"]
-    fake = SimpleUploadedFile("parcel.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    fake = SimpleUploadedFile("part.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     page = deliver(door, code=part.delivery_code, photo=fake)
     assert "The photo could not be read as an image; take it again (JPEG, PNG or WebP)." in (
         page.content.decode()
     )
     assert_nothing_changed(door, own_media)
-    assert Fulfilment.objects.get(pk=part.pk).failed_code_attempts == 0
+    assert OrderPart.objects.get(pk=part.pk).failed_code_attempts == 0
 
 
 def test_a_photo_over_the_size_cap_is_refused_and_changes_nothing(door, own_media):
@@ -164,17 +164,17 @@ def test_a_wrong_code_to_the_recipient_is_refused_and_counted(door, own_media):
     page = deliver(door, code="WRONG1", received_by="Jan", photo=png_upload())
     assert "That code is not right for this order part." in page.content.decode()
     assert_nothing_changed(door, own_media)
-    assert Fulfilment.objects.get(pk=door["part"].pk).failed_code_attempts == 1
+    assert OrderPart.objects.get(pk=door["part"].pk).failed_code_attempts == 1
 
 
 def test_a_neighbour_only_when_allowed_and_only_with_their_name(door, own_media):
     page = deliver(door, handed_over="neighbour", received_by="Buurvrouw, nr. 14")
-    assert "The consumer did not allow leaving this parcel with a neighbour." in (
+    assert "The consumer did not allow leaving this part with a neighbour." in (
         page.content.decode()
     )
     assert_nothing_changed(door, own_media)
 
-    Fulfilment.objects.filter(pk=door["part"].pk).update(allow_neighbour=True)
+    OrderPart.objects.filter(pk=door["part"].pk).update(allow_neighbour=True)
     page = deliver(door, handed_over="neighbour", received_by="  ")
     assert "Fill in the neighbour&#x27;s name and house number." in page.content.decode()
     assert_nothing_changed(door, own_media)
@@ -188,28 +188,28 @@ def test_a_neighbour_only_when_allowed_and_only_with_their_name(door, own_media)
         "Buurvrouw, nr. 14",
         "",
     )
-    assert Fulfilment.objects.get(pk=door["part"].pk).status == FulfilmentStatus.DELIVERED
+    assert OrderPart.objects.get(pk=door["part"].pk).status == PartStatus.DELIVERED
 
 
 def test_the_safe_place_only_when_named_and_only_with_a_photo(door, own_media):
     page = deliver(door, handed_over="safe_place", photo=png_upload())
-    assert "The consumer did not name a safe place for this parcel." in page.content.decode()
+    assert "The consumer did not name a safe place for this part." in page.content.decode()
     assert_nothing_changed(door, own_media)
 
-    Fulfilment.objects.filter(pk=door["part"].pk).update(safe_place="Achter de groene kliko")
+    OrderPart.objects.filter(pk=door["part"].pk).update(safe_place="Achter de groene kliko")
     page = deliver(door, handed_over="safe_place")
-    assert "Take a photo of the parcel at the safe place." in page.content.decode()
+    assert "Take a photo of the part at the safe place." in page.content.decode()
     assert_nothing_changed(door, own_media)
 
     deliver(door, handed_over="safe_place", photo=png_upload())
     proof = DeliveryProof.objects.get()
     assert proof.kind == ProofKind.SAFE_PLACE and proof.photo.name.endswith(".jpg")
-    assert Fulfilment.objects.get(pk=door["part"].pk).status == FulfilmentStatus.DELIVERED
+    assert OrderPart.objects.get(pk=door["part"].pk).status == PartStatus.DELIVERED
 
 
 def test_an_unknown_way_of_handing_over_is_refused(door, own_media):
     page = deliver(door, handed_over="mailbox", code=door["part"].delivery_code)
-    assert "Choose how the parcel was handed over." in page.content.decode()
+    assert "Choose how the part was handed over." in page.content.decode()
     assert_nothing_changed(door, own_media)
 
 
@@ -223,7 +223,7 @@ def test_the_courier_page_offers_only_the_ways_the_consumer_allowed(door):
     assert f'id="handed-safe-place-{stop.pk}"' not in html
     assert 'accept="image/*" capture="environment"' in html
 
-    Fulfilment.objects.filter(pk=door["part"].pk).update(
+    OrderPart.objects.filter(pk=door["part"].pk).update(
         allow_neighbour=True, safe_place="Schuur <b>achter</b>"
     )
     html = door["client"].get("/courier/").content.decode()

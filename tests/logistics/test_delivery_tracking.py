@@ -12,8 +12,8 @@ from django.core import mail
 from django.utils import timezone
 
 from logistics import route_progress
-from logistics.fulfilments import hand_over, mark_delivered
-from logistics.models import Fulfilment, Route, RouteStop
+from logistics.models import OrderPart, Route, RouteStop
+from logistics.part_states import hand_over, mark_delivered
 from tests.conftest import client_for, set_clock
 from tests.factories import ShopFactory, make_slot, make_zone
 from tests.logistics.test_dispatch import at, delivery_part, make_courier
@@ -35,7 +35,7 @@ def world(monkeypatch):
     plan += [("delivery", first, 10, 20), ("delivery", second, 10, 40)]
     for sequence, (kind, part, hour, minute) in enumerate(plan, start=1):
         RouteStop.objects.create(
-            route=route, sequence=sequence, kind=kind, fulfilment=part, eta=at(day, hour, minute)
+            route=route, sequence=sequence, kind=kind, part=part, eta=at(day, hour, minute)
         )
     mail.outbox.clear()
     return {"day": day, "shop": shop, "first": first, "second": second, "route": route}
@@ -43,7 +43,7 @@ def world(monkeypatch):
 
 def pick_up(w, part, monkeypatch, *, hour, minute):
     set_clock(monkeypatch, at(w["day"], hour, minute))
-    hand_over(fulfilment_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
+    hand_over(part_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
 
 
 def order_page(part) -> str:
@@ -96,11 +96,11 @@ def test_your_courier_is_next_is_sent_once_when_the_stop_before_is_closed(
     mail.outbox.clear()
     set_clock(monkeypatch, at(w["day"], 10, 25))
     with django_capture_on_commit_callbacks(execute=True):
-        mark_delivered(fulfilment_id=first.pk, code=first.delivery_code)
+        mark_delivered(part_id=first.pk, code=first.delivery_code)
     assert next_mails() == [second.order.user.email]
-    notified = Fulfilment.objects.filter(next_notified_at__isnull=False)
+    notified = OrderPart.objects.filter(next_notified_at__isnull=False)
     assert set(notified.values_list("pk", flat=True)) == {first.pk, second.pk}
     assert not route_progress.close_stops(
-        RouteStop.objects.filter(fulfilment=first).values_list("pk", flat=True), status="done"
+        RouteStop.objects.filter(part=first).values_list("pk", flat=True), status="done"
     )
     assert next_mails() == [second.order.user.email]

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from inventory_sync.models import ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus, Route, RouteStop, StopStatus
+from logistics.models import OrderPart, PartStatus, Route, RouteStop, StopStatus
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_owner, make_slot, make_zone
 from tests.logistics.test_courier_app import reservation_states
@@ -34,9 +34,7 @@ def two_at_one_shop():
     kinds = [("pickup", parts[0]), ("pickup", parts[1]), ("pickup", other)]
     kinds += [("delivery", part) for part in (*parts, other)]
     stops = [
-        RouteStop.objects.create(
-            route=route, sequence=number * 2, kind=kind, fulfilment=part, eta=eta
-        )
+        RouteStop.objects.create(route=route, sequence=number * 2, kind=kind, part=part, eta=eta)
         for number, (kind, part) in enumerate(kinds, start=1)
     ]
     return {
@@ -74,9 +72,9 @@ def test_two_parts_at_one_shop_are_one_stop_with_one_hand_over(two_at_one_shop):
 
     for part in w["parts"]:
         part.refresh_from_db()
-        assert part.status == FulfilmentStatus.HANDED_OVER
+        assert part.status == PartStatus.HANDED_OVER
         assert reservation_states(part) == {ReservationState.CONSUMED}
-    assert Fulfilment.objects.get(pk=w["other"].pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=w["other"].pk).status == PartStatus.READY
     done = RouteStop.objects.filter(status=StopStatus.DONE)
     assert set(done.values_list("pk", flat=True)) == {w["stops"][0].pk, w["stops"][1].pk}
 
@@ -87,15 +85,15 @@ def test_another_shops_code_is_refused_and_counts_against_the_parts(two_at_one_s
     first = w["stops"][0]
     page = w["courier"].post(f"/courier/stops/{first.pk}/picked-up/", {"code": wrong}, follow=True)
     assert "hand-over code" in page.content.decode()
-    assert set(Fulfilment.objects.values_list("status", flat=True)) == {FulfilmentStatus.READY}
-    attempts = Fulfilment.objects.filter(pk__in=[p.pk for p in w["parts"]])
+    assert set(OrderPart.objects.values_list("status", flat=True)) == {PartStatus.READY}
+    attempts = OrderPart.objects.filter(pk__in=[p.pk for p in w["parts"]])
     assert set(attempts.values_list("failed_code_attempts", flat=True)) == {1}
 
     attempts.update(failed_code_attempts=10)
     right = shown_code(w["cheese"], w["parts"][0])
     page = w["courier"].post(f"/courier/stops/{first.pk}/picked-up/", {"code": right}, follow=True)
     assert "Too many wrong codes" in page.content.decode()
-    assert set(Fulfilment.objects.values_list("status", flat=True)) == {FulfilmentStatus.READY}
+    assert set(OrderPart.objects.values_list("status", flat=True)) == {PartStatus.READY}
 
 
 def test_the_qr_code_opens_the_courier_app_on_the_code(two_at_one_shop):
@@ -113,11 +111,11 @@ def test_the_qr_code_opens_the_courier_app_on_the_code(two_at_one_shop):
     code = shown_code(w["cheese"], w["parts"][0])
     confirm = w["courier"].get(f"/courier/pickup/{code}/")
     assert confirm.status_code == 200 and code in confirm.content.decode()
-    assert set(Fulfilment.objects.values_list("status", flat=True)) == {FulfilmentStatus.READY}
+    assert set(OrderPart.objects.values_list("status", flat=True)) == {PartStatus.READY}
     w["courier"].post(f"/courier/pickup/{code}/")
-    statuses = dict(Fulfilment.objects.values_list("pk", "status"))
-    assert [statuses[p.pk] for p in w["parts"]] == [FulfilmentStatus.HANDED_OVER] * 2
-    assert statuses[w["other"].pk] == FulfilmentStatus.READY
+    statuses = dict(OrderPart.objects.values_list("pk", "status"))
+    assert [statuses[p.pk] for p in w["parts"]] == [PartStatus.HANDED_OVER] * 2
+    assert statuses[w["other"].pk] == PartStatus.READY
 
     refused = w["courier"].post("/courier/pickup/AAAAAA/")
     assert refused.status_code == 400
@@ -127,19 +125,19 @@ def test_the_qr_code_opens_the_courier_app_on_the_code(two_at_one_shop):
 def test_a_part_not_yet_ready_stays_on_the_route(two_at_one_shop):
     w = two_at_one_shop
     late = w["parts"][1]
-    Fulfilment.objects.filter(pk=late.pk).update(status=FulfilmentStatus.ACCEPTED)
+    OrderPart.objects.filter(pk=late.pk).update(status=PartStatus.ACCEPTED)
     code = shown_code(w["cheese"], w["parts"][0])
     page = w["courier"].post(
         f"/courier/stops/{w['stops'][0].pk}/picked-up/", {"code": code}, follow=True
     )
     assert "not ready yet" in page.content.decode()
-    assert Fulfilment.objects.get(pk=late.pk).status == FulfilmentStatus.ACCEPTED
+    assert OrderPart.objects.get(pk=late.pk).status == PartStatus.ACCEPTED
     assert RouteStop.objects.get(pk=w["stops"][1].pk).status == StopStatus.PENDING
 
 
 def test_the_shop_sees_no_code_before_a_courier_is_planned(two_at_one_shop):
     w = two_at_one_shop
-    RouteStop.objects.filter(fulfilment=w["other"]).delete()
+    RouteStop.objects.filter(part=w["other"]).delete()
     page = w["books"].get(f"/shop/orders/{w['other'].pk}/").content.decode()
     assert not CODE.findall(page) and "No courier is planned" in page
 
@@ -148,12 +146,10 @@ def test_the_courier_is_told_what_re_planning_changed(two_at_one_shop):
     w = two_at_one_shop
     assert w["courier"].get("/courier/").context["changes"] == []  # first look
     # Re-planning moves the books part to another courier and adds a new part.
-    RouteStop.objects.filter(fulfilment=w["other"]).delete()
+    RouteStop.objects.filter(part=w["other"]).delete()
     extra = delivery_part(ShopFactory(), make_slot(make_zone(pc4s=("7413",)), day=tomorrow()))
     eta = timezone.now() + timedelta(hours=1)
-    RouteStop.objects.create(
-        route=w["route"], sequence=40, kind="pickup", fulfilment=extra, eta=eta
-    )
+    RouteStop.objects.create(route=w["route"], sequence=40, kind="pickup", part=extra, eta=eta)
 
     page = w["courier"].get("/courier/")
     changes = {(c.added, c.kind, c.order) for c in page.context["changes"]}

@@ -6,8 +6,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from logistics import dispatch
-from logistics.fulfilments import accept_part, mark_ready
-from logistics.models import Fulfilment, FulfilmentStatus, RouteStop
+from logistics.models import OrderPart, PartStatus, RouteStop
+from logistics.part_states import accept_part, mark_ready
 from marketplace.ordering.services import (
     CheckoutRefused,
     PartChoice,
@@ -37,10 +37,10 @@ def hub_order(shop, consumer, record):
         address=None,
     )
     confirm_order_paid(order_id=order.pk)
-    part = Fulfilment.objects.get(order=order)
-    accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
-    mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
-    return Fulfilment.objects.get(pk=part.pk)
+    part = OrderPart.objects.get(order=order)
+    accept_part(part_id=part.pk, shop_id=shop.pk)
+    mark_ready(part_id=part.pk, shop_id=shop.pk)
+    return OrderPart.objects.get(pk=part.pk)
 
 
 def test_without_a_hub_the_choice_is_refused():
@@ -67,7 +67,7 @@ def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_co
     assert part.slot is None and part.delivery_code and part.delivery_fee_incl_vat == 0
 
     dispatch.plan_day(day=today, now=at(today, 9), time_limit=FAST)
-    stops = list(RouteStop.objects.filter(fulfilment=part).order_by("sequence"))
+    stops = list(RouteStop.objects.filter(part=part).order_by("sequence"))
     assert [stop.kind for stop in stops] == ["pickup", "delivery"]
     assert stops[0].route.courier_id == courier.pk
 
@@ -75,7 +75,7 @@ def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_co
     courier_client.post(f"/courier/stops/{stops[0].pk}/picked-up/", {"code": shop_code(stops[0])})
     courier_client.post(f"/courier/stops/{stops[1].pk}/delivered/", {})
     part.refresh_from_db()
-    assert part.status == FulfilmentStatus.AT_HUB
+    assert part.status == PartStatus.AT_HUB
     assert StockRecord.objects.get(pk=record.pk).num_in_stock == 3
     at_hub_mail = mail.outbox[-1]
     assert part.delivery_code in at_hub_mail.body and hub.name in at_hub_mail.body
@@ -84,9 +84,9 @@ def test_a_hub_part_is_routed_to_the_hub_and_collected_there_on_the_consumers_co
     counter = client_for(manager)
     assert part.order.number in counter.get("/management/routes/hub/").content.decode()
     counter.post("/management/routes/hub/", {"part": str(part.pk), "code": "WRONG9"})
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.AT_HUB
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.AT_HUB
     counter.post("/management/routes/hub/", {"part": str(part.pk), "code": part.delivery_code})
-    assert Fulfilment.objects.get(pk=part.pk).status == FulfilmentStatus.COLLECTED
+    assert OrderPart.objects.get(pk=part.pk).status == PartStatus.COLLECTED
     page = client_for(consumer).get(f"/orders/{part.order.number}/").content.decode()
     assert hub.name in page
 

@@ -10,7 +10,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from logistics.fulfilments import (
+from logistics.models import OrderPart, PartStatus, Route, RouteStop
+from logistics.part_states import (
     TransitionRefused,
     accept_part,
     collect_at_hub,
@@ -20,7 +21,6 @@ from logistics.fulfilments import (
     mark_ready,
     reject_part,
 )
-from logistics.models import Fulfilment, FulfilmentStatus, Route, RouteStop
 from marketplace import events
 from marketplace.commission import listeners as commission_listeners
 from marketplace.ordering import listeners as ordering_listeners
@@ -43,7 +43,7 @@ from tests.factories import (
 from tests.logistics.test_dispatch import delivery_part, make_courier, make_hub, tomorrow
 
 pytestmark = pytest.mark.django_db
-S = FulfilmentStatus
+S = PartStatus
 EVENT_TYPES = [
     events.PaymentSucceeded,
     events.PaymentEndedUnpaid,
@@ -82,13 +82,13 @@ def unpaid(shop, method="collect"):
         choices={shop.partner_id: PartChoice(method=method)},
         address=None,
     )
-    return order, Fulfilment.objects.get(order=order)
+    return order, OrderPart.objects.get(order=order)
 
 
-def placed(shop, method="collect") -> Fulfilment:
+def placed(shop, method="collect") -> OrderPart:
     order, part = unpaid(shop, method)
     confirm_order_paid(order_id=order.pk)
-    return Fulfilment.objects.get(pk=part.pk)
+    return OrderPart.objects.get(pk=part.pk)
 
 
 # The seam itself.
@@ -154,13 +154,13 @@ def test_a_collect_part_publishes_each_step_and_a_refused_step_publishes_nothing
 ):
     shop = ShopFactory()
     part = placed(shop)
-    accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
+    accept_part(part_id=part.pk, shop_id=shop.pk)
     with pytest.raises(TransitionRefused):
-        accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
+        accept_part(part_id=part.pk, shop_id=shop.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
+        mark_ready(part_id=part.pk, shop_id=shop.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+        hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
 
     assert kinds(published) == [
         ("PartPlaced", part.pk, S.PLACED),
@@ -180,12 +180,12 @@ def test_a_rejected_part_is_refunded_and_the_consumer_told(
     shop = ShopFactory()
     part = placed(shop)
     with django_capture_on_commit_callbacks(execute=True):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="sold out")
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="sold out")
 
     assert kinds(published)[1:] == [("PartRejected", part.pk, S.REJECTED)]
     assert published[-1].reason == "sold out"
     refund = Refund.objects.get(idempotency_key=f"rejected-part-{part.pk}")
-    assert (refund.amount, refund.fulfilment_id, refund.reason) == (
+    assert (refund.amount, refund.part_id, refund.reason) == (
         part.total_incl_vat,
         part.pk,
         "sold out",
@@ -203,13 +203,13 @@ def test_a_rolled_back_step_sends_no_task(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="sold out")
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="sold out")
         raise RuntimeError("the request failed after the step")
 
     assert callbacks == []
     assert mailoutbox == []
     assert not Refund.objects.exists()
-    assert Fulfilment.objects.get(pk=part.pk).status == S.PLACED
+    assert OrderPart.objects.get(pk=part.pk).status == S.PLACED
 
 
 def test_a_money_event_with_no_listener_refuses_its_step(monkeypatch, published):
@@ -218,8 +218,8 @@ def test_a_money_event_with_no_listener_refuses_its_step(monkeypatch, published)
     quiet = defaultdict(list, {events.PartPlaced: [published.append]})
     monkeypatch.setattr(events, "listeners", quiet)
     with pytest.raises(events.NoListener):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="sold out")
-    assert Fulfilment.objects.get(pk=part.pk).status == S.PLACED
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="sold out")
+    assert OrderPart.objects.get(pk=part.pk).status == S.PLACED
     assert not Refund.objects.exists()
 
 
@@ -256,19 +256,19 @@ def test_a_hub_part_publishes_its_way_through_the_hub(
     make_hub()
     shop = ShopFactory()
     part = placed(shop, method="hub")
-    accept_part(fulfilment_id=part.pk, shop_id=shop.pk)
-    mark_ready(fulfilment_id=part.pk, shop_id=shop.pk)
+    accept_part(part_id=part.pk, shop_id=shop.pk)
+    mark_ready(part_id=part.pk, shop_id=shop.pk)
     today = timezone.localdate()
     courier = make_courier(today, starts=0, ends=23)
     route = Route.objects.create(courier=courier, date=today, planned_at=timezone.now())
     for sequence, kind in enumerate(("pickup", "delivery"), start=1):
         RouteStop.objects.create(
-            route=route, sequence=sequence, kind=kind, fulfilment=part, eta=timezone.now()
+            route=route, sequence=sequence, kind=kind, part=part, eta=timezone.now()
         )
     with django_capture_on_commit_callbacks(execute=True):
-        hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
-        drop_at_hub(fulfilment_id=part.pk, courier_id=courier.pk)
-        collect_at_hub(fulfilment_id=part.pk, code=part.delivery_code)
+        hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+        drop_at_hub(part_id=part.pk, courier_id=courier.pk)
+        collect_at_hub(part_id=part.pk, code=part.delivery_code)
 
     assert kinds(published)[3:] == [
         ("GoodsLeftShop", part.pk, S.HANDED_OVER),
@@ -282,8 +282,8 @@ def test_a_hub_part_publishes_its_way_through_the_hub(
 def test_a_delivered_part_publishes_its_delivery(published):
     shop = ShopFactory()
     part = delivery_part(shop, make_slot(make_zone(), day=tomorrow(), start=10))
-    hand_over(fulfilment_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
-    mark_delivered(fulfilment_id=part.pk, code=part.delivery_code)
+    hand_over(part_id=part.pk, shop_id=shop.pk, code=part.pickup_code)
+    mark_delivered(part_id=part.pk, code=part.delivery_code)
     assert kinds(published)[-2:] == [
         ("GoodsLeftShop", part.pk, S.HANDED_OVER),
         ("PartDelivered", part.pk, S.DELIVERED),

@@ -8,13 +8,13 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from logistics.fulfilments import TRANSITIONS, TransitionRefused, move, move_order_parts
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
+from logistics.part_states import TRANSITIONS, TransitionRefused, move, move_order_parts
 from marketplace.ordering.services import PartChoice, place_order
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
 
 pytestmark = pytest.mark.django_db
-S = FulfilmentStatus
+S = PartStatus
 
 # (from, to): the timestamp the step sets
 ALLOWED = {
@@ -50,7 +50,7 @@ def unpaid_order(shop):
 @pytest.fixture
 def part():
     shop = ShopFactory()
-    return Fulfilment.objects.get(order=unpaid_order(shop))
+    return OrderPart.objects.get(order=unpaid_order(shop))
 
 
 def put_in(part, status) -> dict:
@@ -59,7 +59,7 @@ def put_in(part, status) -> dict:
     for stamp in STAMPS:
         setattr(part, stamp, None)
     part.save(update_fields=["status", *STAMPS])
-    return Fulfilment.objects.values().get(pk=part.pk)
+    return OrderPart.objects.values().get(pk=part.pk)
 
 
 def test_the_table_is_the_machine():
@@ -75,11 +75,11 @@ def test_every_pair_of_statuses(part, source, to):
     started = timezone.now()
     if (source, to) not in ALLOWED:
         with pytest.raises(TransitionRefused):
-            move(fulfilment_id=part.pk, shop_id=part.shop_id, to=to)
-        assert Fulfilment.objects.values().get(pk=part.pk) == before
+            move(part_id=part.pk, shop_id=part.shop_id, to=to)
+        assert OrderPart.objects.values().get(pk=part.pk) == before
         return
-    moved = move(fulfilment_id=part.pk, shop_id=part.shop_id, to=to)
-    after = Fulfilment.objects.values().get(pk=part.pk)
+    moved = move(part_id=part.pk, shop_id=part.shop_id, to=to)
+    after = OrderPart.objects.values().get(pk=part.pk)
     stamp = ALLOWED[(source, to)]
     assert moved.status == after["status"] == to
     assert started <= after[stamp] <= timezone.now()
@@ -93,8 +93,8 @@ def test_another_shops_part_is_refused_with_nothing_changed(part):
     before = put_in(part, S.PLACED)
     other = ShopFactory()
     with pytest.raises(TransitionRefused):
-        move(fulfilment_id=part.pk, shop_id=other.pk, to=S.ACCEPTED)
-    assert Fulfilment.objects.values().get(pk=part.pk) == before
+        move(part_id=part.pk, shop_id=other.pk, to=S.ACCEPTED)
+    assert OrderPart.objects.values().get(pk=part.pk) == before
 
 
 def test_the_parts_of_an_order_move_together_and_only_from_the_states_asked():
@@ -109,7 +109,7 @@ def test_the_parts_of_an_order_move_together_and_only_from_the_states_asked():
         },
         address=None,
     )
-    first, second = Fulfilment.objects.filter(order=order).order_by("pk")
+    first, second = OrderPart.objects.filter(order=order).order_by("pk")
     put_in(second, S.PLACED)
 
     moved = move_order_parts(
@@ -130,4 +130,4 @@ def test_the_parts_of_an_order_move_together_and_only_from_the_states_asked():
 def test_an_order_step_from_a_state_the_machine_does_not_allow_is_an_error(part):
     with pytest.raises(ValueError):
         move_order_parts(order_id=part.order_id, to=S.PLACED, sources={S.CANCELLED})
-    assert Fulfilment.objects.get(pk=part.pk).status == S.PENDING_PAYMENT
+    assert OrderPart.objects.get(pk=part.pk).status == S.PENDING_PAYMENT

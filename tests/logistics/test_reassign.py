@@ -10,18 +10,18 @@ import pytest
 from django.utils import timezone
 
 from logistics import dispatch, reassign
-from logistics.fulfilments import hand_over
 from logistics.management_views import against_eta
 from logistics.models import (
     Courier,
     CourierShift,
-    Fulfilment,
+    OrderPart,
     Route,
     RouteStatus,
     RouteStop,
     StopStatus,
     UnplannedPart,
 )
+from logistics.part_states import hand_over
 from tests.conftest import set_clock
 from tests.factories import ShopFactory, UserFactory, make_slot, make_zone
 from tests.logistics.test_dispatch import FAST, at, delivery_part, make_courier
@@ -50,7 +50,7 @@ def world(monkeypatch, client):
         start=1,
     ):
         stops[(kind, part.pk)] = RouteStop.objects.create(
-            route=route, sequence=sequence, kind=kind, fulfilment=part, eta=at(day, hour, minute)
+            route=route, sequence=sequence, kind=kind, part=part, eta=at(day, hour, minute)
         )
     client.force_login(UserFactory(is_staff=True))
     return {
@@ -71,7 +71,7 @@ def stops_of(courier):
     return list(
         RouteStop.objects.filter(route__courier=courier)
         .order_by("sequence")
-        .values_list("sequence", "kind", "fulfilment_id", "status")
+        .values_list("sequence", "kind", "part_id", "status")
     )
 
 
@@ -83,7 +83,7 @@ def move_stop(w, stop, courier):
 
 def pick_up(w, part, *, hour=10, minute=0):
     set_clock(w["monkeypatch"], at(w["day"], hour, minute))
-    hand_over(fulfilment_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
+    hand_over(part_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
 
 
 def test_moving_a_delivery_takes_its_pickup_along(world):
@@ -105,7 +105,7 @@ def test_moving_a_delivery_takes_its_pickup_along(world):
     assert (bram_route.date, bram_route.status) == (w["day"], RouteStatus.PLANNED)
 
 
-def test_a_picked_up_parcel_cannot_leave_its_courier(world):
+def test_a_picked_up_part_cannot_leave_its_courier(world):
     w = world
     first = w["first"]
     pick_up(w, first)
@@ -121,7 +121,7 @@ def test_a_picked_up_parcel_cannot_leave_its_courier(world):
     assert stops_of(w["fenna"]) == before
 
 
-def test_moving_a_route_moves_what_is_left_except_parcels_on_board(world):
+def test_moving_a_route_moves_what_is_left_except_parts_on_board(world):
     w = world
     first, second = w["first"], w["second"]
     pick_up(w, first)
@@ -132,7 +132,7 @@ def test_moving_a_route_moves_what_is_left_except_parcels_on_board(world):
 
     html = page.content.decode()
     assert "2 stops moved to Bram." in html
-    assert "1 stop stays: its parcel is already picked up." in html
+    assert "1 stop stays: its part is already picked up." in html
     assert stops_of(w["bram"]) == [
         (1, "pickup", second.pk, StopStatus.PENDING),
         (2, "delivery", second.pk, StopStatus.PENDING),
@@ -204,11 +204,11 @@ def test_against_eta_reads_late_early_and_on_time():
 def test_a_moved_part_stays_with_its_new_courier_when_the_planner_runs_again(world):
     w = world
     move_stop(w, w["stops"][("delivery", w["first"].pk)], w["bram"])
-    assert Fulfilment.objects.get(pk=w["first"].pk).pinned_courier == w["bram"]
+    assert OrderPart.objects.get(pk=w["first"].pk).pinned_courier == w["bram"]
     for _ in range(2):  # the beat's next runs, with both couriers free to take it
         dispatch.plan_day(day=w["day"], now=at(w["day"], 7), time_limit=FAST)
         couriers = set(
-            RouteStop.objects.filter(fulfilment=w["first"]).values_list("route__courier", flat=True)
+            RouteStop.objects.filter(part=w["first"]).values_list("route__courier", flat=True)
         )
         assert couriers == {w["bram"].pk}
 
@@ -219,6 +219,6 @@ def test_a_part_given_to_a_courier_off_shift_is_named_not_planned(world):
     CourierShift.objects.filter(courier=w["bram"]).delete()
     summary = dispatch.plan_day(day=w["day"], now=at(w["day"], 7), time_limit=FAST)
     assert summary.unplanned == 1
-    assert UnplannedPart.objects.get().fulfilment_id == w["first"].pk
+    assert UnplannedPart.objects.get().part_id == w["first"].pk
     page = w["client"].get("/management/routes/").content.decode()
     assert "Given by hand to a courier who is not on shift" in page

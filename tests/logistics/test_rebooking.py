@@ -12,16 +12,16 @@ from django.test import Client
 from django.utils import timezone
 
 from logistics import dispatch, dispatch_inputs, rebooking
-from logistics.fulfilments import hand_over, mark_failed
 from logistics.models import (
     DeliverySlot,
-    Fulfilment,
-    FulfilmentMethod,
+    OrderPart,
+    PartMethod,
     Route,
     RouteStop,
     StopStatus,
     UnplannedPart,
 )
+from logistics.part_states import hand_over, mark_failed
 from tests.conftest import client_for, set_clock
 from tests.factories import ShopFactory, UserFactory, make_slot, make_zone
 from tests.logistics.test_dispatch import FAST, at, delivery_part, make_courier, make_hub
@@ -42,10 +42,10 @@ def world(monkeypatch):
     part = delivery_part(shop, old)
     route = Route.objects.create(courier=courier, date=day, planned_at=timezone.now())
     pickup = RouteStop.objects.create(
-        route=route, sequence=1, kind="pickup", fulfilment=part, eta=at(day, 13)
+        route=route, sequence=1, kind="pickup", part=part, eta=at(day, 13)
     )
     delivery = RouteStop.objects.create(
-        route=route, sequence=2, kind="delivery", fulfilment=part, eta=at(day, 14, 15)
+        route=route, sequence=2, kind="delivery", part=part, eta=at(day, 14, 15)
     )
     return {
         "day": day,
@@ -64,8 +64,8 @@ def world(monkeypatch):
 
 def fail(w, *, hour=13, reason="Shop was closed"):
     set_clock(w["monkeypatch"], at(w["day"], hour))
-    mark_failed(fulfilment_id=w["part"].pk, courier_id=w["courier"].pk, reason=reason)
-    return Fulfilment.objects.get(pk=w["part"].pk)
+    mark_failed(part_id=w["part"].pk, courier_id=w["courier"].pk, reason=reason)
+    return OrderPart.objects.get(pk=w["part"].pk)
 
 
 def booked(*slots):
@@ -151,7 +151,7 @@ def test_rebooking_books_the_new_slot_releases_the_old_and_the_planner_plans_it_
 
     dispatch.plan_day(day=w["day"], now=at(w["day"], 13, 5), time_limit=FAST)
 
-    pending = RouteStop.objects.filter(fulfilment=part, status=StopStatus.PENDING)
+    pending = RouteStop.objects.filter(part=part, status=StopStatus.PENDING)
     assert sorted(pending.values_list("kind", flat=True)) == ["delivery", "pickup"]
     delivery = pending.get(kind="delivery")
     assert at(w["day"], 16) <= delivery.eta <= at(w["day"], 18)
@@ -165,7 +165,7 @@ def test_a_full_slot_is_refused_and_the_part_stays_failed(world):
     page = rebook(w, str(w["new"].pk))
 
     assert "slot is full; choose another slot." in page.content.decode()
-    part = Fulfilment.objects.get(pk=w["part"].pk)
+    part = OrderPart.objects.get(pk=w["part"].pk)
     assert part.slot_id == w["old"].pk and part.delivery_failed_at is not None
     assert booked(w["old"], w["new"]) == [1, 1]
 
@@ -177,7 +177,7 @@ def test_a_closed_slot_and_a_bad_choice_are_refused_with_a_message(world):
     assert "Choose a new delivery slot or the hub." in rebook(w, "tomorrow").content.decode()
     assert "There is no hub to collect from." in rebook(w, "hub").content.decode()
     assert "That delivery slot does not exist." in rebook(w, "999999").content.decode()
-    assert Fulfilment.objects.get(pk=w["part"].pk).delivery_failed_at is not None
+    assert OrderPart.objects.get(pk=w["part"].pk).delivery_failed_at is not None
     assert booked(w["old"], w["new"]) == [1, 0]
 
 
@@ -188,23 +188,23 @@ def test_another_consumers_part_is_404_and_unchanged(world):
     assert rebook(w, str(w["new"].pk), user=stranger).status_code == 404
     part = w["part"]
     assert client_for(stranger).get(f"/orders/{part.order.number}/").status_code == 404
-    with pytest.raises(Fulfilment.DoesNotExist):
-        rebooking.rebook_part(fulfilment_id=part.pk, slot_id=w["new"].pk, consumer=stranger)
-    assert Fulfilment.objects.get(pk=part.pk).delivery_failed_at is not None
+    with pytest.raises(OrderPart.DoesNotExist):
+        rebooking.rebook_part(part_id=part.pk, slot_id=w["new"].pk, consumer=stranger)
+    assert OrderPart.objects.get(pk=part.pk).delivery_failed_at is not None
     assert booked(w["old"], w["new"]) == [1, 0]
 
 
-def test_a_parcel_with_the_courier_stays_the_same_day_or_goes_to_the_hub(world):
+def test_a_part_with_the_courier_stays_the_same_day_or_goes_to_the_hub(world):
     w = world
     set_clock(w["monkeypatch"], at(w["day"], 13))
     part = w["part"]
-    hand_over(fulfilment_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
-    assert Fulfilment.objects.get(pk=part.pk).next_notified_at is not None  # delivery is next
+    hand_over(part_id=part.pk, shop_id=w["shop"].pk, code=part.pickup_code)
+    assert OrderPart.objects.get(pk=part.pk).next_notified_at is not None  # delivery is next
     part = fail(w, reason="Nobody home")
     assert RouteStop.objects.get(pk=w["pickup"].pk).status == StopStatus.DONE
 
     page = rebook(w, str(w["next_day"].pk))
-    assert "The parcel is with the courier today" in page.content.decode()
+    assert "The part is with the courier today" in page.content.decode()
     assert [value for value, _ in rebooking.choices_for(part)] == [str(w["new"].pk)]
 
     make_hub()
@@ -212,7 +212,7 @@ def test_a_parcel_with_the_courier_stays_the_same_day_or_goes_to_the_hub(world):
 
     part.refresh_from_db()
     assert (part.method, part.slot_id, part.delivery_failed_at, part.next_notified_at) == (
-        FulfilmentMethod.HUB,
+        PartMethod.HUB,
         None,
         None,
         None,
@@ -220,7 +220,7 @@ def test_a_parcel_with_the_courier_stays_the_same_day_or_goes_to_the_hub(world):
     assert booked(w["old"]) == [0]
     # Planned again today, as a delivery to the hub by the courier carrying it.
     inputs = dispatch_inputs.load(day=w["day"], now=at(w["day"], 13))
-    assert [(p.id, p.picked_up_by) for p in inputs.parcels] == [(part.pk, w["courier"].pk)]
+    assert [(p.id, p.picked_up_by) for p in inputs.shipments] == [(part.pk, w["courier"].pk)]
 
 
 def test_management_rebooks_for_the_consumer_and_others_get_403(world, client):
@@ -229,7 +229,7 @@ def test_management_rebooks_for_the_consumer_and_others_get_403(world, client):
     client.force_login(UserFactory())
     url = f"/management/routes/parts/{part.pk}/rebook/"
     assert client.post(url, {"choice": str(w["new"].pk)}).status_code == 403
-    assert Fulfilment.objects.get(pk=part.pk).delivery_failed_at is not None
+    assert OrderPart.objects.get(pk=part.pk).delivery_failed_at is not None
 
     client.force_login(UserFactory(is_staff=True))
     page = client.post(url, {"choice": str(w["next_day"].pk)}, follow=True)

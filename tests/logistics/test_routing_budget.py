@@ -11,8 +11,8 @@ from logistics.routing import (
     MAX_SECONDS,
     SECONDS_PER_TASK,
     Location,
-    Parcel,
     RoutePlan,
+    Shipment,
     Vehicle,
     plan_routes,
     planning_budget,
@@ -22,9 +22,9 @@ from logistics.travel_times import EuclideanProvider
 DEPOT = Location(0, 0)
 
 
-def parcels(count: int, **fields) -> list[Parcel]:
+def shipments(count: int, **fields) -> list[Shipment]:
     return [
-        Parcel(
+        Shipment(
             id=number,
             pickup=Location(number % 7, 1),
             pickup_windows=[(0, 10_000)],
@@ -43,27 +43,27 @@ def van(vehicle_id) -> Vehicle:
 
 def test_the_budget_is_a_base_plus_seconds_per_task():
     assert (BASE_SECONDS, SECONDS_PER_TASK, MAX_SECONDS) == (0.5, 0.02, 22.0)
-    # Fifty parcels at their shops are a hundred tasks: a pickup and a delivery each.
-    assert planning_budget(parcels(50)) == pytest.approx(2.5)
-    assert planning_budget(parcels(200)) == pytest.approx(8.5)
-    assert planning_budget(parcels(500)) == pytest.approx(20.5)
+    # Fifty shipments at their shops are a hundred tasks: a pickup and a delivery each.
+    assert planning_budget(shipments(50)) == pytest.approx(2.5)
+    assert planning_budget(shipments(200)) == pytest.approx(8.5)
+    assert planning_budget(shipments(500)) == pytest.approx(20.5)
     assert planning_budget([]) == pytest.approx(0.5)
 
 
-def test_a_parcel_already_on_a_courier_is_one_task():
-    carried = parcels(50, picked_up_by="anna")
+def test_a_shipment_already_on_a_courier_is_one_task():
+    carried = shipments(50, picked_up_by="anna")
     assert planning_budget(carried) == pytest.approx(0.5 + 0.02 * 50)
 
 
 def test_the_budget_grows_with_the_tasks_up_to_the_cap():
-    budgets = [planning_budget(parcels(count)) for count in (10, 100, 400, 530, 540, 1000)]
+    budgets = [planning_budget(shipments(count)) for count in (10, 100, 400, 530, 540, 1000)]
     assert budgets == sorted(budgets) and budgets[0] < budgets[2] < budgets[3] < MAX_SECONDS
     assert budgets[-2:] == [MAX_SECONDS, MAX_SECONDS]  # from 1,075 tasks on
-    assert planning_budget(parcels(100), cap=3.0) == 3.0
-    assert planning_budget(parcels(10), cap=3.0) == pytest.approx(0.9)
+    assert planning_budget(shipments(100), cap=3.0) == 3.0
+    assert planning_budget(shipments(10), cap=3.0) == pytest.approx(0.9)
 
 
-def test_plan_routes_gives_vroom_the_budget_of_the_plannable_parcels(monkeypatch):
+def test_plan_routes_gives_vroom_the_budget_of_the_plannable_shipments(monkeypatch):
     limits = []
     original = routing_search.run_searches
 
@@ -72,17 +72,17 @@ def test_plan_routes_gives_vroom_the_budget_of_the_plannable_parcels(monkeypatch
         return original(problem, **options)
 
     monkeypatch.setattr(routing_search, "run_searches", recording)
-    too_big = Parcel(
+    too_big = Shipment(
         id="piano", pickup=DEPOT, pickup_windows=[(0, 10)], ready_at=0,
-        delivery=DEPOT, delivery_window=(0, 10), parcels=99,
+        delivery=DEPOT, delivery_window=(0, 10), parts=99,
     )  # fmt: skip
     plan = plan_routes(
-        vehicles=[van(1)], parcels=[*parcels(6), too_big], travel_times=EuclideanProvider()
+        vehicles=[van(1)], shipments=[*shipments(6), too_big], travel_times=EuclideanProvider()
     )
     assert limits == [pytest.approx(0.5 + 0.02 * 12)]  # the piano never reaches VROOM
     assert sum(len(route.stops) for route in plan.routes) == 12
     plan_routes(
-        vehicles=[van(1)], parcels=parcels(2), travel_times=EuclideanProvider(), time_limit=0.3
+        vehicles=[van(1)], shipments=shipments(2), travel_times=EuclideanProvider(), time_limit=0.3
     )
     assert limits[-1] == 0.3  # a caller's own limit is kept
 
@@ -115,7 +115,7 @@ def test_the_first_round_gets_part_of_the_limit_and_the_rest_goes_on(monkeypatch
     calls = recorded_rounds(monkeypatch)
     vans = [van(1), Vehicle(2, "bike", 50, 0, 0, 10_000, start=DEPOT, end=DEPOT)]
     plan = plan_routes(
-        vehicles=vans, parcels=parcels(8), travel_times=EuclideanProvider(), time_limit=4.0
+        vehicles=vans, shipments=shipments(8), travel_times=EuclideanProvider(), time_limit=4.0
     )
     first, *rest = calls
     assert first == {
@@ -123,7 +123,7 @@ def test_the_first_round_gets_part_of_the_limit_and_the_rest_goes_on(monkeypatch
         "searches": routing_search.NB_THREADS,
         "depth": 5,
     }
-    # Eight parcels take VROOM a moment: its whole level 5 follows, then re-plans, one
+    # Eight shipments take VROOM a moment: its whole level 5 follows, then re-plans, one
     # thread each, each within what is left of the limit.
     assert rest[0]["searches"] == 32 and rest[0]["time_limit"] < 4.0
     assert rest[1:] and all(call["threads"] == 1 for call in rest[1:])
@@ -143,13 +143,13 @@ def test_interchangeable_idle_vans_are_left_out_after_a_first_quick_plan(monkeyp
             return problem.build(routes, vehicles)
 
         return routing_search.SearchProblem(
-            build, problem.parcels, problem.nearest, problem.parcel_of, problem.kinds
+            build, problem.shipments, problem.nearest, problem.shipment_of, problem.kinds
         )
 
     monkeypatch.setattr(routing_vroom, "search_problem", recording)
     plan = plan_routes(
         vehicles=[van(number) for number in range(10)],
-        parcels=parcels(4),
+        shipments=shipments(4),
         travel_times=EuclideanProvider(),
         time_limit=2.0,
         fixed_vehicle_cost=1_000_000,
@@ -162,9 +162,11 @@ def test_interchangeable_idle_vans_are_left_out_after_a_first_quick_plan(monkeyp
     )
 
 
-def test_only_couriers_who_carry_parcels_get_a_skill_of_their_own():
+def test_only_couriers_who_carry_shipments_get_a_skill_of_their_own():
     vehicles = [van("anna"), van("bram")]
-    numbers = routing_vroom.skill_numbers(vehicles, [*parcels(2), *parcels(1, picked_up_by="bram")])
+    numbers = routing_vroom.skill_numbers(
+        vehicles, [*shipments(2), *shipments(1, picked_up_by="bram")]
+    )
     assert ("courier", "bram") in numbers and ("courier", "anna") not in numbers
     assert len(set(numbers.values())) == len(numbers)
 
@@ -182,12 +184,12 @@ def test_plan_day_gives_the_solver_the_growing_budget_capped_by_the_setting(monk
     monkeypatch.setattr(dispatch, "plan_routes", solver)
     settings.ROUTE_PLANNING_TIME_LIMIT = 12.0
     for count in (50, 2000):
-        inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], parcels=parcels(count))
+        inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], shipments=shipments(count))
         monkeypatch.setattr(dispatch_inputs, "load", lambda inputs=inputs, **_: inputs)
         dispatch.plan_day(day=day, now=now)
     dispatch.plan_day(day=day, now=now, time_limit=0.7)
     assert limits == [pytest.approx(2.5), 12.0, 0.7]
-    assert routing.planning_budget(parcels(2000)) == MAX_SECONDS  # 22 s without the setting
+    assert routing.planning_budget(shipments(2000)) == MAX_SECONDS  # 22 s without the setting
 
 
 @pytest.mark.django_db
@@ -202,7 +204,7 @@ def test_plan_now_in_a_web_request_plans_within_its_lower_cap(monkeypatch, setti
         return RoutePlan()
 
     monkeypatch.setattr(dispatch, "plan_routes", solver)
-    inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], parcels=parcels(2000))
+    inputs = dispatch_inputs.DayInputs(vehicles=[van(1)], shipments=shipments(2000))
     monkeypatch.setattr(dispatch_inputs, "load", lambda **_: inputs)
     settings.PLAN_NOW_TIME_LIMIT = 7.5
     client_for(UserFactory(is_staff=True)).post("/management/routes/plan/")

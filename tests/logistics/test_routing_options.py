@@ -2,7 +2,7 @@
 
 import pytest
 
-from logistics.routing import Location, Parcel, ServiceTimes, Vehicle, plan_routes
+from logistics.routing import Location, ServiceTimes, Shipment, Vehicle, plan_routes
 from logistics.travel_times import EuclideanProvider
 
 NO_SETUP = ServiceTimes(0, 0, 0, 0)
@@ -13,9 +13,9 @@ def van(vehicle_id: int, end: Location | None = DEPOT) -> Vehicle:
     return Vehicle(vehicle_id, "e_van", 10, 0, 0, 1000, start=DEPOT, end=end)
 
 
-def pair(parcel_id: int, x: float, **fields) -> Parcel:
-    return Parcel(
-        id=parcel_id,
+def pair(shipment_id: int, x: float, **fields) -> Shipment:
+    return Shipment(
+        id=shipment_id,
         pickup=Location(x, 0),
         pickup_windows=[(0, 1000)],
         ready_at=0,
@@ -35,19 +35,19 @@ def test_euclidean_provider_uses_plane_coordinates_rounded_up():
     assert [durations[i][i] for i in range(3)] == [0, 0, 0]
 
 
-def test_per_parcel_service_times_replace_the_default_service():
+def test_per_shipment_service_times_replace_the_default_service():
     own = pair(1, 3, pickup_service_seconds=7, delivery_service_seconds=11)
     plain = pair(2, 30)
     times = ServiceTimes(pickup_setup=0, pickup_service=5, delivery_setup=0, delivery_service=6)
     plan = plan_routes(
         vehicles=[van(1), van(2)],
-        parcels=[own, plain],
+        shipments=[own, plain],
         travel_times=EuclideanProvider(),
         service_times=times,
         time_limit=1,
     )
     services = {
-        (stop.parcel_id, stop.kind): stop.departure - stop.service_start
+        (stop.shipment_id, stop.kind): stop.departure - stop.service_start
         for route in plan.routes
         for stop in route.stops
     }
@@ -61,10 +61,10 @@ def test_a_negative_service_time_is_refused():
 
 def test_a_fixed_vehicle_cost_makes_the_plan_use_fewer_vehicles():
     # Pairs on opposite sides; routes end at the last stop: two vans ride 2 x 14, one van 38.
-    parcels = [pair(1, 10), pair(2, -10)]
+    shipments = [pair(1, 10), pair(2, -10)]
     common = {
         "vehicles": [van(1, end=None), van(2, end=None)],
-        "parcels": parcels,
+        "shipments": shipments,
         "travel_times": EuclideanProvider(),
         "service_times": NO_SETUP,
         "time_limit": 1,

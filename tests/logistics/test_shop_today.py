@@ -4,8 +4,8 @@ a box for the pickup code a consumer shows at the counter."""
 import pytest
 from django.utils import timezone
 
-from logistics.fulfilments import accept_part, mark_ready
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
+from logistics.part_states import accept_part, mark_ready
 from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer, make_owner
 from tests.payments.conftest import unpaid_order
@@ -15,20 +15,18 @@ pytestmark = pytest.mark.django_db
 
 def placed(shop, title):
     order = unpaid_order((make_offer(shop, title=title), 1))
-    part = order.fulfilments.get()
-    Fulfilment.objects.filter(pk=part.pk).update(
-        status=FulfilmentStatus.PLACED, placed_at=timezone.now()
-    )
-    return Fulfilment.objects.get(pk=part.pk)
+    part = order.parts.get()
+    OrderPart.objects.filter(pk=part.pk).update(status=PartStatus.PLACED, placed_at=timezone.now())
+    return OrderPart.objects.get(pk=part.pk)
 
 
 @pytest.fixture
 def counter():
     shop = ShopFactory()
     parts = [placed(shop, title) for title in ("Kaas", "Brood", "Wijn")]
-    accept_part(fulfilment_id=parts[1].pk, shop_id=shop.pk)
-    accept_part(fulfilment_id=parts[2].pk, shop_id=shop.pk)
-    mark_ready(fulfilment_id=parts[2].pk, shop_id=shop.pk)
+    accept_part(part_id=parts[1].pk, shop_id=shop.pk)
+    accept_part(part_id=parts[2].pk, shop_id=shop.pk)
+    mark_ready(part_id=parts[2].pk, shop_id=shop.pk)
     return shop, parts, client_for(make_owner(shop))
 
 
@@ -50,7 +48,7 @@ def test_the_home_lists_todays_work_with_due_times(counter):
 
 def test_the_counter_code_finds_the_ready_order_and_hands_it_over(counter):
     shop, parts, client = counter
-    ready = Fulfilment.objects.get(pk=parts[2].pk)
+    ready = OrderPart.objects.get(pk=parts[2].pk)
     code = f" {ready.pickup_code.lower()} "  # as typed at a counter
     found = client.post("/shop/orders/code/", {"code": code})
     assert found.status_code == 302
@@ -58,16 +56,16 @@ def test_the_counter_code_finds_the_ready_order_and_hands_it_over(counter):
     page = client.get(found["Location"]).content.decode()
     assert f'value="{ready.pickup_code}"' in page
     client.post(f"/shop/orders/{ready.pk}/hand-over/", {"code": ready.pickup_code})
-    assert Fulfilment.objects.get(pk=ready.pk).status == FulfilmentStatus.COLLECTED
+    assert OrderPart.objects.get(pk=ready.pk).status == PartStatus.COLLECTED
 
 
 def test_a_wrong_or_another_shops_code_finds_nothing(counter):
     shop, parts, client = counter
     elsewhere = ShopFactory()
     other = placed(elsewhere, "Elders")
-    accept_part(fulfilment_id=other.pk, shop_id=elsewhere.pk)
-    mark_ready(fulfilment_id=other.pk, shop_id=elsewhere.pk)
-    for code in ("ZZZZZZ", Fulfilment.objects.get(pk=other.pk).pickup_code, "<b>x</b>"):
+    accept_part(part_id=other.pk, shop_id=elsewhere.pk)
+    mark_ready(part_id=other.pk, shop_id=elsewhere.pk)
+    for code in ("ZZZZZZ", OrderPart.objects.get(pk=other.pk).pickup_code, "<b>x</b>"):
         refused = client.post("/shop/orders/code/", {"code": code}, follow=True)
         assert refused.redirect_chain[-1][0] == "/shop/"
         html = refused.content.decode()

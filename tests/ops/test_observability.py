@@ -25,7 +25,7 @@ from oscar.test.factories import OrderFactory
 from prometheus_client.parser import text_string_to_metric_families
 
 from inventory_sync.models import PosConnection
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.celery import app
 from marketplace.observability.logging import JsonFormatter, RequestIdFilter
 from marketplace.tasks import ping
@@ -303,7 +303,7 @@ def test_metrics_count_parts_waiting_too_long(client, settings):
     shop = ShopFactory()
 
     def part(status, **stamps):
-        return Fulfilment.objects.create(
+        return OrderPart.objects.create(
             order=OrderFactory(),
             shop=shop,
             method="collect",
@@ -313,12 +313,12 @@ def test_metrics_count_parts_waiting_too_long(client, settings):
             **stamps,
         )
 
-    part(FulfilmentStatus.PLACED, placed_at=now - timedelta(hours=2))  # waits to be accepted
-    part(FulfilmentStatus.PLACED, placed_at=now - timedelta(minutes=5))  # still in time
-    part(FulfilmentStatus.READY, ready_at=now - timedelta(hours=30))  # waits to be collected
-    part(FulfilmentStatus.READY, ready_at=now - timedelta(hours=3))
-    part(FulfilmentStatus.AT_HUB, at_hub_at=now - timedelta(hours=25))  # waits at the hub
-    part(FulfilmentStatus.COLLECTED, ready_at=now - timedelta(days=3))  # done: not waiting
+    part(PartStatus.PLACED, placed_at=now - timedelta(hours=2))  # waits to be accepted
+    part(PartStatus.PLACED, placed_at=now - timedelta(minutes=5))  # still in time
+    part(PartStatus.READY, ready_at=now - timedelta(hours=30))  # waits to be collected
+    part(PartStatus.READY, ready_at=now - timedelta(hours=3))
+    part(PartStatus.AT_HUB, at_hub_at=now - timedelta(hours=25))  # waits at the hub
+    part(PartStatus.COLLECTED, ready_at=now - timedelta(days=3))  # done: not waiting
 
     samples = scrape(client)
 

@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace import outbox
 from marketplace.celery import app, resume_broker
 from marketplace.models import OutboxTask, SentEmail
@@ -222,7 +222,7 @@ def test_a_task_relayed_twice_sends_its_email_once():
         choices={offer.partner_id: PartChoice(method="collect")},
         address=None,
     )
-    part = Fulfilment.objects.get(order=order)
+    part = OrderPart.objects.get(order=order)
     for _ in range(2):  # the same outbox row, sent twice
         send_part_email.apply(args=[part.pk, "ready"], headers={"outbox_id": 41})
     send_part_email.apply(args=[part.pk, "ready"], headers={"outbox_id": 42})  # another event

@@ -10,8 +10,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation
-from logistics.dispatch_inputs import parcel_for
-from logistics.models import DeliverySlot, Fulfilment, Route, RouteStop
+from logistics.dispatch_inputs import shipment_for
+from logistics.models import DeliverySlot, OrderPart, Route, RouteStop
 from logistics.travel_times import Location
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, make_offer, make_slot, make_zone
@@ -67,9 +67,9 @@ def delivery_form(town, **address) -> dict:
     return {**form, **address}
 
 
-def placed_parts(town) -> list[Fulfilment]:
+def placed_parts(town) -> list[OrderPart]:
     order = Order.objects.get(user=town["consumer"])
-    return list(Fulfilment.objects.filter(order=order).order_by("shop_id"))
+    return list(OrderPart.objects.filter(order=order).order_by("shop_id"))
 
 
 def test_postcode_and_number_put_every_delivery_part_on_the_house(register, town):
@@ -123,7 +123,7 @@ def test_an_unknown_house_is_a_field_error_and_nothing_is_created(register, town
         "house_number": ["The address register has no house number 9 at postcode 7411 AB."]
     }
     assert 'id="id_house_number-error"' in response.content.decode()
-    assert not Order.objects.exists() and not Fulfilment.objects.exists()
+    assert not Order.objects.exists() and not OrderPart.objects.exists()
     assert not Reservation.objects.exists()
     assert DeliverySlot.objects.get(pk=town["slot"].pk).booked == 0
 
@@ -228,13 +228,13 @@ def test_a_hostile_safe_place_comes_back_escaped_on_the_checkout_page(settings, 
 def test_the_courier_sees_the_drop_off_permissions_escaped():
     shop = ShopFactory()
     part = delivery_part(shop, make_slot(make_zone(), day=tomorrow()))
-    Fulfilment.objects.filter(pk=part.pk).update(allow_neighbour=True, safe_place=HOSTILE)
+    OrderPart.objects.filter(pk=part.pk).update(allow_neighbour=True, safe_place=HOSTILE)
     courier = make_courier(timezone.localdate(), starts=8, ends=18)
     route = Route.objects.create(
         courier=courier, date=timezone.localdate(), planned_at=timezone.now()
     )
     RouteStop.objects.create(
-        route=route, sequence=1, kind="delivery", fulfilment=part, eta=timezone.now()
+        route=route, sequence=1, kind="delivery", part=part, eta=timezone.now()
     )
 
     page = client_for(courier.user).get("/courier/").content.decode()
@@ -251,17 +251,17 @@ def test_routes_and_the_couriers_navigation_use_the_house(register, town):
     part = placed_parts(town)[0]
     house = Location(52.2515, 6.1637)
 
-    parcel = parcel_for(part, day=part.slot.date, ready=timezone.now(), carrier=None)
+    shipment = shipment_for(part, day=part.slot.date, ready=timezone.now(), carrier=None)
     courier = make_courier(timezone.localdate(), starts=8, ends=18)
     route = Route.objects.create(
         courier=courier, date=timezone.localdate(), planned_at=timezone.now()
     )
     RouteStop.objects.create(
-        route=route, sequence=1, kind="delivery", fulfilment=part, eta=timezone.now()
+        route=route, sequence=1, kind="delivery", part=part, eta=timezone.now()
     )
     page = client_for(courier.user).get("/courier/").content.decode()
 
-    assert parcel.delivery == house
+    assert shipment.delivery == house
     assert "Walstraat 7-2, 7411 AB Deventer" in page
     assert 'href="geo:52.251500,6.163700?q=52.251500,6.163700(' in page
     assert "postcode&#x27;s centre" not in page

@@ -1,4 +1,4 @@
-"""From basket to both fulfilments through the pages, as a consumer and two shops use them."""
+"""From basket to both parts through the pages, as a consumer and two shops use them."""
 
 import re
 from decimal import Decimal
@@ -8,8 +8,8 @@ from django.core import mail
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.fulfilments import mark_delivered
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
+from logistics.part_states import mark_delivered
 from marketplace.payments.models import Payment, PaymentStatus, Refund
 from tests.conftest import client_for
 from tests.factories import (
@@ -76,7 +76,7 @@ def test_basket_groups_lines_by_shop_with_subtotals(client, town):
     assert "Open today: 09:00–18:00" in page
 
 
-def test_two_shops_one_collect_one_delivery_to_both_fulfilments(client, town):
+def test_two_shops_one_collect_one_delivery_to_both_parts(client, town):
     login(client, town["consumer"])
     fill_basket(client, town)
     page = client.get("/checkout/")
@@ -94,8 +94,8 @@ def test_two_shops_one_collect_one_delivery_to_both_fulfilments(client, town):
     assert response["Location"] == f"/orders/{order.number}/"
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
     assert mail.outbox[-1].subject.startswith("Stadsmarkt Deventer: bestelling")
-    collect = Fulfilment.objects.get(order=order, shop=town["books"])
-    delivery = Fulfilment.objects.get(order=order, shop=town["cheese"])
+    collect = OrderPart.objects.get(order=order, shop=town["books"])
+    delivery = OrderPart.objects.get(order=order, shop=town["cheese"])
     assert delivery.delivery_code in mail.outbox[-1].body
 
     page = client.get(f"/orders/{order.number}/").content.decode()
@@ -112,22 +112,22 @@ def test_two_shops_one_collect_one_delivery_to_both_fulfilments(client, town):
     assert collect.pickup_code in client.get(f"/orders/{order.number}/").content.decode()
     assert any(part.get_content_type() == "image/png" for part in ready_mail.message().walk())
     act(books_client, collect, "hand-over", code="WRONG1")
-    assert Fulfilment.objects.get(pk=collect.pk).status == FulfilmentStatus.READY
+    assert OrderPart.objects.get(pk=collect.pk).status == PartStatus.READY
     act(books_client, collect, "hand-over", code=collect.pickup_code.lower())
-    assert Fulfilment.objects.get(pk=collect.pk).status == FulfilmentStatus.COLLECTED
+    assert OrderPart.objects.get(pk=collect.pk).status == PartStatus.COLLECTED
 
     cheese_client = client_for(town["cheese_owner"])
     for action in ("accept", "ready"):
         act(cheese_client, delivery, action)
     act(cheese_client, delivery, "hand-over", code=delivery.pickup_code)
-    assert Fulfilment.objects.get(pk=delivery.pk).status == FulfilmentStatus.HANDED_OVER
-    mark_delivered(fulfilment_id=delivery.pk, code=delivery.delivery_code)
+    assert OrderPart.objects.get(pk=delivery.pk).status == PartStatus.HANDED_OVER
+    mark_delivered(part_id=delivery.pk, code=delivery.delivery_code)
 
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert page.count("part-status") == 2
-    assert set(order.fulfilments.values_list("status", flat=True)) == {
-        FulfilmentStatus.COLLECTED,
-        FulfilmentStatus.DELIVERED,
+    assert set(order.parts.values_list("status", flat=True)) == {
+        PartStatus.COLLECTED,
+        PartStatus.DELIVERED,
     }
     stock = {r.pk: (r.num_in_stock, r.num_allocated) for r in StockRecord.objects.all()}
     assert stock == {town["novel"].pk: (2, 0), town["gouda"].pk: (5, 0)}
@@ -151,17 +151,17 @@ def test_rejecting_one_part_refunds_only_that_part(client, town):
     client.post("/checkout/", checkout_form(town))
     order = Order.objects.get(user=town["consumer"])
     client.post(f"/checkout/test-payment/{order.number}/", {"action": "pay"})
-    delivery = Fulfilment.objects.get(order=order, shop=town["cheese"])
+    delivery = OrderPart.objects.get(order=order, shop=town["cheese"])
     cheese_client = client_for(town["cheese_owner"])
     act(cheese_client, delivery, "reject", reason="Kaas is op")
 
     refund = Refund.objects.get()
-    assert (refund.fulfilment_id, refund.amount) == (delivery.pk, Decimal("17.45"))
+    assert (refund.part_id, refund.amount) == (delivery.pk, Decimal("17.45"))
     assert refund.reference == f"offline-refund-rejected-part-{delivery.pk}"
     assert StockRecord.objects.get(pk=town["gouda"].pk).num_allocated == 0
     assert StockRecord.objects.get(pk=town["novel"].pk).num_allocated == 2
     assert "Kaas is op" in mail.outbox[-1].body
-    assert Fulfilment.objects.get(order=order, shop=town["books"]).status == "placed"
+    assert OrderPart.objects.get(order=order, shop=town["books"]).status == "placed"
 
 
 def test_outside_the_zone_and_shortage_are_told_and_change_nothing(client, town):
@@ -184,11 +184,11 @@ def test_another_shop_cannot_see_or_act_on_a_part(client, town):
     client.post("/checkout/", checkout_form(town))
     order = Order.objects.get(user=town["consumer"])
     client.post(f"/checkout/test-payment/{order.number}/", {"action": "pay"})
-    collect = Fulfilment.objects.get(order=order, shop=town["books"])
+    collect = OrderPart.objects.get(order=order, shop=town["books"])
     intruder = client_for(town["cheese_owner"])
     assert intruder.get(f"/shop/orders/{collect.pk}/").status_code == 404
     assert intruder.post(f"/shop/orders/{collect.pk}/accept/").status_code == 404
-    assert Fulfilment.objects.get(pk=collect.pk).status == FulfilmentStatus.PLACED
+    assert OrderPart.objects.get(pk=collect.pk).status == PartStatus.PLACED
     stranger = client_for(UserFactory())
     assert stranger.get(f"/orders/{order.number}/").status_code == 404
 

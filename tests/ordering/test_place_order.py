@@ -1,4 +1,4 @@
-"""Placing an order across two shops: reservations, slots, fulfilments, payment."""
+"""Placing an order across two shops: reservations, slots, parts, payment."""
 
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import OutOfStock
-from logistics.models import DeliverySettings, DeliverySlot, Fulfilment, FulfilmentStatus
+from logistics.models import DeliverySettings, DeliverySlot, OrderPart, PartStatus
 from marketplace.ordering.delivery import DeliveryAddress, DeliveryRefused
 from marketplace.ordering.services import (
     CheckoutRefused,
@@ -60,12 +60,12 @@ def place(user, basket, books, cheese, slot, *, address=ADDRESS):
     )
 
 
-def test_one_order_one_payment_a_fulfilment_per_shop(two_shops):
+def test_one_order_one_payment_a_part_per_shop(two_shops):
     books, cheese, novel, gouda, slot = two_shops
     user = UserFactory()
     order = place(user, make_basket(user, (novel, 2), (gouda, 1)), books, cheese, slot)
 
-    parts = {part.shop_id: part for part in order.fulfilments.all()}
+    parts = {part.shop_id: part for part in order.parts.all()}
     assert set(parts) == {books.pk, cheese.pk}
     assert parts[books.pk].method == "collect" and parts[books.pk].slot is None
     assert parts[cheese.pk].method == "delivery" and parts[cheese.pk].slot_id == slot.pk
@@ -75,7 +75,7 @@ def test_one_order_one_payment_a_fulfilment_per_shop(two_shops):
     assert parts[cheese.pk].postcode == "7411 AB"
     assert order.total_incl_tax == Decimal("57.35")
     assert Payment.objects.get(order=order).amount == Decimal("57.35")
-    assert {p.status for p in parts.values()} == {FulfilmentStatus.PENDING_PAYMENT}
+    assert {p.status for p in parts.values()} == {PartStatus.PENDING_PAYMENT}
     assert len(parts[books.pk].pickup_code) == 6 and parts[cheese.pk].delivery_code
     novel.refresh_from_db()
     gouda.refresh_from_db()
@@ -142,7 +142,7 @@ def test_paying_confirms_and_a_replay_changes_nothing(two_shops):
     order = place(user, make_basket(user, (novel, 1), (gouda, 1)), books, cheese, slot)
     assert confirm_order_paid(order_id=order.pk, reference="t1") is True
     assert confirm_order_paid(order_id=order.pk, reference="t2") is False
-    assert set(order.fulfilments.values_list("status", flat=True)) == {FulfilmentStatus.PLACED}
+    assert set(order.parts.values_list("status", flat=True)) == {PartStatus.PLACED}
     payment = Payment.objects.get(order=order)
     assert (payment.status, payment.reference) == (PaymentStatus.SUCCEEDED, "t1")
     assert not Reservation.objects.filter(expires_at__isnull=False).exists()
@@ -158,7 +158,7 @@ def test_cancelling_unpaid_gives_everything_back(two_shops):
     novel.refresh_from_db()
     assert novel.num_allocated == 0
     assert DeliverySlot.objects.get(pk=slot.pk).booked == 0
-    assert set(order.fulfilments.values_list("status", flat=True)) == {FulfilmentStatus.CANCELLED}
+    assert set(order.parts.values_list("status", flat=True)) == {PartStatus.CANCELLED}
     assert confirm_order_paid(order_id=order.pk) is False
 
 
@@ -167,7 +167,7 @@ def assert_nothing_left(novel, gouda, slot, booked=0):
         record.refresh_from_db()
         assert record.num_allocated == 0
     assert Order.objects.count() == 0
-    assert Fulfilment.objects.count() == 0
+    assert OrderPart.objects.count() == 0
     assert Reservation.objects.count() == 0
     assert Payment.objects.count() == 0
     assert DeliverySlot.objects.get(pk=slot.pk).booked == booked

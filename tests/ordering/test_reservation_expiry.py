@@ -17,7 +17,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import DeliverySettings, FulfilmentStatus
+from logistics.models import DeliverySettings, PartStatus
 from marketplace.celery import app
 from marketplace.ordering.services import PartChoice, place_order
 from tests.conftest import IN_CI, database_url_for_processes
@@ -58,7 +58,7 @@ def test_the_beat_entry_releases_only_expired_unpaid_orders():
 
     assert task.apply().get() == 1
 
-    assert set(stale.fulfilments.values_list("status", flat=True)) == {FulfilmentStatus.CANCELLED}
+    assert set(stale.parts.values_list("status", flat=True)) == {PartStatus.CANCELLED}
     assert StockRecord.objects.get(pk=stale_record.pk).num_allocated == 0
     assert set(
         Reservation.objects.filter(order_line__order=stale).values_list("state", flat=True)
@@ -113,4 +113,4 @@ def test_real_beat_and_worker_expire_an_unpaid_order(celery_processes):
             break
         time.sleep(0.5)
     assert StockRecord.objects.get(pk=record.pk).num_allocated == 0
-    assert set(order.fulfilments.values_list("status", flat=True)) == {FulfilmentStatus.CANCELLED}
+    assert set(order.parts.values_list("status", flat=True)) == {PartStatus.CANCELLED}

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import stripe
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.commission.models import CommissionPlan
 from marketplace.ordering.services import PartChoice, place_order
 from marketplace.payments.models import PayoutAccount
@@ -124,6 +124,6 @@ def two_shop_order(stripe_on):
         "order": order,
         "books": books,
         "cheese": cheese,
-        "books_part": Fulfilment.objects.get(order=order, shop=books),
-        "cheese_part": Fulfilment.objects.get(order=order, shop=cheese),
+        "books_part": OrderPart.objects.get(order=order, shop=books),
+        "cheese_part": OrderPart.objects.get(order=order, shop=cheese),
     }

@@ -9,7 +9,7 @@ from django.core import mail
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.payments.models import Payment, PaymentStatus, Refund
 from shops.models import ShopStatus
 from tests.conftest import client_for
@@ -35,15 +35,15 @@ def test_a_shop_paused_during_checkout_has_its_part_refunded_and_released(
 
     assert response.status_code == 200
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
-    books_part = Fulfilment.objects.get(pk=two_shop_order["books_part"].pk)
-    cheese_part = Fulfilment.objects.get(pk=two_shop_order["cheese_part"].pk)
+    books_part = OrderPart.objects.get(pk=two_shop_order["books_part"].pk)
+    cheese_part = OrderPart.objects.get(pk=two_shop_order["cheese_part"].pk)
     assert (books_part.status, cheese_part.status) == (
-        FulfilmentStatus.REJECTED,
-        FulfilmentStatus.PLACED,
+        PartStatus.REJECTED,
+        PartStatus.PLACED,
     )
     assert "stopped taking orders" in books_part.reason or "geen bestellingen" in books_part.reason
     [refund] = Refund.objects.filter(payment__order=order)
-    assert (refund.fulfilment_id, refund.amount) == (books_part.pk, Decimal("39.90"))
+    assert (refund.part_id, refund.amount) == (books_part.pk, Decimal("39.90"))
     [call] = fake_stripe.calls("/v1/refunds")
     assert (call.form["payment_intent"], call.form["amount"]) == ("pi_test_1", "3990")
     states = dict(

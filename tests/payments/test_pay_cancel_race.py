@@ -17,7 +17,7 @@ from django.db import connection, connections
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.payments.models import Payment, PaymentStatus, Refund
 from tests.conftest import IN_CI, client_for
 from tests.factories import ShopFactory, make_offer
@@ -127,7 +127,7 @@ def test_a_payment_that_loses_to_the_cancel_is_refunded_and_says_so(order):
 
     order.refresh_from_db()
     assert order.status == "Cancelled"
-    assert Fulfilment.objects.get(order=order).status == FulfilmentStatus.CANCELLED
+    assert OrderPart.objects.get(order=order).status == PartStatus.CANCELLED
     assert Reservation.objects.get(order_line__order=order).state == ReservationState.RELEASED
     assert answers["cancel"] == (302, "/basket/", ["Payment cancelled; your basket is back."])
     assert answers["pay"] == (

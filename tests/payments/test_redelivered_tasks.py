@@ -6,7 +6,7 @@ the next run sends the same key and Stripe answers with the first transfer or re
 
 import pytest
 
-from logistics.fulfilments import reject_part
+from logistics.part_states import reject_part
 from marketplace.payments.models import Refund, Transfer, TransferStatus
 from marketplace.payments.tasks import send_refund, send_transfer
 
@@ -38,7 +38,7 @@ def test_a_transfer_task_run_again_moves_nothing_new(two_shop_order, fake_stripe
 def test_a_refund_task_run_again_refunds_once(two_shop_order, fake_stripe):
     pay(two_shop_order["order"])
     cheese_part = two_shop_order["cheese_part"]
-    reject_part(fulfilment_id=cheese_part.pk, shop_id=cheese_part.shop_id, reason="sold out")
+    reject_part(part_id=cheese_part.pk, shop_id=cheese_part.shop_id, reason="sold out")
     refund = Refund.objects.get()
     assert refund.reference
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.payments.models import EventStatus, Payment, PaymentStatus, WebhookEvent
 from marketplace.payments.webhooks import retry_waiting_events
 from tests.conftest import client_for
@@ -79,8 +79,8 @@ def test_a_whole_order_is_paid_through_checkout_and_the_webhook(stripe_on):
         "ch_test_1",
     )
     assert Order.objects.get(pk=order.pk).status == "Paid"
-    assert set(Fulfilment.objects.filter(order=order).values_list("status", flat=True)) == {
-        FulfilmentStatus.PLACED
+    assert set(OrderPart.objects.filter(order=order).values_list("status", flat=True)) == {
+        PartStatus.PLACED
     }
     reservations = Reservation.objects.filter(order_line__order=order)
     # Paid: held until the goods leave the shop, no longer expiring.

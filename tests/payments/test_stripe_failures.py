@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.ordering.services import expire_unpaid_orders
 from marketplace.payments.models import Payment, PaymentStatus
 from tests.conftest import client_for
@@ -41,7 +41,7 @@ def test_a_failed_payment_start_keeps_the_order_and_a_retry_charges_once(stripe_
     assert "The payment service does not answer right now" in page.content.decode()
     payment = Payment.objects.get(order=order)
     assert payment.status == PaymentStatus.PENDING
-    assert Fulfilment.objects.get(order=order).status == FulfilmentStatus.PENDING_PAYMENT
+    assert OrderPart.objects.get(order=order).status == PartStatus.PENDING_PAYMENT
     assert Reservation.objects.get(order_line__order=order).state == ReservationState.ACTIVE
 
     again = browser.post(f"/payments/orders/{order.number}/pay/")

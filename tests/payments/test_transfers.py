@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from logistics.fulfilments import accept_part, hand_over, mark_ready, reject_part
+from logistics.part_states import accept_part, hand_over, mark_ready, reject_part
 from marketplace.commission.models import PartPayout
 from marketplace.commission.part_transfers import refund_part_payment
 from marketplace.payments.models import (
@@ -37,9 +37,9 @@ def pay(order):
 
 
 def hand_over_part(part):
-    accept_part(fulfilment_id=part.pk, shop_id=part.shop_id)
-    mark_ready(fulfilment_id=part.pk, shop_id=part.shop_id)
-    return hand_over(fulfilment_id=part.pk, shop_id=part.shop_id, code=part.pickup_code)
+    accept_part(part_id=part.pk, shop_id=part.shop_id)
+    mark_ready(part_id=part.pk, shop_id=part.shop_id)
+    return hand_over(part_id=part.pk, shop_id=part.shop_id, code=part.pickup_code)
 
 
 def test_each_part_is_transferred_after_hand_over_with_its_key(two_shop_order, fake_stripe):
@@ -64,7 +64,7 @@ def test_each_part_is_transferred_after_hand_over_with_its_key(two_shop_order, f
         "1149",
         order.number,
     )
-    transfer = Transfer.objects.get(payout__fulfilment=books_part)
+    transfer = Transfer.objects.get(payout__part=books_part)
     assert (transfer.status, transfer.amount, transfer.reference) == (
         TransferStatus.SENT,
         Decimal("36.69"),
@@ -78,7 +78,7 @@ def test_each_part_is_transferred_after_hand_over_with_its_key(two_shop_order, f
     assert len(fake_stripe.calls("/v1/transfers")) == 2
 
     # For the order: transfers + what the platform keeps == charged, to the cent.
-    payouts = PartPayout.objects.filter(fulfilment__order=order)
+    payouts = PartPayout.objects.filter(part__order=order)
     kept = sum(p.commission + p.vat_on_commission + p.payment_fee + p.delivery_fee for p in payouts)
     assert sum(Transfer.objects.values_list("amount", flat=True)) + kept == order.total_incl_tax
 
@@ -92,18 +92,18 @@ def test_a_part_refund_after_hand_over_reverses_the_shops_transfer(two_shop_orde
 
     with transaction.atomic():
         refund = refund_part_payment(
-            fulfilment=books_part, amount=Decimal("19.95"), key="damaged-novel", reason="damaged"
+            part=books_part, amount=Decimal("19.95"), key="damaged-novel", reason="damaged"
         )
 
     [refund_call] = fake_stripe.calls("/v1/refunds")
     assert refund_call.idempotency_key == "damaged-novel"
     assert (refund_call.form["amount"], refund_call.form["payment_intent"]) == ("1995", "pi_test_1")
-    transfer = Transfer.objects.get(payout__fulfilment=books_part)
+    transfer = Transfer.objects.get(payout__part=books_part)
     [reversal_call] = fake_stripe.calls(f"/v1/transfers/{transfer.reference}/reversals")
     assert reversal_call.idempotency_key == f"reversal-{refund.pk}"
     # Of the 19.95 refunded, the platform gives back half its 3.21 (1.61) and the shop 18.34.
     assert reversal_call.form["amount"] == "1834"
-    payout = PartPayout.objects.get(fulfilment=books_part)
+    payout = PartPayout.objects.get(part=books_part)
     assert (payout.refunded, payout.transfer_reversed, payout.commission_reversed) == (
         Decimal("19.95"),
         Decimal("18.34"),
@@ -113,7 +113,7 @@ def test_a_part_refund_after_hand_over_reverses_the_shops_transfer(two_shop_orde
 
     # The same refund asked again (same key) moves nothing.
     with transaction.atomic():
-        refund_part_payment(fulfilment=books_part, amount=Decimal("19.95"), key="damaged-novel")
+        refund_part_payment(part=books_part, amount=Decimal("19.95"), key="damaged-novel")
     assert len(fake_stripe.requests) == 4  # session, transfer, refund, reversal
 
     # Stripe confirms the refund (matched by our key, whatever the order of answers).
@@ -132,14 +132,14 @@ def test_a_rejected_part_is_refunded_whole_and_never_transferred(two_shop_order,
     order, cheese_part = two_shop_order["order"], two_shop_order["cheese_part"]
     pay(order)
 
-    reject_part(fulfilment_id=cheese_part.pk, shop_id=cheese_part.shop_id, reason="sold out")
+    reject_part(part_id=cheese_part.pk, shop_id=cheese_part.shop_id, reason="sold out")
 
     [refund_call] = fake_stripe.calls("/v1/refunds")
     assert (refund_call.form["amount"], refund_call.idempotency_key) == (
         "1250",
         f"rejected-part-{cheese_part.pk}",
     )
-    payout = PartPayout.objects.get(fulfilment=cheese_part)
+    payout = PartPayout.objects.get(part=cheese_part)
     assert payout.transferred == payout.transfer_reversed == Decimal("11.49")
     assert fake_stripe.calls("/v1/transfers") == []
     assert not Transfer.objects.filter(payout=payout).exists()
@@ -169,7 +169,7 @@ def test_transfers_wait_for_the_account_and_go_when_account_updated_says_so(stri
 
     order = unpaid_order((make_offer(shop, price="20.00"), 1))
     pay(order)
-    part = order.fulfilments.get()
+    part = order.parts.get()
     hand_over_part(part)
     assert Transfer.objects.get().status == TransferStatus.HELD
     assert fake_stripe.calls("/v1/transfers") == []

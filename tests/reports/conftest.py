@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from oscar.core.loading import get_model
 
-from logistics.fulfilments import reject_part
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
+from logistics.part_states import reject_part
 from marketplace.commission.models import CommissionPlan
 from marketplace.ordering.delivery import DeliveryAddress
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
@@ -72,12 +72,12 @@ def order_of(consumer, choices, *offers, paid_at=None, address=None):
     )
     if paid_at is not None:
         confirm_order_paid(order_id=order.pk)
-        Fulfilment.objects.filter(order=order).update(placed_at=paid_at)
+        OrderPart.objects.filter(order=order).update(placed_at=paid_at)
     return order
 
 
 def collected(order, shop, *, ready_at, minutes):
-    Fulfilment.objects.filter(order=order, shop=shop).update(
+    OrderPart.objects.filter(order=order, shop=shop).update(
         status="collected", ready_at=ready_at, completed_at=ready_at + timedelta(minutes=minutes)
     )
 
@@ -106,19 +106,15 @@ def small_town(db) -> SmallTown:
     )  # fmt: skip
     collected(order1, shop_a, ready_at=local(D1, 14), minutes=45)
     slot_end = datetime.combine(slot.date, slot.ends, tzinfo=AMSTERDAM)
-    Fulfilment.objects.filter(order=order1, shop=shop_b).update(
+    OrderPart.objects.filter(order=order1, shop=shop_b).update(
         status="delivered", completed_at=slot_end - timedelta(minutes=30)
     )
     order2 = order_of(consumer, {a: collect}, (offer["novel30"], 1), paid_at=local(D1, 13))
-    reject_part(
-        fulfilment_id=Fulfilment.objects.get(order=order2).pk, shop_id=shop_a.pk, reason="Op"
-    )
+    reject_part(part_id=OrderPart.objects.get(order=order2).pk, shop_id=shop_a.pk, reason="Op")
     order3 = order_of(consumer, {a: collect}, (offer["novel40"], 1), paid_at=local(D2, 23, 30))
     collected(order3, shop_a, ready_at=local(D2, 23, 40), minutes=15)
-    part3 = Fulfilment.objects.get(order=order3)
-    request_refund(
-        payment=order3.payment, amount=Decimal("10.00"), key="return-3", fulfilment=part3
-    )
+    part3 = OrderPart.objects.get(order=order3)
+    request_refund(payment=order3.payment, amount=Decimal("10.00"), key="return-3", part=part3)
     order4 = order_of(consumer, {b: collect}, (offer["mug"], 1))
     order5 = order_of(consumer, {a: collect}, (offer["pen15"], 1), paid_at=local(D0, 12))
     rebuild_sales_rollups()

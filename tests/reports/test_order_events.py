@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from logistics.fulfilments import reject_part
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
+from logistics.part_states import reject_part
 from marketplace.celery import app
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.reports.models import DailyShopSales
@@ -37,9 +37,9 @@ def test_payment_and_rejection_rewrite_the_day(tasks_run_here, django_capture_on
     row = DailyShopSales.objects.get(shop=shop, day=timezone.localdate())
     assert (row.parts, row.orders, row.units, row.gmv) == (1, 1, 2, Decimal("25.00"))
 
-    part = Fulfilment.objects.get(order=order)
+    part = OrderPart.objects.get(order=order)
     with django_capture_on_commit_callbacks(execute=True):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
     row = DailyShopSales.objects.get(shop=shop, day=timezone.localdate())
     assert (row.parts, row.gmv, row.lost_parts, row.lost_value) == (
         0, Decimal("0.00"), 1, Decimal("25.00"),

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from logistics.fulfilments import reject_part
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
+from logistics.part_states import reject_part
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.reports import blocks
 from marketplace.reports.models import DailyProductSales, ProductSalesBlock
@@ -181,9 +181,9 @@ def test_an_order_event_keeps_the_blocks_equal_to_a_rebuild(
     blocks.rebuild_blocks()
     assert block_rows() == after_payment
 
-    part = Fulfilment.objects.get(order=order)
+    part = OrderPart.objects.get(order=order)
     with django_capture_on_commit_callbacks(execute=True):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
     assert block_rows() == set()  # the product sold nothing any more
 
 
@@ -202,8 +202,8 @@ def test_a_refresh_rewrites_only_the_blocks_of_products_whose_sales_changed(
     assert len(rows_of_kept) == len(blocks.BLOCK_SIZES)
 
     refresh_sales_days(days=[timezone.localdate()])  # nothing changed: nothing rewritten
-    part = Fulfilment.objects.get(order=orders[1])
+    part = OrderPart.objects.get(order=orders[1])
     with django_capture_on_commit_callbacks(execute=True):
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason="Uitverkocht")
 
     assert set(ProductSalesBlock.objects.values_list("pk", flat=True)) == rows_of_kept

@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from oscar.core.loading import get_model
 
-from logistics.models import Fulfilment
+from logistics.models import OrderPart
 from marketplace.commission.models import LineCommission, PartCommission
 from marketplace.payments.models import Payment, Refund
 from marketplace.reports import blocks, direct, selectors
@@ -117,7 +117,7 @@ def write_part(town: Town, order, payment, placed: datetime, spec: dict) -> None
     shop = town.shops[spec["shop"]]
     paid = spec["status"] != "pending_payment"
     done = spec["completed_after_minutes"]
-    part = Fulfilment.objects.create(
+    part = OrderPart.objects.create(
         order=order,
         shop=shop,
         method=spec["method"],
@@ -158,7 +158,7 @@ def write_part(town: Town, order, payment, placed: datetime, spec: dict) -> None
         amount = (gross * spec["refund_share"] / 100).quantize(Decimal("0.01"))
         Refund.objects.create(
             payment=payment,
-            fulfilment=part,
+            part=part,
             amount=max(amount, Decimal("0.01")),
             idempotency_key=f"r-{part.pk}",
         )
@@ -170,7 +170,7 @@ def snapshot(part, lines, gross) -> None:
     ]
     commission = sum(per_line, Decimal("0.00")) + Decimal("0.25")
     snapshot = PartCommission.objects.create(
-        fulfilment=part,
+        part=part,
         plan_name="x",
         percentage=7,
         gross=gross,
@@ -264,8 +264,8 @@ def test_the_beat_refresh_catches_up_with_changes_after_the_watermark(town):
     assert refresh_changed_sales() == 1  # no watermark yet: every day with a sale
     assert ProductSalesBlock.objects.filter(gmv=Decimal("20.00")).count() == len(BLOCK_SIZES)
     assert selectors.summary_for_scope(scope=Scope(), period=period).gmv == Decimal("20.00")
-    part = Fulfilment.objects.get()
-    Fulfilment.objects.filter(pk=part.pk).update(
+    part = OrderPart.objects.get()
+    OrderPart.objects.filter(pk=part.pk).update(
         status="rejected", rejected_at=datetime.now(AMSTERDAM)
     )
     # The beat comes five minutes later, and again five minutes after that.

@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from oscar.core.loading import get_model
 
 from logistics.emails import send_part_failed
-from logistics.fulfilments import reject_part
-from logistics.models import Fulfilment, RouteStop
+from logistics.models import OrderPart, RouteStop
+from logistics.part_states import reject_part
 from marketplace.commission.models import CommissionPlan, Settlement
 from marketplace.models import SearchRecord
 from marketplace.ordering.delivery import DeliveryAddress
@@ -316,13 +316,13 @@ def test_orders_pages_and_emails_show_hostile_consumer_and_shop_text_inert(
     shop, offer = hostile_shop
     owner = make_owner(shop)
     consumer, order = hostile_order(shop, offer)
-    part = Fulfilment.objects.get(order=order)
+    part = OrderPart.objects.get(order=order)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         send_order_placed(order.pk)
         send_part_update(part.pk, "ready")
         send_part_failed(part.pk, HOSTILE)
-        reject_part(fulfilment_id=part.pk, shop_id=shop.pk, reason=HOSTILE)
+        reject_part(part_id=part.pk, shop_id=shop.pk, reason=HOSTILE)
     sent = html_parts(mail.outbox)
     assert len(sent) >= 4
     for subject, html in sent:
@@ -339,7 +339,7 @@ def test_a_courier_failure_reason_is_inert_on_the_route_pages_and_in_emails(
     django_capture_on_commit_callbacks,
 ):
     part, courier_browser = world["part"], world["client"]
-    Fulfilment.objects.filter(pk=part.pk).update(recipient_name=HOSTILE, address_line=HOSTILE)
+    OrderPart.objects.filter(pk=part.pk).update(recipient_name=HOSTILE, address_line=HOSTILE)
     world["shop"].partner.name = HOSTILE
     world["shop"].partner.save()
     act(courier_browser, world["pickup"], "picked-up", code=shop_code(world["pickup"]))

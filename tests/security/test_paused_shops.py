@@ -5,7 +5,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
-from logistics.models import Fulfilment, FulfilmentStatus
+from logistics.models import OrderPart, PartStatus
 from marketplace.payments.models import Payment, PaymentStatus
 from shops.models import ShopStatus
 from tests.factories import ShopFactory, UserFactory, make_offer
@@ -78,8 +78,8 @@ def test_payment_is_refused_when_the_shop_was_paused_after_the_order_was_placed(
     assert f"{town['books'].name} stopped taking orders after you placed this order" in page
     assert response.redirect_chain[-1][0] == "/basket/"
     assert Payment.objects.get(order=order).status == PaymentStatus.CANCELLED
-    assert set(Fulfilment.objects.filter(order=order).values_list("status", flat=True)) == {
-        FulfilmentStatus.CANCELLED
+    assert set(OrderPart.objects.filter(order=order).values_list("status", flat=True)) == {
+        PartStatus.CANCELLED
     }
     assert not Reservation.objects.filter(
         order_line__order=order, state=ReservationState.ACTIVE

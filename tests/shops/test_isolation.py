@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation
-from logistics.models import DeliverySlot, Fulfilment
+from logistics.models import DeliverySlot, OrderPart
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.payments.models import Payment, Refund
 from shops.models import OpeningHours, OpeningHoursException, Shop
@@ -51,7 +51,7 @@ WATCHED = [
     Product,
     Order,
     Line,
-    Fulfilment,
+    OrderPart,
     Reservation,
     Payment,
     Refund,
@@ -125,7 +125,7 @@ def ids_of_shop_a(world) -> dict[str, list[str]]:
         world["offer_a"].product_id,
         world["owner_a"].pk,
         world["consumer"].pk,
-        *Fulfilment.objects.filter(shop=shop_a).values_list("pk", flat=True),
+        *OrderPart.objects.filter(shop=shop_a).values_list("pk", flat=True),
         *Line.objects.filter(partner_id=shop_a.partner_id).values_list("pk", flat=True),
         *(order.pk for order in orders),
         *Payment.objects.filter(order__in=orders).values_list("pk", flat=True),
@@ -144,7 +144,7 @@ def ids_shop_b_may_use(world) -> set[int]:
         world["offer_b"].pk,
         world["offer_b"].product_id,
         world["intruder"].pk,
-        *Fulfilment.objects.filter(shop=shop_b).values_list("pk", flat=True),
+        *OrderPart.objects.filter(shop=shop_b).values_list("pk", flat=True),
         *Line.objects.filter(partner_id=shop_b.partner_id).values_list("pk", flat=True),
         *StockRecord.objects.filter(partner_id=shop_b.partner_id).values_list("pk", flat=True),
     }
@@ -200,7 +200,7 @@ def test_another_shops_user_gets_404_or_403_everywhere_and_changes_nothing(two_s
 @pytest.mark.django_db
 def test_the_shop_sees_only_its_own_lines_of_a_mixed_order(two_shops):
     owner = client_for(two_shops["owner_a"])
-    part = Fulfilment.objects.get(order=two_shops["mixed"], shop=two_shops["shop_a"])
+    part = OrderPart.objects.get(order=two_shops["mixed"], shop=two_shops["shop_a"])
     page = owner.get(f"/shop/orders/{part.pk}/")
     lines = list(page.context["lines"])
     assert [line.partner_id for line in lines] == [two_shops["shop_a"].partner_id]

@@ -12,7 +12,7 @@ from django.urls import include, path
 from oscar.core.loading import get_model
 
 import marketplace.urls
-from logistics.models import FulfilmentStatus
+from logistics.models import PartStatus
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from shops import services
 from shops.models import OpeningHours, Shop, ShopApplication, ShopStatus
@@ -401,7 +401,7 @@ def shop_with_open_order():
         address=None,
     )
     assert confirm_order_paid(order_id=order.pk, reference="t1") is True
-    assert order.fulfilments.get().status == FulfilmentStatus.PLACED
+    assert order.parts.get().status == PartStatus.PLACED
     return shop, owner, order
 
 

@@ -20,10 +20,10 @@ def menu_of(user) -> str:
 def test_each_user_sees_the_links_to_their_own_work_areas():
     owner = make_owner(ShopFactory())
     courier = UserFactory()
-    Courier.objects.create(user=courier, vehicle="bike", capacity_parcels=6, capacity_litres=80)
+    Courier.objects.create(user=courier, vehicle="bike", capacity_parts=6, capacity_litres=80)
     retired = UserFactory()
     Courier.objects.create(
-        user=retired, vehicle="bike", capacity_parcels=6, capacity_litres=80, is_active=False
+        user=retired, vehicle="bike", capacity_parts=6, capacity_litres=80, is_active=False
     )
 
     users = {"owner": owner, "courier": courier, "retired": retired, "consumer": UserFactory()}
@@ -57,7 +57,7 @@ def test_the_cached_links_follow_a_new_shop_user_and_courier():
     shop.partner.users.add(user)
     assert "My shop" in menu_of(user)
     courier = Courier.objects.create(
-        user=user, vehicle="bike", capacity_parcels=6, capacity_litres=80
+        user=user, vehicle="bike", capacity_parts=6, capacity_litres=80
     )
     assert "My route" in menu_of(user)
     courier.is_active = False

@@ -1,4 +1,4 @@
-"""The state machine of an order part (Fulfilment): every status change goes through here.
+"""The state machine of an order part (OrderPart): every status change goes through here.
 
 TRANSITIONS says which states each state may be reached from; `move` (one part) and
 `move_order_parts` (the parts of one order) are the only writes of a part's status, each a
@@ -25,15 +25,15 @@ from marketplace.outbox import enqueue
 
 from . import route_progress
 from .models import (
-    MAX_PARCEL_LITRES,
-    Fulfilment,
-    FulfilmentMethod,
-    FulfilmentStatus,
+    MAX_PART_LITRES,
+    OrderPart,
+    PartMethod,
+    PartStatus,
     StopKind,
     StopStatus,
 )
 
-S = FulfilmentStatus
+S = PartStatus
 MAX_CODE_ATTEMPTS = 10
 
 # target state: (states it may come from, timestamp field it sets)
@@ -54,20 +54,20 @@ class TransitionRefused(Exception):
     pass
 
 
-def move(*, fulfilment_id: int, shop_id: int | None, to: str, **changes) -> Fulfilment:
+def move(*, part_id: int, shop_id: int | None, to: str, **changes) -> OrderPart:
     """One guarded step; refuses when the part is not (or no longer) in a state that allows it."""
     if to not in TRANSITIONS:  # nothing leads back to awaiting payment
-        raise TransitionRefused(refusal_message(fulfilment_id, shop_id, to))
+        raise TransitionRefused(refusal_message(part_id, shop_id, to))
     sources, stamp = TRANSITIONS[to]
-    parts = Fulfilment.objects.filter(pk=fulfilment_id, status__in=sources)
+    parts = OrderPart.objects.filter(pk=part_id, status__in=sources)
     if shop_id is not None:
         parts = parts.filter(shop_id=shop_id)
     if parts.update(status=to, **{stamp: timezone.now()}, **changes) != 1:
-        raise TransitionRefused(refusal_message(fulfilment_id, shop_id, to))
-    return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
+        raise TransitionRefused(refusal_message(part_id, shop_id, to))
+    return OrderPart.objects.select_related("order", "shop__partner").get(pk=part_id)
 
 
-def move_order_parts(*, order_id: int, to: str, sources: set[str], **changes) -> list[Fulfilment]:
+def move_order_parts(*, order_id: int, to: str, sources: set[str], **changes) -> list[OrderPart]:
     """The same guarded step for every part of one order that is in `sources` (a subset of
     what TRANSITIONS allows); returns the parts moved, possibly none. Locks them first."""
     allowed, stamp = TRANSITIONS[to]
@@ -76,21 +76,19 @@ def move_order_parts(*, order_id: int, to: str, sources: set[str], **changes) ->
     changes = {"status": to, stamp: timezone.now(), **changes}
     with transaction.atomic():
         parts = list(
-            Fulfilment.objects.select_for_update(of=("self",))
+            OrderPart.objects.select_for_update(of=("self",))
             .select_related("order", "shop__partner")
             .filter(order_id=order_id, status__in=sources)
             .order_by("pk")
         )
-        Fulfilment.objects.filter(pk__in=[p.pk for p in parts], status__in=sources).update(
-            **changes
-        )
+        OrderPart.objects.filter(pk__in=[p.pk for p in parts], status__in=sources).update(**changes)
     for part in parts:
         for field, value in changes.items():
             setattr(part, field, value)
     return parts
 
 
-def place_paid_parts(*, order_id: int) -> list[Fulfilment]:
+def place_paid_parts(*, order_id: int) -> list[OrderPart]:
     """The order's payment came: its parts awaiting payment are placed with their shops.
     None placed means the order was paid (a replay) or cancelled before."""
     with transaction.atomic():
@@ -100,7 +98,7 @@ def place_paid_parts(*, order_id: int) -> list[Fulfilment]:
     return parts
 
 
-def cancel_unpaid_parts(*, order_id: int, reason: str) -> list[Fulfilment]:
+def cancel_unpaid_parts(*, order_id: int, reason: str) -> list[OrderPart]:
     """The order will not be paid: its parts awaiting payment are cancelled (the caller
     gives back their stock and slots)."""
     with transaction.atomic():
@@ -112,8 +110,8 @@ def cancel_unpaid_parts(*, order_id: int, reason: str) -> list[Fulfilment]:
     return parts
 
 
-def refusal_message(fulfilment_id: int, shop_id: int | None, to: str) -> str:
-    part = Fulfilment.objects.filter(pk=fulfilment_id)
+def refusal_message(part_id: int, shop_id: int | None, to: str) -> str:
+    part = OrderPart.objects.filter(pk=part_id)
     if shop_id is not None:
         part = part.filter(shop_id=shop_id)
     current = part.values_list("status", flat=True).first()
@@ -125,7 +123,7 @@ def refusal_message(fulfilment_id: int, shop_id: int | None, to: str) -> str:
     }
 
 
-def reservations_of(part: Fulfilment) -> list[int]:
+def reservations_of(part: OrderPart) -> list[int]:
     return list(
         Reservation.objects.filter(
             order_line__order_id=part.order_id, order_line__partner_id=part.shop.partner_id
@@ -133,70 +131,69 @@ def reservations_of(part: Fulfilment) -> list[int]:
     )
 
 
-def accept_part(*, fulfilment_id: int, shop_id: int) -> Fulfilment:
+def accept_part(*, part_id: int, shop_id: int) -> OrderPart:
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.ACCEPTED)
+        part = move(part_id=part_id, shop_id=shop_id, to=S.ACCEPTED)
         events.publish(events.PartAccepted(part=part))
     return part
 
 
-def reject_part(*, fulfilment_id: int, shop_id: int, reason: str) -> Fulfilment:
+def reject_part(*, part_id: int, shop_id: int, reason: str) -> OrderPart:
     """Releases the part's stock and slot; the listeners of PartRejected refund the consumer
     for this part only, tell them, and update the reports."""
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.REJECTED, reason=reason)
+        part = move(part_id=part_id, shop_id=shop_id, to=S.REJECTED, reason=reason)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.RELEASED)
         release_slot_of(part)
         events.publish(events.PartRejected(part=part, reason=reason))
     return part
 
 
-def release_slot_of(part: Fulfilment) -> None:
+def release_slot_of(part: OrderPart) -> None:
     if part.slot_id:
         release_slot(slot_id=part.slot_id)
 
 
 def mark_ready(
     *,
-    fulfilment_id: int,
+    part_id: int,
     shop_id: int,
-    parcel_litres: int | None = None,
+    volume_litres: int | None = None,
     bulky: bool | None = None,
-) -> Fulfilment:
-    """The goods are packed. The shop may say the parcel's size (litres, bulky); what it
+) -> OrderPart:
+    """The goods are packed. The shop may say the part's size (litres, bulky); what it
     leaves out (None) keeps the part's current value."""
-    size = {"parcel_litres": parcel_litres, "bulky": bulky}
+    size = {"volume_litres": volume_litres, "bulky": bulky}
     changes = {field: value for field, value in size.items() if value is not None}
-    if parcel_litres is not None and not 1 <= parcel_litres <= MAX_PARCEL_LITRES:
+    if volume_litres is not None and not 1 <= volume_litres <= MAX_PART_LITRES:
         raise TransitionRefused(
-            _("The parcel's volume must be between 1 and %(max)s litres.")
-            % {"max": MAX_PARCEL_LITRES}
+            _("The part's volume must be between 1 and %(max)s litres.") % {"max": MAX_PART_LITRES}
         )
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=shop_id, to=S.READY, **changes)
+        part = move(part_id=part_id, shop_id=shop_id, to=S.READY, **changes)
         events.publish(events.PartReady(part=part))
     return part
 
 
-def hand_over(*, fulfilment_id: int, shop_id: int, code: str) -> Fulfilment:
+def hand_over(*, part_id: int, shop_id: int, code: str) -> OrderPart:
     """The goods leave the shop on the part's pickup code: a collect part with the consumer
     (who shows the code); a delivery part with a courier, when a courier picks it up with no
     route (the shop's page shows couriers on a route their hand-over code, logistics.handover).
     Consumes the reservations."""
-    part = Fulfilment.objects.filter(pk=fulfilment_id, shop_id=shop_id).first()
+    part = OrderPart.objects.filter(pk=part_id, shop_id=shop_id).first()
     if part is None:
         raise TransitionRefused(_("No such order part."))
-    target = S.COLLECTED if part.method == FulfilmentMethod.COLLECT else S.HANDED_OVER
-    stop = route_progress.pending_pickup(fulfilment_id=part.pk) if target == S.HANDED_OVER else None
+    target = S.COLLECTED if part.method == PartMethod.COLLECT else S.HANDED_OVER
+    stop = route_progress.pending_pickup(part_id=part.pk) if target == S.HANDED_OVER else None
     check_code(part, code, part.pickup_code)
     return release_goods(part, shop_id=shop_id, target=target, stop=stop)
 
 
-def release_goods(part: Fulfilment, *, shop_id: int | None, target: str, stop=None) -> Fulfilment:
+def release_goods(part: OrderPart, *, shop_id: int | None, target: str, stop=None) -> OrderPart:
     """The goods leave the shop: the step, the consumed stock, the closed pickup stop and
     GoodsLeftShop (the shop's transfer, the e-mail) as one. The caller has checked the code."""
     with transaction.atomic():
-        part = move(fulfilment_id=part.pk, shop_id=shop_id, to=target)
+        part = move(part_id=part.pk, shop_id=shop_id, to=target)
         close_reservations(reservation_ids=reservations_of(part), state=ReservationState.CONSUMED)
         if stop is not None and not route_progress.close_stops([stop.pk], status=StopStatus.DONE):
             raise TransitionRefused(_("This stop was closed meanwhile; reload the route."))
@@ -204,13 +201,13 @@ def release_goods(part: Fulfilment, *, shop_id: int | None, target: str, stop=No
     return part
 
 
-def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
-    """The courier hands the parcel over at the door, on the consumer's delivery code."""
-    part = Fulfilment.objects.get(pk=fulfilment_id)
+def mark_delivered(*, part_id: int, code: str) -> OrderPart:
+    """The courier hands the part over at the door, on the consumer's delivery code."""
+    part = OrderPart.objects.get(pk=part_id)
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.DELIVERED)
-        delivery_stops = route_progress.pending_stops(fulfilment_id=part.pk).filter(
+        part = move(part_id=part_id, shop_id=None, to=S.DELIVERED)
+        delivery_stops = route_progress.pending_stops(part_id=part.pk).filter(
             kind=StopKind.DELIVERY
         )
         route_progress.close_stops(
@@ -220,9 +217,9 @@ def mark_delivered(*, fulfilment_id: int, code: str) -> Fulfilment:
     return part
 
 
-def check_code(part: Fulfilment, given: str, expected: str) -> None:
+def check_code(part: OrderPart, given: str, expected: str) -> None:
     check_code_for(
-        Fulfilment.objects.filter(pk=part.pk),
+        OrderPart.objects.filter(pk=part.pk),
         given,
         expected,
         wrong=_("That code is not right for this order part."),
@@ -239,7 +236,7 @@ def check_code_for(parts, given: str, expected: str, *, wrong: str) -> None:
         raise TransitionRefused(wrong)
 
 
-def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilment:
+def mark_failed(*, part_id: int, courier_id: int, reason: str) -> OrderPart:
     """The courier cannot pick up or deliver: the part's pending stops on their route fail.
 
     The part keeps its state (ready at the shop, or handed over and still with the courier),
@@ -253,37 +250,37 @@ def mark_failed(*, fulfilment_id: int, courier_id: int, reason: str) -> Fulfilme
     if not reason:
         raise TransitionRefused(_("Say why the stop failed."))
     with transaction.atomic():
-        stops = route_progress.pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
+        stops = route_progress.pending_stops(part_id=part_id, courier_id=courier_id)
         stop_ids = list(stops.select_for_update().values_list("pk", flat=True))
         if not stop_ids:
             raise TransitionRefused(_("This part has no open stop on your route."))
         route_progress.close_stops(stop_ids, status=StopStatus.FAILED, reason=reason)
-        Fulfilment.objects.filter(pk=fulfilment_id).update(delivery_failed_at=timezone.now())
-        enqueue(send_failure_emails, fulfilment_id, reason)
-    return Fulfilment.objects.select_related("order", "shop__partner").get(pk=fulfilment_id)
+        OrderPart.objects.filter(pk=part_id).update(delivery_failed_at=timezone.now())
+        enqueue(send_failure_emails, part_id, reason)
+    return OrderPart.objects.select_related("order", "shop__partner").get(pk=part_id)
 
 
-def drop_at_hub(*, fulfilment_id: int, courier_id: int) -> Fulfilment:
+def drop_at_hub(*, part_id: int, courier_id: int) -> OrderPart:
     """The courier brings a hub part to the hub; the consumer collects it there with their
     code, together with the parts of other shops."""
     with transaction.atomic():
-        stops = route_progress.pending_stops(fulfilment_id=fulfilment_id, courier_id=courier_id)
+        stops = route_progress.pending_stops(part_id=part_id, courier_id=courier_id)
         stop_ids = list(stops.filter(kind=StopKind.DELIVERY).values_list("pk", flat=True))
         if not stop_ids:
             raise TransitionRefused(_("This part has no open stop on your route."))
-        part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.AT_HUB)
+        part = move(part_id=part_id, shop_id=None, to=S.AT_HUB)
         route_progress.close_stops(stop_ids, status=StopStatus.DONE)
         events.publish(events.PartAtHub(part=part))
     return part
 
 
-def collect_at_hub(*, fulfilment_id: int, code: str) -> Fulfilment:
+def collect_at_hub(*, part_id: int, code: str) -> OrderPart:
     """Hub staff hand a waiting part to the consumer, only on the consumer's code."""
-    part = Fulfilment.objects.filter(pk=fulfilment_id, status=S.AT_HUB).first()
+    part = OrderPart.objects.filter(pk=part_id, status=S.AT_HUB).first()
     if part is None:
         raise TransitionRefused(_("No such order part."))
     check_code(part, code, part.delivery_code)
     with transaction.atomic():
-        part = move(fulfilment_id=fulfilment_id, shop_id=None, to=S.COLLECTED)
+        part = move(part_id=part_id, shop_id=None, to=S.COLLECTED)
         events.publish(events.PartCollectedAtHub(part=part))
     return part

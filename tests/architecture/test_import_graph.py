@@ -17,6 +17,15 @@ PACKAGES = (
     "inventory_sync",
     "shops",
 )
+# Bottom to top, as docs/architecture.md draws them: an import may only point down.
+LAYERS = (
+    "shops",
+    "inventory_sync",
+    "logistics",
+    "marketplace.payments",
+    "marketplace.commission",
+    "marketplace.ordering",
+)
 FORBIDDEN = {
     ("marketplace.payments", "marketplace.ordering"),
     ("logistics", "marketplace.payments"),
@@ -136,6 +145,18 @@ def test_payments_never_imports_ordering_and_logistics_never_imports_payments():
         if target in graph[source]
     }
     assert found == {}
+
+
+def test_every_import_between_domain_packages_points_down_the_layers():
+    graph, why = import_graph()
+    rank = {package: number for number, package in enumerate(LAYERS)}
+    upward = {
+        (source, target): why[(source, target)]
+        for source, targets in graph.items()
+        for target in targets
+        if rank[target] > rank[source]
+    }
+    assert upward == {}
 
 
 def test_the_cycle_finder_finds_a_planted_cycle_and_nothing_else():

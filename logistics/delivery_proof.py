@@ -129,7 +129,3 @@ def clean_photo(upload) -> ContentFile:
             _("The photo could not be read as an image; take it again (JPEG, PNG or WebP).")
         ) from None
     return ContentFile(buffer.getvalue())
-
-
-def proof_of(part: OrderPart) -> DeliveryProof | None:
-    return DeliveryProof.objects.filter(part=part).first()

@@ -25,28 +25,3 @@ def basket_shop_groups(context, formset):
 def field_for(form, prefix: str, group):
     """The bound field `<prefix>_<partner id>` of a checkout form for one shop's group."""
     return form[f"{prefix}_{group.shop.partner_id}"]
-
-
-@register.simple_tag
-def offers_for_product(product) -> list:
-    """Every active shop that sells the product, cheapest first, with units available online.
-
-    `stale`: the shop's POS feed is older than its limit, so no count is shown.
-    """
-    from django.utils import timezone
-    from oscar.core.loading import get_model
-
-    from inventory_sync.availability import available_online
-    from inventory_sync.selectors import stock_is_stale
-
-    StockRecord = get_model("partner", "StockRecord")
-    records = (
-        StockRecord.objects.filter(product=product, partner__shop__status="active")
-        .select_related("partner__shop__pos_connection")
-        .order_by("price", "id")
-    )
-    now = timezone.now()
-    for record in records:
-        record.stale = stock_is_stale(record.partner.shop, now)
-        record.available = available_online(record, safety_buffer=record.partner.shop.safety_buffer)
-    return list(records)

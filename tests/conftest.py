@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
+from tests.support.fast_flush import delete_instead_of_truncate
+
 # CI runs against real PostgreSQL and Redis; a missing service there is a failure, not a skip.
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_TODAY = date(2026, 11, 23)
@@ -48,6 +50,7 @@ def own_redis_database() -> None:
 
 
 own_redis_database()
+delete_instead_of_truncate()
 
 
 def sleep_under_faketime() -> None:

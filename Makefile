@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite in parallel where that is safe (pytest-xdist; each worker has its own test database
-# and Redis database), then the tests marked serial (browsers, benchmarks, real Celery workers)
+# and Redis database; browsers too), then the tests marked serial (benchmarks, real Celery workers)
 # alone, on the first worker's database. TEST_WORKERS=1 runs the first pass in one process.
 TEST_WORKERS ?= 2
 test: install

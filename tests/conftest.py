@@ -102,17 +102,21 @@ def clock_at(moment: datetime, *, ticking: bool = True):
 
 
 def is_serial(item) -> bool:
-    """Tests that start servers, workers, browsers or benchmarks on the test database: they
-    run after the parallel pass, alone (`make test`), so nothing else competes with them
-    for the CPU, database connections or their timeouts."""
+    """Tests that start workers or benchmarks on the test database: they run after the
+    parallel pass, alone (`make test`), so nothing else competes with them for the CPU,
+    database connections or their timeouts. Browser tests run in the parallel pass: each
+    worker has its own database, Redis database and live server."""
     path = item.nodeid.split("::")[0]
     name = path.rsplit("/", 1)[-1]
     return (
-        path.startswith("tests/browser/")
-        or name.startswith("test_benchmark")
+        name.startswith("test_benchmark")
         or "benchmarks" in name
         or item.get_closest_marker("celery_worker") is not None
     )
+
+
+# Files that take minutes: handed out first, so that no worker starts one at the end.
+LONGEST = ("tests/browser/test_every_page.py",)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
@@ -120,6 +124,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if is_serial(item):
             item.add_marker(pytest.mark.serial)
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST))
 
 
 def seed_demo(stdout=None) -> None:

@@ -13,8 +13,7 @@ from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, m
 from tests.ordering.fake_pdok import FakePdok, running
 from tests.ordering.test_address_lookup import WALSTRAAT
 
-# A browser against the live server: alone, after the parallel pass (tests/conftest.py).
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

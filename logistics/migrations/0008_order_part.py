@@ -16,6 +16,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RenameModel("Fulfilment", "OrderPart"),
         migrations.RenameField("orderpart", "parcel_litres", "volume_litres"),
+        # SQLite rebuilds the table on a rename and would rebuild this index on the old
+        # name; 0009 adds it back on the new one.
+        migrations.RemoveIndex(model_name="routestop", name="stop_part_status_idx"),
         migrations.RenameField("routestop", "fulfilment", "part"),
         migrations.RenameField("unplannedpart", "fulfilment", "part"),
         migrations.RenameField("deliveryproof", "fulfilment", "part"),

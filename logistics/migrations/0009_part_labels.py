@@ -22,10 +22,6 @@ class Migration(migrations.Migration):
             name='unplannedpart',
             options={'ordering': ['date', 'part_id'], 'verbose_name': 'unplanned part', 'verbose_name_plural': 'unplanned parts'},
         ),
-        migrations.RemoveIndex(
-            model_name='routestop',
-            name='stop_part_status_idx',
-        ),
         migrations.AlterField(
             model_name='courier',
             name='capacity_parts',

@@ -214,13 +214,14 @@ def test_gunicorn_under_production_settings_logs_only_json_and_sums_its_workers_
 
 
 def get_when_up(url, headers=None, timeout=60) -> tuple[int, str]:
-    """(status, body) of a GET, waiting for the server to listen."""
+    """(status, body) of a GET, waiting for the server to listen. Only a refused connection
+    is tried again: a request the server got is never sent twice (it would log twice)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            response = httpx.get(url, headers=headers, timeout=10)
+            response = httpx.get(url, headers=headers, timeout=timeout)
             return response.status_code, response.text
-        except httpx.TransportError:
+        except httpx.ConnectError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)

@@ -1,0 +1,90 @@
+"""A refused line's second chance: the same product from another shop (see money.py for
+what happens to its money)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Preference(models.Model):
+    """The consumer's "find it elsewhere if a shop cannot deliver", ticked at checkout."""
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="reroute_preference"
+    )
+    find_elsewhere = models.BooleanField(_("find it elsewhere"), default=False)
+
+    class Meta:
+        verbose_name = _("rerouting preference")
+        verbose_name_plural = _("rerouting preferences")
+
+    def __str__(self):
+        return f"{self.order_id}: {self.find_elsewhere}"
+
+
+class ChanceStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for your choice")
+    AWAITING_PAYMENT = "awaiting_payment", _("Waiting for the difference to be paid")
+    MOVED = "moved", _("Moved to another shop")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class SecondChance(models.Model):
+    """One refused line: open until the consumer moves it, declines, or it runs out."""
+
+    line = models.OneToOneField(
+        "order.Line", on_delete=models.PROTECT, related_name="second_chance"
+    )
+    part = models.ForeignKey("logistics.OrderPart", on_delete=models.PROTECT, related_name="+")
+    # The line's money still with us (not refunded): it pays for the move first.
+    held = models.DecimalField(_("held"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ChanceStatus.choices, default=ChanceStatus.OPEN
+    )
+    expires_at = models.DateTimeField(_("open until"))
+    new_line = models.OneToOneField(
+        "order.Line", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
+    )
+    automatic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second chance")
+        verbose_name_plural = _("second chances")
+        constraints = [models.CheckConstraint(condition=Q(held__gte=0), name="chance_held")]
+        indexes = [models.Index(fields=["status", "expires_at"], name="chance_due_idx")]
+
+    def __str__(self):
+        return f"line {self.line_id} ({self.status})"
+
+
+class TopUpStatus(models.TextChoices):
+    PENDING = "pending", _("To pay")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TopUp(models.Model):
+    """The difference the consumer pays when the other shop asks more than was held."""
+
+    chance = models.ForeignKey(SecondChance, on_delete=models.PROTECT, related_name="top_ups")
+    part = models.OneToOneField(
+        "logistics.OrderPart", on_delete=models.PROTECT, related_name="top_up"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TopUpStatus.choices, default=TopUpStatus.PENDING
+    )
+    gateway = models.CharField(max_length=20)
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("top-up payment")
+        verbose_name_plural = _("top-up payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="top_up_amount")]
+
+    def __str__(self):
+        return f"{self.part_id}: {self.amount} ({self.status})"

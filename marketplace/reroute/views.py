@@ -1,0 +1,106 @@
+"""The consumer's side of a refused line: move it to another shop in one click, take the
+refund instead, or pay a higher difference (the offline gateway's test page)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from oscar.core.loading import get_model
+
+from marketplace.payments.gateway import get_gateway
+
+from . import services
+from .models import SecondChance, TopUp, TopUpStatus
+
+Order = get_model("order", "Order")
+non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
+
+
+def own_chance(request, number: str, chance_id: int) -> SecondChance:
+    """Another consumer's chance, or one of another order, is a 404."""
+    return get_object_or_404(
+        SecondChance, pk=chance_id, part__order__number=number, part__order__user=request.user
+    )
+
+
+def order_page(number: str, chance: SecondChance) -> str:
+    return f"{reverse('ordering:order', args=[number])}#refused-{chance.line_id}"
+
+
+@non_atomic
+class MoveLineView(LoginRequiredMixin, View):
+    def post(self, request, number, chance_id):
+        chance = own_chance(request, number, chance_id)
+        offer = (request.POST.get("offer") or "").strip()
+        if not offer.isdigit():
+            messages.error(request, _("Choose one of the shops offered."))
+            return redirect(order_page(number, chance))
+        try:
+            moved = services.move_line(
+                chance_id=chance.pk, stockrecord_id=int(offer), user=request.user
+            )
+        except SecondChance.DoesNotExist as missing:
+            raise Http404 from missing
+        except services.MoveRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(order_page(number, chance))
+        if moved.top_up is not None:
+            return redirect("reroute:pay-top-up", number=number, top_up_id=moved.top_up.pk)
+        messages.success(
+            request,
+            _("Done: it now comes from %(shop)s.") % {"shop": moved.chance.new_line.partner_name},
+        )
+        return redirect(order_page(number, chance))
+
+
+@non_atomic
+class DeclineView(LoginRequiredMixin, View):
+    def post(self, request, number, chance_id):
+        chance = own_chance(request, number, chance_id)
+        if services.decline(chance_id=chance.pk, user=request.user):
+            messages.success(request, _("It is refunded."))
+        else:
+            messages.info(request, _("This line was already moved or refunded."))
+        return redirect(order_page(number, chance))
+
+
+@non_atomic
+class PayTopUpView(LoginRequiredMixin, TemplateView):
+    """The offline gateway's stand-in for a hosted payment page for the difference."""
+
+    template_name = "reroute/pay_top_up.html"
+
+    def top_up(self) -> TopUp:
+        if get_gateway().name != "offline":
+            raise Http404
+        return get_object_or_404(
+            TopUp.objects.select_related("chance__line", "part__shop__partner", "part__order"),
+            pk=self.kwargs["top_up_id"],
+            part__order__number=self.kwargs["number"],
+            part__order__user=self.request.user,
+        )
+
+    def get_context_data(self, **kwargs):
+        top_up = self.top_up()
+        return super().get_context_data(top_up=top_up, order=top_up.part.order, **kwargs)
+
+    def post(self, request, number, top_up_id):
+        top_up = self.top_up()
+        if top_up.status != TopUpStatus.PENDING:
+            messages.info(request, _("This difference is no longer awaiting payment."))
+        elif request.POST.get("action") == "pay":
+            services.pay_top_up(top_up_id=top_up.pk, reference=f"test-top-up-{top_up.pk}")
+            messages.success(
+                request,
+                _("Paid: it now comes from %(shop)s.") % {"shop": top_up.part.shop.partner.name},
+            )
+        else:
+            services.cancel_top_up(top_up_id=top_up.pk, reason="cancelled by the consumer")
+            messages.info(request, _("Cancelled; choose another shop or take the refund."))
+        return redirect(order_page(number, top_up.chance))

@@ -7,6 +7,7 @@ from benchmarks import (
     dispatch_reference,  # noqa: F401
     dispatcher,  # noqa: F401
     dispatcher_day,  # noqa: F401
+    local_economics,  # noqa: F401
     pos_feed,  # noqa: F401
     reports,  # noqa: F401
     storefront_load,  # noqa: F401

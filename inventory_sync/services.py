@@ -141,3 +141,12 @@ def set_on_hand(*, stockrecord_id: int, quantity: int) -> None:
     StockRecord.objects.filter(pk=stockrecord_id).update(
         num_in_stock=quantity, date_updated=timezone.now()
     )
+
+
+def put_back(*, stockrecord_id: int, quantity: int) -> None:
+    """Returned units the shop puts back on the shelf; a later till count still wins."""
+    if quantity <= 0:
+        raise ValueError(f"put back a positive number of units, got {quantity}")
+    StockRecord.objects.filter(pk=stockrecord_id).update(
+        num_in_stock=F("num_in_stock") + quantity, date_updated=timezone.now()
+    )

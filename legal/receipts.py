@@ -16,6 +16,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from logistics.models import DeliverySettings, OrderPart, PartStatus
+from logistics.part_states import LINE_REFUSED
 
 from .models import Receipt, ReceiptCounter
 
@@ -89,6 +90,7 @@ def receipt_content(part: OrderPart) -> dict:
     """Everything the receipt says, as JSON-ready values (amounts as "12.34")."""
     lines = list(
         Line.objects.filter(order_id=part.order_id, partner_id=part.shop.partner_id)
+        .exclude(status=LINE_REFUSED)  # not on the shelf: refunded or sold by another shop
         .select_related("stockrecord")
         .order_by("pk")
     )

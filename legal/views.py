@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from logistics.models import OrderPart
 from logistics.shop_views import ShopPartsMixin
+from marketplace.ordering.guest_access import GuestAccessMixin, order_for_visitor
 from marketplace.staff import StaffOnlyMixin
 from marketplace.throttling import over_rate
 from shops.access import ShopMixin
@@ -151,16 +152,13 @@ def pdf_response(part: OrderPart) -> HttpResponse:
     return response
 
 
-class ConsumerReceiptView(LoginRequiredMixin, View):
-    """Only the consumer of the order: any other signed-in person gets a 404."""
+class ConsumerReceiptView(GuestAccessMixin, View):
+    """Only the consumer of the order (or the guest with its link): any other signed-in
+    person gets a 404."""
 
     def get(self, request, number, part_id):
-        part = get_object_or_404(
-            OrderPart.objects.select_related("order"),
-            pk=part_id,
-            order__number=number,
-            order__user=request.user,
-        )
+        order = order_for_visitor(request, number)
+        part = get_object_or_404(OrderPart.objects.select_related("order"), pk=part_id, order=order)
         return pdf_response(part)
 
 

@@ -8,6 +8,9 @@ from shops.models import Weekday
 
 DEFAULT_PART_LITRES = 10
 MAX_PART_LITRES = 2000  # an e-van's load; anything larger is not a part
+UNCOLLECTED_DAYS_ERROR = _(
+    "Uncollected parts: the number of days before cancelling must be between 2 and 60."
+)
 
 
 class Hub(models.Model):
@@ -125,6 +128,16 @@ class DeliverySettings(models.Model):
     preparation_minutes = models.PositiveSmallIntegerField(
         _("shops need (minutes) to prepare a pickup"), default=30
     )
+    # A part ready for collection that nobody collects is cancelled and refunded this many
+    # days after it was ready (logistics.uncollected); the reminder goes after one day.
+    uncollected_cancel_days = models.PositiveSmallIntegerField(
+        _("cancel and refund uncollected parts after (days)"),
+        default=7,
+        validators=[
+            MinValueValidator(2, message=UNCOLLECTED_DAYS_ERROR),
+            MaxValueValidator(60, message=UNCOLLECTED_DAYS_ERROR),
+        ],
+    )
 
     class Meta:
         verbose_name = _("delivery settings")
@@ -182,6 +195,23 @@ class PartStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# What a delivered part keeps of the consumer's address and drop-off permissions.
+PART_ADDRESS_FIELDS = (
+    "recipient_name",
+    "address_line",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "phone",
+    "latitude",
+    "longitude",
+    "location_approximate",
+    "allow_neighbour",
+    "safe_place",
+)
+
+
 class OrderPart(models.Model):
     """One shop's part of a consumer order: how it gets to the consumer, and where it is."""
 
@@ -222,6 +252,8 @@ class OrderPart(models.Model):
     delivery_failed_at = models.DateTimeField(null=True, blank=True)
     # The "your courier is next" e-mail went out (once per delivery attempt).
     next_notified_at = models.DateTimeField(null=True, blank=True)
+    # The "still waiting for you" e-mail of a part nobody collected went out (once).
+    collect_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # Given to this courier by centre management: the planner keeps it on them.
     pinned_courier = models.ForeignKey(
         "Courier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,6 +11,8 @@ step publishes nothing. (The demo city's history, marketplace.demo_city.history,
 past parts with their final status directly: seed data, not steps.)
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -46,7 +48,8 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     S.AT_HUB: ({S.HANDED_OVER}, "at_hub_at"),
     S.HANDED_OVER: ({S.READY}, "handed_over_at"),
     S.DELIVERED: ({S.HANDED_OVER}, "completed_at"),
-    S.CANCELLED: ({S.PENDING_PAYMENT, S.PLACED, S.ACCEPTED, S.READY}, "cancelled_at"),
+    # From at the hub: nobody came to collect it (logistics.uncollected).
+    S.CANCELLED: ({S.PENDING_PAYMENT, S.PLACED, S.ACCEPTED, S.READY, S.AT_HUB}, "cancelled_at"),
 }
 
 
@@ -54,11 +57,16 @@ class TransitionRefused(Exception):
     pass
 
 
-def move(*, part_id: int, shop_id: int | None, to: str, **changes) -> OrderPart:
-    """One guarded step; refuses when the part is not (or no longer) in a state that allows it."""
+def move(
+    *, part_id: int, shop_id: int | None, to: str, only_from: set[str] | None = None, **changes
+) -> OrderPart:
+    """One guarded step; refuses when the part is not (or no longer) in a state that allows it.
+    `only_from` narrows the allowed states for a step that starts from fewer of them."""
     if to not in TRANSITIONS:  # nothing leads back to awaiting payment
         raise TransitionRefused(refusal_message(part_id, shop_id, to))
     sources, stamp = TRANSITIONS[to]
+    if only_from is not None:
+        sources = sources & only_from
     parts = OrderPart.objects.filter(pk=part_id, status__in=sources)
     if shop_id is not None:
         parts = parts.filter(shop_id=shop_id)
@@ -110,6 +118,29 @@ def cancel_unpaid_parts(*, order_id: int, reason: str) -> list[OrderPart]:
     return parts
 
 
+UNCOLLECTED_REASON = "not collected"
+
+
+def cancel_uncollected(*, part_id: int) -> OrderPart:
+    """Nobody collected the part in time (logistics.uncollected): cancelled from ready at the
+    shop or waiting at the hub, and nothing else, so a part collected meanwhile is refused.
+    At the shop its stock is released back on sale; the listeners of PartUncollected refund
+    the consumer in full, tell them, and update the reports. (A hub part's stock left the
+    shop with the courier: the shop's own count puts it back when the goods return.)"""
+    with transaction.atomic():
+        part = move(
+            part_id=part_id,
+            shop_id=None,
+            to=S.CANCELLED,
+            only_from={S.READY, S.AT_HUB},
+            reason=UNCOLLECTED_REASON,
+        )
+        close_reservations(reservation_ids=reservations_of(part), state=ReservationState.RELEASED)
+        release_slot_of(part)
+        events.publish(events.PartUncollected(part=part))
+    return part
+
+
 def refusal_message(part_id: int, shop_id: int | None, to: str) -> str:
     part = OrderPart.objects.filter(pk=part_id)
     if shop_id is not None:
@@ -149,7 +180,58 @@ def reject_part(*, part_id: int, shop_id: int, reason: str) -> OrderPart:
     return part
 
 
+# Oscar's order Line.status of a line its shop could not supply (the rest of the part goes on).
+LINE_REFUSED = "refused"
+
+
+def refuse_line(*, part_id: int, shop_id: int, line_id: int, reason: str) -> OrderPart:
+    """The shop has one line not on the shelf: its stock is released and LineRefused lets
+    the consumer get it elsewhere or refunded. Refusing the last line rejects the part."""
+    with transaction.atomic():
+        part = (
+            OrderPart.objects.select_for_update(of=("self",))
+            .select_related("order", "shop__partner")
+            .filter(pk=part_id, shop_id=shop_id, status__in=TRANSITIONS[S.REJECTED][0])
+            .first()
+        )
+        if part is None:
+            raise TransitionRefused(refusal_message(part_id, shop_id, S.REJECTED))
+        lines = part.lines().exclude(status=LINE_REFUSED)
+        if not lines.filter(pk=line_id).exists():
+            raise TransitionRefused(_("This line is not open in this part."))
+        if lines.count() == 1:
+            return reject_part(part_id=part_id, shop_id=shop_id, reason=reason)
+        lines.filter(pk=line_id).update(status=LINE_REFUSED)
+        close_reservations(
+            reservation_ids=Reservation.objects.filter(order_line_id=line_id).values_list(
+                "id", flat=True
+            ),
+            state=ReservationState.RELEASED,
+        )
+        events.publish(events.LineRefused(part=part, line_id=line_id, reason=reason))
+    return part
+
+
+def place_part(*, part_id: int) -> OrderPart:
+    """One part added to a paid order (a refused line moved to this shop) is paid."""
+    with transaction.atomic():
+        part = move(part_id=part_id, shop_id=None, to=S.PLACED)
+        events.publish(events.PartPlaced(part=part))
+    return part
+
+
+def cancel_unpaid_part(*, part_id: int, reason: str) -> OrderPart:
+    """One part added to a paid order was not paid for: cancelled (the caller gives back
+    its stock and slot)."""
+    with transaction.atomic():
+        part = move(part_id=part_id, shop_id=None, to=S.CANCELLED, reason=reason)
+        events.publish(events.PartCancelled(part=part))
+    return part
+
+
 def release_slot_of(part: OrderPart) -> None:
+    """Gives the part's delivery slot its place back, if it has one (the one place that does:
+    rejection, an unpaid order, a rebooking, an uncollected part)."""
     if part.slot_id:
         release_slot(slot_id=part.slot_id)
 
@@ -164,7 +246,7 @@ def mark_ready(
     """The goods are packed. The shop may say the part's size (litres, bulky); what it
     leaves out (None) keeps the part's current value."""
     size = {"volume_litres": volume_litres, "bulky": bulky}
-    changes = {field: value for field, value in size.items() if value is not None}
+    changes: dict[str, Any] = {field: value for field, value in size.items() if value is not None}
     if volume_litres is not None and not 1 <= volume_litres <= MAX_PART_LITRES:
         raise TransitionRefused(
             _("The part's volume must be between 1 and %(max)s litres.") % {"max": MAX_PART_LITRES}

@@ -5,7 +5,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from marketplace.order_links import granted_kind
 from shops.selectors import shop_of_user
 
 from .models import DeliveryProof
@@ -33,17 +34,23 @@ PRECACHE = [
 ]
 
 
-def may_see_proof(user, proof: DeliveryProof) -> bool:
+def may_see_proof(user, proof: DeliveryProof, session=None) -> bool:
     part = proof.part
+    if session is not None and not part.order.user_id:
+        # A guest's order: the session given it by its link or its checkout.
+        return granted_kind(session, part.order.number) is not None
+    if not user.is_authenticated:
+        return False
     if user.is_staff or part.order.user_id == user.pk:
         return True
     shop = shop_of_user(user=user)
     return shop is not None and shop.pk == part.shop_id
 
 
-class ProofPhotoView(LoginRequiredMixin, View):
+class ProofPhotoView(View):
     """The photo through Django, so the permission check cannot be skipped; anyone else
-    gets the same 404 as for a proof that does not exist."""
+    gets the same 404 as for a proof that does not exist (signed out: the sign-in page,
+    unless the session holds the guest order)."""
 
     def get(self, request, pk):
         proof = (
@@ -52,7 +59,9 @@ class ProofPhotoView(LoginRequiredMixin, View):
             .filter(pk=pk)
             .first()
         )
-        if proof is None or not may_see_proof(request.user, proof):
+        if proof is None or not may_see_proof(request.user, proof, request.session):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             raise Http404
         response = FileResponse(proof.photo.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"

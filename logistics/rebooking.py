@@ -32,7 +32,8 @@ from .models import (
     RouteStop,
     StopStatus,
 )
-from .slots import DeliveryRefused, book_slot, open_slots, release_slot
+from .part_states import release_slot_of
+from .slots import DeliveryRefused, book_slot, open_slots
 
 S = PartStatus
 # A part in these states has not reached its consumer and is not cancelled.
@@ -144,8 +145,8 @@ def rebook_part(
             raise RebookingRefused(_("This part has no failed delivery to rebook."))
         # to_hub exactly when no slot was given (checked above)
         changes = hub_changes() if slot_id is None else slot_changes(part, slot_id, now)
-        if part.slot_id and part.slot_id != changes["slot_id"]:
-            release_slot(slot_id=part.slot_id)
+        if part.slot_id != changes["slot_id"]:
+            release_slot_of(part)  # its old slot, if it had one
         updated = OrderPart.objects.filter(
             pk=part.pk, delivery_failed_at=part.delivery_failed_at, status__in=REBOOKABLE_STATES
         ).update(delivery_failed_at=None, next_notified_at=None, pinned_courier=None, **changes)

@@ -75,7 +75,7 @@ class PartDetailView(ShopPartsMixin, DetailView):
 
 
 class PartActionView(ShopPartsMixin, View):
-    ACTIONS = {"accept", "reject", "ready", "hand-over"}
+    ACTIONS = {"accept", "reject", "refuse-line", "ready", "hand-over"}
 
     def get(self, request, pk, action):
         raise Http404  # actions are POSTs; a GET learns nothing, not even that the part exists
@@ -101,6 +101,17 @@ class PartActionView(ShopPartsMixin, View):
                 raise part_states.TransitionRefused(_("Say why you cannot supply this part."))
             part_states.reject_part(**ids, reason=reason)
             messages.success(self.request, _("Rejected; the consumer is refunded for this part."))
+        elif action == "refuse-line":
+            line_id = (data.get("line") or "").strip()
+            if not line_id.isdigit():
+                raise part_states.TransitionRefused(_("Choose the line that is not on the shelf."))
+            part_states.refuse_line(
+                **ids, line_id=int(line_id), reason=_("Not on the shelf after all.")
+            )
+            messages.success(
+                self.request,
+                _("Line refused; the consumer is offered it elsewhere or refunded."),
+            )
         elif action == "ready":
             part_states.mark_ready(**ids, **part_size(data))
             messages.success(self.request, _("Marked ready."))

@@ -113,6 +113,13 @@ class PartCancelled(PartEvent):
 
 
 @dataclass(frozen=True)
+class PartUncollected(PartEvent):
+    """Nobody collected the ready part in time: it is cancelled and the consumer refunded."""
+
+    required: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class PartAccepted(PartEvent):
     pass
 
@@ -122,6 +129,16 @@ class PartRejected(PartEvent):
     """The shop cannot supply the part (or stopped taking orders): the consumer gets it back."""
 
     required: ClassVar[bool] = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LineRefused(PartEvent):
+    """The shop has one line of the part not on the shelf after all; the rest goes ahead.
+    Its money must be refunded or offered a second chance (marketplace.reroute)."""
+
+    required: ClassVar[bool] = True
+    line_id: int = 0
     reason: str = ""
 
 
@@ -150,3 +167,20 @@ class PartCollectedAtHub(PartEvent):
 @dataclass(frozen=True)
 class PartDelivered(PartEvent):
     pass
+
+
+# Returns: published by marketplace.returns.services.
+
+
+@dataclass(frozen=True)
+class ReturnRequested(Event):
+    """The consumer asked to return goods of a part: they and the shop are e-mailed."""
+
+    return_id: int
+
+
+@dataclass(frozen=True)
+class ReturnRefunded(Event):
+    """The shop confirmed it got the goods back; the refund is recorded (sent on commit)."""
+
+    return_id: int

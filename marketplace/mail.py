@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from .order_links import MAIL, guest_token, is_guest_recipient, order_url
+
 
 def send_templated(
     *,
@@ -22,6 +24,8 @@ def send_templated(
     `attachments` are (file name, content, content type), e.g. a receipt PDF.
     """
     context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
+    if getattr(context.get("order"), "number", None):
+        context.update(order_link_context(context["order"], to))
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
@@ -35,6 +39,16 @@ def send_templated(
     for name, content, content_type in attachments:
         message.attach(name, content, content_type)
     message.send()
+
+
+def order_link_context(order, to: str) -> dict:
+    """`order_url` (the order page) and `guest_query` (to add to the order's other links,
+    e.g. a receipt): signed for the guest who placed the order, plain for anyone else."""
+    guest = is_guest_recipient(order, to)
+    return {
+        "order_url": order_url(order, to=to),
+        "guest_query": f"?t={guest_token(order, MAIL)}" if guest else "",
+    }
 
 
 def recipient_of(order) -> str:

@@ -14,8 +14,18 @@ SECTIONS = [
         _("Plan today's deliveries, follow couriers, rebook."),
     ),
     ("route-management:hub", _("Hub"), _("Hand parts waiting at the hub to consumers.")),
+    (
+        "return-management:pickups",
+        _("Return pickups"),
+        _("Goods couriers fetch from consumers for their shop."),
+    ),
     ("reports:home", _("Reports"), _("Sales, deliveries and stock-sync health.")),
     ("money:management-settlements", _("Settlements"), _("Weekly payouts and invoices to shops.")),
+    (
+        "giftcards:management",
+        _("City gift card"),
+        _("Set-up, participating shops, and the cards' money."),
+    ),
     ("payment-events:list", _("Payment events"), _("Stripe events: stored, retried, failed.")),
     (
         "localinfo:management-review",

@@ -20,8 +20,11 @@ urlpatterns = [
     # Legal pages, the consumer's own data, receipts (before the areas they sit in).
     path("", include("legal.urls")),
     path("shops/", include("marketplace.shop_area.public_urls")),
+    path("", include("marketplace.giftcards.urls")),  # /giftcard/, /shop/ and /management/
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/reports/", include("marketplace.reports.shop_urls")),
+    path("shop/returns/", include("marketplace.returns.shop_urls")),
+    path("management/returns/", include("marketplace.returns.management_urls")),
     path("shop/", include("marketplace.shop_area.urls")),
     path("management/", ManagementHomeView.as_view(), name="management-home"),
     path("management/shops/", include("shops.management_urls")),
@@ -34,6 +37,8 @@ urlpatterns = [
     path("", include("marketplace.payments.urls")),
     path("", include("marketplace.storefront.urls")),
     path("", include("marketplace.ordering.urls")),
+    path("", include("marketplace.reroute.urls")),
+    path("", include("marketplace.returns.urls")),
     # Sign-in, registration and password reset, guarded; the same addresses as Oscar's.
     path("", include("marketplace.customer.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

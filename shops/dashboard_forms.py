@@ -83,6 +83,7 @@ class ProfileForm(forms.ModelForm):
             "latitude",
             "longitude",
             "safety_buffer",
+            "return_days",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

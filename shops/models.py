@@ -101,6 +101,12 @@ class Shop(models.Model):
         default=timedelta(hours=24),
         help_text=_("Older stock is shown as 'availability to be confirmed'."),
     )
+    return_days = models.PositiveSmallIntegerField(
+        _("return period (days)"),
+        default=14,
+        validators=[MinValueValidator(14), MaxValueValidator(365)],
+        help_text=_("Days after receipt a consumer may return goods; the law says at least 14."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from logistics.models import OrderPart
-from marketplace.payments.fees import CARD_FEE_FIXED, CARD_FEE_PERCENTAGE
+from marketplace.payments.fees import rate_for
+from marketplace.payments.models import Payment
 
 from .fees import PartCommissionFigures
 from .models import PartCommission, PartPayout
@@ -37,13 +38,21 @@ def opening_money(*, part: OrderPart) -> PartMoney:
     return money[[part.pk for part in parts].index(part.pk)]
 
 
-def order_money(parts: list[OrderPart], snapshots: list[PartCommission]) -> tuple[PartMoney, ...]:
-    """The opening money of all of one order's parts (in pk order), from their snapshots."""
+def order_money(
+    parts: list[OrderPart], snapshots: list[PartCommission], payment: Payment | None = None
+) -> tuple[PartMoney, ...]:
+    """The opening money of all of one order's parts (in pk order), from their snapshots:
+    the payment's real fee when the gateway told it, else its method's rate (read from the
+    order's payment unless given; no payment at all pays the card rate)."""
+    if payment is None and parts:
+        payment = Payment.objects.filter(order_id=parts[0].order_id).first()
+    rate = rate_for(payment.method if payment else "")
     return open_parts(
         commissions=[as_fees(snapshot) for snapshot in snapshots],
         delivery_fees=[part.delivery_fee_incl_vat for part in parts],
-        card_fee_percentage=CARD_FEE_PERCENTAGE,
-        card_fee_fixed=CARD_FEE_FIXED,
+        card_fee_percentage=rate.percentage,
+        card_fee_fixed=rate.fixed,
+        known_fee=payment.fee if payment else None,
     )
 
 

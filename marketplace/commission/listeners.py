@@ -4,16 +4,27 @@ refund by its key, the transfer once per part's payout."""
 
 from marketplace import events
 
-from .part_transfers import refund_part_payment, schedule_part_transfer
+from .part_transfers import refund_part_payment, refundable_of, schedule_part_transfer
 
 
 def refund_rejected_part(event: events.PartRejected) -> None:
-    # The consumer gets the part back in full; the part's fees are reversed with it.
+    # The consumer gets back all that is left of the part (lines refused before were
+    # refunded or moved already); the part's fees are reversed with it.
+    left = refundable_of(event.part)
+    if left > 0:
+        refund_part_payment(
+            part=event.part, amount=left, key=f"rejected-part-{event.part.pk}", reason=event.reason
+        )
+
+
+def refund_uncollected_part(event: events.PartUncollected) -> None:
+    # In full: the consumer paid, and the terms agree no fee for goods left uncollected.
+    # A hub part's transfer, already made, is reversed by the shop's share.
     refund_part_payment(
         part=event.part,
         amount=event.part.total_incl_vat,
-        key=f"rejected-part-{event.part.pk}",
-        reason=event.reason,
+        key=f"uncollected-part-{event.part.pk}",
+        reason="not collected",
     )
 
 
@@ -25,3 +36,4 @@ def transfer_shop_share(event: events.GoodsLeftShop) -> None:
 def subscribe() -> None:
     events.subscribe(events.PartRejected, refund_rejected_part)
     events.subscribe(events.GoodsLeftShop, transfer_shop_share)
+    events.subscribe(events.PartUncollected, refund_uncollected_part)

@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .fees import ZERO, PartCommissionFigures, check_money, payment_fee
+from .fees import ZERO, PartCommissionFigures, allocate_proportionally, check_money, payment_fee
 from .refunds import PartLedger, open_order, refund_part
 
 __all__ = [
     "PartMoney",
     "PartRefund",
+    "goods_share_of_fee",
     "open_parts",
     "order_platform_fees",
     "refund_part_money",
@@ -76,16 +77,32 @@ def open_parts(
     delivery_fees: Sequence[Decimal],
     card_fee_percentage: Decimal,
     card_fee_fixed: Decimal,
+    known_fee: Decimal | None = None,
 ) -> tuple[PartMoney, ...]:
-    """Every part of a paid order. Shops bear the card fee on their goods only, spread by
-    gross; the card fee on the delivery fee is the platform's, like the delivery fee."""
+    """Every part of a paid order. Shops bear the payment fee on their goods only, spread by
+    gross; the fee on the delivery fee is the platform's, like the delivery fee.
+
+    The fee is the gateway's real one (`known_fee`, for the whole charge: the goods' share
+    of it by amount) when known, else the payment method's rate on the goods."""
     goods = sum((commission.gross for commission in commissions), ZERO)
-    card_fee = payment_fee(amount=goods, percentage=card_fee_percentage, fixed=card_fee_fixed)
+    if known_fee is None:
+        card_fee = payment_fee(amount=goods, percentage=card_fee_percentage, fixed=card_fee_fixed)
+    else:
+        delivery = sum((check_money(fee, name="delivery_fee") for fee in delivery_fees), ZERO)
+        card_fee = goods_share_of_fee(known_fee, goods=goods, delivery=delivery)
     ledgers = open_order(parts=commissions, order_payment_fee=card_fee)
     return tuple(
         PartMoney(ledger=ledger, delivery_fee=check_money(fee, name="delivery_fee"))
         for ledger, fee in zip(ledgers, delivery_fees, strict=True)
     )
+
+
+def goods_share_of_fee(fee: Decimal, *, goods: Decimal, delivery: Decimal) -> Decimal:
+    """The part of a whole charge's fee that falls on its goods, in proportion to amount."""
+    check_money(fee, name="fee")
+    if goods + delivery == 0:
+        return ZERO
+    return allocate_proportionally(total=fee, weights=[goods, delivery])[0]
 
 
 def transfer_due(part: PartMoney) -> Decimal:

@@ -81,3 +81,13 @@ def refund_part_payment(*, part, amount: Decimal, key: str, reason: str = "") ->
     if transfer is not None and effect.transfer_reversal > 0:  # no transfer: nothing reverses
         record_reversal(transfer, refund, effect.transfer_reversal)
     return refund
+
+
+def refundable_of(part) -> Decimal:
+    """What of the part is still the consumer's to get back: less lines refused before.
+    Takes the payout row lock; call inside a transaction."""
+    payout = locked_payout(part)
+    transfer = Transfer.objects.filter(payout=payout).first()
+    return money_of(
+        payout, transfer=transfer.amount if transfer else None, reversed_=reversed_of(transfer)
+    ).refundable

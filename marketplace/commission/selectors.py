@@ -34,7 +34,7 @@ def unsettled_parts_for_shop(*, shop) -> QuerySet[PartPayout]:
 def settlements_for_management() -> QuerySet[Settlement]:
     """All settlements with how many of their parts' transfers are sent, held or to send."""
     return (
-        Settlement.objects.select_related("shop__partner")
+        Settlement.objects.select_related("shop__partner", "gift_cards")
         .annotate(
             parts_count=Count("parts"),
             transfers_sent=Count("parts", filter=Q(parts__transfer__status="sent")),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from marketplace.giftcards import settlement as gift_cards
 from marketplace.outbox import enqueue
 
 from .models import PartPayout, Settlement, SettlementLine
@@ -76,6 +77,12 @@ def settle_shop(*, shop_id: int, start: date, end: date) -> Settlement | None:
         settlement = settlement or make_settlement(shop_id=shop_id, start=start, end=end)
         if settlement is None:
             return None
+        gift_cards.state_on_settlement(
+            settlement_id=settlement.pk,
+            shop_id=shop_id,
+            since=local_midnight(start),
+            until=local_midnight(end),
+        )
         for transfer_id in pending_transfers_of(settlement):
             enqueue(send_transfer, transfer_id)
     return settlement
@@ -90,7 +97,9 @@ def make_settlement(*, shop_id: int, start: date, end: date) -> Settlement | Non
     # A part never stated has no lines yet: all of it is new, without asking for them.
     lines = [(payout, figures_now(payout), False) for payout in sorted(new, key=by_pk)]
     lines += [(payout, not_yet_stated(payout), True) for payout in sorted(stated, key=by_pk)]
-    if not lines:
+    if not lines and not gift_cards.has_unstated(
+        shop_id=shop_id, since=local_midnight(start), until=local_midnight(end)
+    ):
         return None
     totals = {name: sum((f[name] for _, f, _ in lines), ZERO) for name in SettlementLine.FIGURES}
     try:
@@ -137,6 +146,8 @@ def settle_shops(*, today: date | None = None) -> list[Settlement]:
     start, end = last_complete_period(today or timezone.localdate())
     shop_ids = {
         *unsettled_in(start=start, end=end).values_list("shop_id", flat=True).distinct(),
+        # Gift cards spent or sold at the shop's counter (marketplace.giftcards).
+        *gift_cards.shops_with_unstated(since=local_midnight(start), until=local_midnight(end)),
         # Settled already: run again, it only sends what a failed call left pending.
         *Settlement.objects.filter(period_start=start).values_list("shop_id", flat=True),
         *PartPayout.objects.filter(pk__in=list(refunded_since_stated(before=start))).values_list(

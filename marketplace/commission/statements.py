@@ -100,6 +100,8 @@ def statement_csv(settlement: Settlement) -> str:
     writer.writerow(neutralise_row(headers()))
     for row in [*statement_rows(settlement), total_row(settlement)]:
         writer.writerow([*neutralise_row([row.order, row.date]), *map(amount, row.figures())])
+    for label, value in gift_card_rows(settlement):
+        writer.writerow([label, "", amount(value)])
     return ("\ufeff" if dutch else "") + out.getvalue()
 
 
@@ -134,7 +136,36 @@ def statement_pdf(settlement: Settlement) -> bytes:
     total = total_row(settlement)
     table_row(pdf, [total.order, "", *map(money, total.figures())], bold=True)
     commission_invoice(pdf, settlement)
+    gift_cards(pdf, settlement)
     return bytes(pdf.output())
+
+
+def gift_card_rows(settlement: Settlement) -> list[tuple[str, Decimal]]:
+    """The city gift cards spent and sold at the shop's counter in the period, and what the
+    centre pays for them on top of the net above (marketplace.giftcards)."""
+    from marketplace.giftcards.settlement import statement_of
+
+    stated = statement_of(settlement)
+    if stated is None:
+        return []
+    return [
+        (_("City gift cards spent at your shop"), stated.redeemed),
+        (_("City gift cards sold at your counter"), -stated.sold),
+        (_("City gift cards: paid to you"), stated.net),
+    ]
+
+
+def gift_cards(pdf: FPDF, settlement: Settlement) -> None:
+    rows = gift_card_rows(settlement)
+    if not rows:
+        return
+    pdf.ln(4)
+    pdf.set_font("DejaVu", style="B", size=10)
+    pdf.cell(0, 6, _("City gift cards"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    for label, value in rows:
+        pdf.cell(90, 5.5, label)
+        pdf.cell(40, 5.5, "€ " + money(value), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def parties(pdf: FPDF, settlement: Settlement) -> None:

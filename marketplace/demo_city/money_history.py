@@ -26,6 +26,7 @@ from marketplace.payments.models import Transfer, TransferStatus
 
 from .generator import SIZES, Size
 from .history import BATCH, own_timestamps
+from .payment_mix import paid_payments
 
 LEFT_THE_SHOP = [PartStatus.COLLECTED, PartStatus.DELIVERED]
 
@@ -66,10 +67,11 @@ def pay_out_parts(shop_ids: list[int], progress: Callable) -> None:
         for snapshot in PartCommission.objects.filter(part__order_id__in=order_ids)
     }
     advance = progress("payouts", len(wanted))
+    payments = paid_payments(order_ids)
     paid = []
-    for _order_id, group in groupby(parts, key=attrgetter("order_id")):
+    for order_id, group in groupby(parts, key=attrgetter("order_id")):
         group = list(group)
-        money = order_money(group, [snapshots[part.pk] for part in group])
+        money = order_money(group, [snapshots[part.pk] for part in group], payments[order_id])
         paid += [(p, m) for p, m in zip(group, money, strict=True) if p.pk in wanted]
     payouts = [payout_row(part, money) for part, money in paid]
     with own_timestamps(PartPayout, Transfer):

@@ -44,9 +44,12 @@ from marketplace.ordering.services import (
 )
 from marketplace.ordering.views import add_offer_to_basket
 from marketplace.payments.models import PaymentStatus
+from marketplace.payments.services import choose_method
 from shops.hours import schedule_for
 from shops.models import Shop
 from shops.services import Application, ApplicationRefused, submit_application
+
+from .payment_mix import method_of
 
 User = get_user_model()
 Basket = get_model("basket", "Basket")
@@ -162,6 +165,7 @@ def order_today(spec: DemoOrder, user, shops: dict, slot, rng, today) -> None:
     if order is None:
         return
     if order.payment.status == PaymentStatus.PENDING:  # an earlier run stopped before paying
+        choose_method(payment_id=order.payment.pk, method=method_of(order.number))
         record_payment_success(order_id=order.pk, reference=f"test-{order.number}")
     targets = {shops[role].pk: target for role, _method, target in spec.parts}
     for part in order.parts.all():

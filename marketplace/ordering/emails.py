@@ -10,7 +10,15 @@ from shops.hours import schedule_for
 
 Order = get_model("order", "Order")
 
-PART_EMAILS = {"ready", "handed_over", "at_hub", "collected", "delivered", "rejected"}
+PART_EMAILS = {
+    "ready",
+    "handed_over",
+    "at_hub",
+    "collected",
+    "delivered",
+    "rejected",
+    "uncollected",
+}
 
 
 def send(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from logistics.models import Hub, PartMethod, PostcodeArea
 from logistics.slots import open_slots
 
-from . import address_lookup, delivery
+from . import address_lookup, delivery, guest_forms
 
 
 def method_choices(has_hub: bool | None = None) -> list:
@@ -50,6 +50,15 @@ class CheckoutForm(forms.Form):
         max_length=200,
         required=False,
     )
+    # Stored by marketplace.reroute: a refused line moves by itself when not dearer.
+    find_elsewhere = forms.BooleanField(
+        label=_("Find it elsewhere if a shop cannot deliver"),
+        help_text=_(
+            "If a shop does not have a product after all, we move it to another shop that"
+            " has it for the same price or less, and refund any difference."
+        ),
+        required=False,
+    )
 
     ADDRESS_FIELDS = (
         "recipient_name",
@@ -61,9 +70,12 @@ class CheckoutForm(forms.Form):
         "phone",
     )
 
-    def __init__(self, *args, groups, has_hub: bool | None = None, **kwargs):
+    def __init__(self, *args, groups, has_hub: bool | None = None, guest=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.groups = groups
+        self.guest = guest  # no account: e-mail and phone are asked (guest_forms.py)
+        if guest:
+            guest_forms.add_guest_fields(self)
         slots = open_slots()
         self._slots = slots
         methods = method_choices(has_hub) if groups else []  # once for every shop
@@ -86,6 +98,27 @@ class CheckoutForm(forms.Form):
         """The open slots as (pk, label), read once for every shop's select (each field's
         own choices would count and read the slots again per shop)."""
         return [(slot.pk, slot_label(slot)) for slot in self._slots.all()]
+
+    @property
+    def address_fields(self) -> tuple[str, ...]:
+        """A guest's phone is asked with the e-mail, for every order, not with the address."""
+        if self.guest:
+            return tuple(name for name in self.ADDRESS_FIELDS if name != "phone")
+        return self.ADDRESS_FIELDS
+
+    def clean_email(self):
+        return guest_forms.clean_guest_email(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return guest_forms.clean_guest_phone(phone) if self.guest else phone
+
+    def guest_contact(self):
+        from .services import GuestContact
+
+        if not self.guest:
+            return None
+        return GuestContact(email=self.cleaned_data["email"], phone=self.cleaned_data["phone"])
 
     def method_field(self, group):
         return self[f"method_{group.shop.partner_id}"]

@@ -40,6 +40,7 @@ email_rejected = email_part("rejected")
 email_delivered = email_part("delivered")
 email_at_hub = email_part("at_hub")
 email_collected_at_hub = email_part("collected")
+email_uncollected = email_part("uncollected")
 
 
 def subscribe() -> None:
@@ -51,3 +52,4 @@ def subscribe() -> None:
     events.subscribe(events.PartAtHub, email_at_hub)
     events.subscribe(events.PartDelivered, email_delivered)
     events.subscribe(events.PartCollectedAtHub, email_collected_at_hub)
+    events.subscribe(events.PartUncollected, email_uncollected)

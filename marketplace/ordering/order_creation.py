@@ -50,7 +50,9 @@ def order_number_for(basket, *, earlier: int | None = None) -> str:
     return base if earlier == 0 else f"{base}-{earlier + 1}"
 
 
-def create_order(*, basket, user, shipping: PerShopDelivery, number: str | None = None):
+def create_order(
+    *, basket, user, shipping: PerShopDelivery, number: str | None = None, guest_email: str = ""
+):
     charge = shipping.calculate(basket)
     total = prices.Price(
         currency="EUR",
@@ -65,6 +67,7 @@ def create_order(*, basket, user, shipping: PerShopDelivery, number: str | None 
         user=user,
         order_number=number or order_number_for(basket),
         status=STATUS_PENDING_PAYMENT,
+        guest_email=guest_email,
     )
 
 
@@ -87,6 +90,7 @@ def write_order(
     number: str,
     plain: bool | None = None,
     lines: list | None = None,
+    guest_email: str = "",
 ):
     """Order, lines and line prices as Oscar's creator writes them, in three inserts.
 
@@ -98,7 +102,9 @@ def write_order(
     if plain is None:
         plain = not needs_oscar_creator(basket, lines)
     if not plain:
-        order = create_order(basket=basket, user=user, shipping=shipping, number=number)
+        order = create_order(
+            basket=basket, user=user, shipping=shipping, number=number, guest_email=guest_email
+        )
         return order, list(order.lines.all())
     charge = shipping.calculate(basket)
     order = Order.objects.create(
@@ -106,6 +112,7 @@ def write_order(
         number=number,
         site_id=settings.SITE_ID,
         user=user,
+        guest_email=guest_email,
         currency="EUR",
         total_incl_tax=basket.total_incl_tax + charge.incl_tax,
         total_excl_tax=basket.total_excl_tax + charge.excl_tax,

@@ -3,7 +3,6 @@ from the payment page. Ordering's page, since it may cancel the order (a shop st
 taking orders); payments only starts the payment."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -13,20 +12,20 @@ from django.views.generic import TemplateView
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
 
-from .selectors import order_for_consumer
+from .guest_access import GuestAccessMixin, order_for_visitor
 from .services import refuse_payment_for_closed_shops
 
 
 # Without the request-wide transaction: the gateway is called outside any transaction.
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class PayOrderView(LoginRequiredMixin, TemplateView):
+class PayOrderView(GuestAccessMixin, TemplateView):
     """Pay an order that is still awaiting payment. The same payment is reused, so paying
-    again never charges twice."""
+    again never charges twice. Its owner, or a guest with the order's link."""
 
     template_name = "payments/pay_order.html"
 
     def order(self):
-        return order_for_consumer(user=self.request.user, number=self.kwargs["number"])
+        return order_for_visitor(self.request, self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
         order = self.order()

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +22,13 @@ from inventory_sync.services import (
 from logistics import slots
 from logistics.codes import new_code
 from logistics.models import (
+    PART_ADDRESS_FIELDS,
     DeliverySettings,
     Hub,
     OrderPart,
     PartMethod,
 )
-from logistics.part_states import cancel_unpaid_parts, place_paid_parts
+from logistics.part_states import cancel_unpaid_parts, place_paid_parts, release_slot_of
 from marketplace.commission.services import snapshot_part
 from marketplace.outbox import enqueue
 from marketplace.payments.models import Payment, PaymentStatus
@@ -60,6 +62,14 @@ class PartChoice:
     slot_id: int | None = None
 
 
+@dataclass(frozen=True)
+class GuestContact:
+    """Who ordered without an account: the order's e-mail, and a phone on every part."""
+
+    email: str
+    phone: str
+
+
 def place_order(
     *,
     basket,
@@ -67,16 +77,17 @@ def place_order(
     choices: dict[int, PartChoice],
     address: delivery.DeliveryAddress | None,
     now: datetime | None = None,
+    guest: GuestContact | None = None,
 ):
     """Places the order unpaid, in one transaction: stock reserved, slots booked, one
     part per shop, a pending payment. Raises OutOfStock, DeliveryRefused or
     CheckoutRefused and then leaves nothing behind. Makes no network call: the payment
-    starts after the commit.
+    starts after the commit. A guest's order has no user and the guest's contact.
     """
     now = now or timezone.now()
     requests = stock_requests(basket)
     try:
-        return write_placed_order(basket, user, choices, address, now, requests)
+        return write_placed_order(basket, user, choices, address, now, requests, guest)
     except IntegrityError as clash:
         # Two submits of one basket compute the same order number: the second rolls back.
         raise CheckoutRefused(_("This basket has just been ordered.")) from clash
@@ -89,7 +100,7 @@ def stock_requests(basket) -> list[StockRequest]:
     return [StockRequest(stockrecord_id=r, quantity=q, title=t) for r, q, t in rows]
 
 
-def write_placed_order(basket, user, choices, address, now, requests):
+def write_placed_order(basket, user, choices, address, now, requests, guest=None):
     with transaction.atomic():
         # Stock first: on a contended product most buyers lose the race, and they should
         # learn it after one UPDATE. The winner holds the row until commit, so what follows
@@ -113,8 +124,9 @@ def write_placed_order(basket, user, choices, address, now, requests):
             number=order_number_for(basket, earlier=facts.earlier_orders),
             plain=not needs_oscar_creator(basket, lines, facts),
             lines=lines,
+            guest_email=guest.email if guest else "",
         )
-        create_parts(order, groups, choices, fees, address)
+        create_parts(order, groups, choices, fees, address, phone=guest.phone if guest else "")
         record_reservations(
             lines=order_lines,
             expires_at=now + timedelta(minutes=rules.reservation_minutes),
@@ -195,24 +207,8 @@ def check_choices(groups, choices, address) -> None:
         raise CheckoutRefused(_("Your basket is empty."))
 
 
-# What each delivered part keeps of the consumer's address and drop-off permissions.
-DELIVERY_ADDRESS_FIELDS = (
-    "recipient_name",
-    "address_line",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-    "phone",
-    "latitude",
-    "longitude",
-    "location_approximate",
-    "allow_neighbour",
-    "safe_place",
-)
-
-
-def create_parts(order, groups, choices, fees, address) -> list[OrderPart]:
+def create_parts(order, groups, choices, fees, address, phone: str = "") -> list[OrderPart]:
+    """`phone`: a guest's, kept on every part (a delivered part also has the address's)."""
     parts = []
     for group in groups:
         choice = choices[group.shop.partner_id]
@@ -229,8 +225,9 @@ def create_parts(order, groups, choices, fees, address) -> list[OrderPart]:
             delivery_fee_incl_vat=fees[group.shop.partner_id],
         )
         if is_delivery:
-            for field in DELIVERY_ADDRESS_FIELDS:
+            for field in PART_ADDRESS_FIELDS:
                 setattr(part, field, getattr(address, field))
+        part.phone = part.phone or phone
         parts.append(part)
     return OrderPart.objects.bulk_create(parts)
 
@@ -276,11 +273,10 @@ def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
         state = ReservationState.EXPIRED if expired else ReservationState.RELEASED
         close_reservations(reservation_ids=reservation_ids_of(order), state=state)
         for part in parts:
-            if part.slot_id:
-                slots.release_slot(slot_id=part.slot_id)
-        Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
-            status=PaymentStatus.CANCELLED
-        )
+            release_slot_of(part)
+        Payment.objects.filter(
+            order=order, status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]
+        ).update(status=PaymentStatus.CANCELLED)
         Order.objects.filter(pk=order_id).update(status=STATUS_CANCELLED)
         if order.basket_id and order.basket.status == order.basket.FROZEN:
             order.basket.thaw()
@@ -290,9 +286,15 @@ def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
 def expire_unpaid_orders(*, now: datetime | None = None) -> int:
     """Cancels orders whose unpaid reservations ran out; the beat task calls this."""
     now = now or timezone.now()
+    # A bank payment waiting for its bank's word keeps its stock, for a while.
+    hold = timedelta(hours=settings.PAYMENT_PENDING_HOLD_HOURS)
     order_ids = (
         Reservation.objects.filter(
             state=ReservationState.ACTIVE, expires_at__lte=now, order_line__isnull=False
+        )
+        .exclude(
+            order_line__order__payment__status=PaymentStatus.PROCESSING,
+            order_line__order__payment__processing_since__gt=now - hold,
         )
         .values_list("order_line__order_id", flat=True)
         .distinct()
@@ -319,7 +321,7 @@ def record_payment_success(*, order_id: int, reference: str = "") -> PaymentOutc
         refuse_parts_of_closed_shops(order_id=order_id)
         return PaymentOutcome.PLACED
     payment = Payment.objects.get(order_id=order_id)
-    if payment.status != PaymentStatus.CANCELLED:
+    if payment.status not in (PaymentStatus.CANCELLED, PaymentStatus.FAILED):
         return PaymentOutcome.ALREADY_PAID
     with transaction.atomic():
         request_refund(

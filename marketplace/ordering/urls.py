@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from . import payment_views, views
+from . import guest_views, payment_views, views
 
 app_name = "ordering"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     # Oscar's own checkout steps would place orders without our reservations: send them here.
     re_path(r"^checkout/.+$", RedirectView.as_view(pattern_name="ordering:checkout")),
     path("orders/<str:number>/", views.OrderView.as_view(), name="order"),
+    path(
+        "orders/<str:number>/account/",
+        guest_views.GuestAccountView.as_view(),
+        name="guest-account",
+    ),
     path("payments/orders/<str:number>/pay/", payment_views.PayOrderView.as_view(), name="pay"),
     path(
         "orders/<str:number>/parts/<int:part_id>/rebook/",

@@ -5,8 +5,7 @@ its own short transaction, and the payment gateway is called after it commits.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -30,18 +29,22 @@ from logistics.models import (
     PartMethod,
     PartStatus,
 )
+from marketplace.customer.views import too_many_message
+from marketplace.order_links import VIEW
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
 from marketplace.redirects import safe_next
-from marketplace.throttling import over_rate
+from marketplace.reroute.services import remember_preference
+from marketplace.throttling import client_ip, over_rate
 from shops.hours import schedule_for
 from shops.models import Weekday
 
-from . import checkout_page, selectors, services
+from . import checkout_page, guest_access, offline_payment, selectors, services
 from .address_lookup import is_addition, is_house_number
 from .basket import basket_groups
 from .delivery import DeliveryRefused, find_house, normalise_postcode
 from .forms import CheckoutForm
+from .guest_access import GuestAccessMixin
 from .payment_views import unavailable_message
 
 StockRecord = get_model("partner", "StockRecord")
@@ -121,15 +124,30 @@ def add_offer_to_basket(basket, record, quantity: int) -> None:
 
 
 @non_atomic
-class CheckoutView(LoginRequiredMixin, FormView):
+class CheckoutView(FormView):
+    """Signed in, or as a guest (e-mail and phone; the order page by a signed link)."""
+
     template_name = "ordering/checkout.html"
     form_class = CheckoutForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.basket.is_empty:
+        if request.basket.is_empty:
             messages.info(request, _("Your basket is empty."))
             return redirect("basket:summary")
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def guest(self) -> bool:
+        return not self.request.user.is_authenticated
+
+    def post(self, request, *args, **kwargs):
+        wait = guest_access.checkout_wait(request) if self.guest else None
+        if wait is not None:
+            form = self.get_form()
+            form.is_valid()  # its own errors as usual, and the throttle's
+            form.add_error(None, too_many_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
     @cached_property
     def rules(self):
@@ -145,10 +163,15 @@ class CheckoutView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        return {**kwargs, "groups": self.groups, "has_hub": self.hub is not None}
+        return {
+            **kwargs,
+            "groups": self.groups,
+            "has_hub": self.hub is not None,
+            "guest": self.guest,
+        }
 
     def get_initial(self):
-        return checkout_page.last_address(self.request.user)
+        return {} if self.guest else checkout_page.last_address(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(groups=self.groups, rules=self.rules, **kwargs)
@@ -164,9 +187,10 @@ class CheckoutView(LoginRequiredMixin, FormView):
         try:
             order = services.place_order(
                 basket=self.request.basket,
-                user=self.request.user,
+                user=None if self.guest else self.request.user,
                 choices=form.choices(),
                 address=form.address(),
+                guest=form.guest_contact(),
             )
         except OutOfStock as short:
             form.add_error(None, out_of_stock_message(short))
@@ -175,6 +199,9 @@ class CheckoutView(LoginRequiredMixin, FormView):
             field = refused.field if refused.field in form.fields else None
             form.add_error(field, str(refused))
             return self.form_invalid(form)
+        remember_preference(order=order, find_elsewhere=form.cleaned_data.get("find_elsewhere"))
+        if self.guest:
+            guest_access.grant(self.request.session, order.number, VIEW)
         try:
             return HttpResponseRedirect(get_gateway().start_payment(payment=order.payment))
         except GatewayUnavailable:
@@ -183,13 +210,19 @@ class CheckoutView(LoginRequiredMixin, FormView):
             return redirect("ordering:pay", number=order.number)
 
 
-@login_required
 @require_GET
 def address_lookup_view(request):
     """The checkout page's street-and-town filler: postcode, house number and addition in,
     street and town out (never coordinates: the checkout asks the register again on submit).
-    JSON; throttled per consumer, as it asks an outside service."""
-    wait = over_rate([("address_lookup_user", f"user:{request.user.pk}")])
+    JSON; throttled per consumer (a guest at checkout: per address), as it asks an outside
+    service."""
+    if request.user.is_authenticated:
+        scope, key = "address_lookup_user", f"user:{request.user.pk}"
+    elif not request.basket.is_empty:
+        scope, key = "address_lookup_address", client_ip(request) or "unknown"
+    else:
+        return redirect_to_login(request.get_full_path())
+    wait = over_rate([(scope, key)])
     if wait is not None:
         response = JsonResponse({"detail": _("Too many requests.")}, status=429)
         response["Retry-After"] = str(wait)
@@ -226,7 +259,7 @@ def out_of_stock_message(short: OutOfStock) -> str:
 
 
 @non_atomic
-class TestPaymentView(LoginRequiredMixin, TemplateView):
+class TestPaymentView(GuestAccessMixin, TemplateView):
     """The offline gateway's stand-in for a hosted payment page: pay or cancel."""
 
     template_name = "ordering/test_payment.html"
@@ -234,21 +267,40 @@ class TestPaymentView(LoginRequiredMixin, TemplateView):
     def get_order(self):
         if get_gateway().name != "offline":
             raise Http404
-        return selectors.order_for_consumer(user=self.request.user, number=self.kwargs["number"])
+        return guest_access.order_for_visitor(self.request, self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", offline_payment.MethodForm())
         return super().get_context_data(order=self.get_order(), **kwargs)
 
     def post(self, request, number):
         order = self.get_order()
-        if order.payment.status != PaymentStatus.PENDING:
-            messages.info(request, _("This order is no longer awaiting payment."))
-        elif request.POST.get("action") == "pay" and (
-            refused := services.refuse_payment_for_closed_shops(order)
+        action = request.POST.get("action")
+        # Without a method (an older form, a script) it pays as before: the method unknown.
+        method_form = offline_payment.MethodForm(request.POST) if "method" in request.POST else None
+        if order.payment.status == PaymentStatus.PROCESSING:
+            if answered := offline_payment.bank_answers(request, order):
+                return answered
+            action, method_form = "pay", None  # the bank confirmed
+        elif (
+            method_form
+            and action in (offline_payment.PAY, offline_payment.PENDING)
+            and not method_form.is_valid()
         ):
+            return self.render_to_response(self.get_context_data(form=method_form), status=400)
+        if order.payment.status not in (PaymentStatus.PENDING, PaymentStatus.PROCESSING):
+            messages.info(request, _("This order is no longer awaiting payment."))
+        elif action == "pay" and (refused := services.refuse_payment_for_closed_shops(order)):
             messages.error(request, refused)
             return redirect("basket:summary")
-        elif request.POST.get("action") == "pay":
+        elif action == offline_payment.PENDING:
+            if method_form is None:
+                messages.error(request, _("Choose how you want to pay."))
+                return redirect("ordering:test-payment", number=order.number)
+            return offline_payment.pay(request, order, method_form, action)
+        elif action == "pay":
+            if method_form:
+                offline_payment.pay(request, order, method_form, action)
             # Pay and Cancel (another tab) take the order's lock: one wins, the other is
             # told what happened instead.
             paid = services.record_payment_success(
@@ -292,15 +344,17 @@ def labelled_hours(shop) -> list[tuple]:
     return [(Weekday(day).label, opens, closes) for day, opens, closes in schedule_for(shop).weekly]
 
 
-class OrderView(LoginRequiredMixin, TemplateView):
+class OrderView(GuestAccessMixin, TemplateView):
     """The consumer's order: each shop's part with its status, codes, hours and address; a
     failed delivery with its reason and the choices to rebook; a delivery on its way with
-    when the courier should be there."""
+    when the courier should be there. A guest's also has its link and "make an account"."""
 
     template_name = "ordering/order.html"
 
     def get_context_data(self, **kwargs):
-        order = selectors.order_for_consumer(user=self.request.user, number=self.kwargs["number"])
+        order = guest_access.order_for_visitor(self.request, self.kwargs["number"])
+        account_form = kwargs.pop("account_form", None)
+        kwargs.update(guest_access.guest_context(self.request, order, account_form))
         parts = [
             (follow_part(part), labelled_hours(part.shop), part.lines())
             for part in selectors.parts_of_order(order=order)
@@ -327,16 +381,20 @@ def follow_part(part):
     return part
 
 
-class RebookPartView(LoginRequiredMixin, View):
-    """The consumer picks a new slot, or the hub, for their own part whose delivery failed."""
+class RebookPartView(GuestAccessMixin, View):
+    """The consumer picks a new slot, or the hub, for their own part whose delivery failed
+    (a guest with the order's link too)."""
 
     def post(self, request, number, part_id):
-        order = selectors.order_for_consumer(user=request.user, number=number)
+        order = guest_access.order_for_visitor(request, number)
         get_object_or_404(OrderPart, pk=part_id, order=order)
         try:
             slot_id, to_hub = rebooking.parse_choice(request.POST.get("choice", ""))
             part = rebooking.rebook_part(
-                part_id=part_id, slot_id=slot_id, to_hub=to_hub, consumer=request.user
+                part_id=part_id,
+                slot_id=slot_id,
+                to_hub=to_hub,
+                consumer=order.user if order.user_id else None,
             )
         except OrderPart.DoesNotExist as missing:
             raise Http404 from missing

@@ -5,6 +5,7 @@ Precondition for every method: no database transaction holding row locks is open
 each may make a network call.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -15,6 +16,23 @@ from django.urls import reverse
 class GatewayUnavailable(Exception):
     """The gateway did not answer or failed; nothing was decided and the call may be retried
     with the same idempotency key."""
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    """What the gateway says of a paid payment: its method, and the fee it kept (None while
+    the gateway has not booked it yet)."""
+
+    method: str
+    fee: Decimal | None
+    charge_id: str = ""
+
+
+@runtime_checkable
+class KnowsPaymentDetails(Protocol):
+    """A gateway that can tell how a payment was made and what it really cost."""
+
+    def payment_details(self, *, payment) -> PaymentDetails: ...
 
 
 @runtime_checkable

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # The consumer finished at the bank (iDEAL, Bancontact), its word is still to come.
+    PROCESSING = "processing", _("Waiting for the bank")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -28,6 +30,14 @@ class Payment(models.Model):
     # The charge the shops' transfers are drawn from (source_transaction).
     charge_id = models.CharField(max_length=100, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # How the consumer paid ("ideal", "bancontact", "card"; see fees.METHOD_LABELS), once known.
+    method = models.CharField(_("payment method"), max_length=20, blank=True)
+    # What the gateway really kept of the charge (Stripe's balance transaction), once known;
+    # until then the method's configured rate stands in.
+    fee = models.DecimalField(
+        _("payment fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    processing_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,6 +48,12 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.order.number}: {self.amount} ({self.status})"
+
+    @property
+    def method_label(self):
+        from .fees import METHOD_LABELS
+
+        return METHOD_LABELS.get(self.method, self.method)
 
 
 class Refund(models.Model):

@@ -2,12 +2,16 @@
 called after, so no network call happens while a lock is held and a retry is a no-op."""
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from marketplace.db import in_transaction
 from marketplace.outbox import enqueue
 
-from .gateway import get_gateway
+from .fees import offered_methods
+from .gateway import KnowsPaymentDetails, get_gateway
 from .models import Payment, PaymentStatus, Refund
 
 logger = logging.getLogger(__name__)
@@ -19,13 +23,81 @@ def create_payment(*, order) -> Payment:
     )
 
 
+OPEN = [PaymentStatus.PENDING, PaymentStatus.PROCESSING]
+
+
 def mark_payment(*, payment_id: int, status: str, reference: str = "") -> bool:
-    """Moves a pending payment to its outcome; False when it was not pending (a replay)."""
+    """Moves a pending (or processing) payment to its outcome; False when it was neither (a
+    replay)."""
     return bool(
-        Payment.objects.filter(pk=payment_id, status=PaymentStatus.PENDING).update(
+        Payment.objects.filter(pk=payment_id, status__in=OPEN).update(
             status=status, reference=reference
         )
     )
+
+
+def mark_processing(*, payment_id: int, method: str = "") -> bool:
+    """The consumer finished at the bank, whose word is still to come: the order keeps its
+    stock until it comes (or PAYMENT_PENDING_HOLD_HOURS pass). False when not pending."""
+    changes: dict = {"status": PaymentStatus.PROCESSING, "processing_since": timezone.now()}
+    if method:
+        changes["method"] = method
+    return bool(
+        Payment.objects.filter(pk=payment_id, status=PaymentStatus.PENDING).update(**changes)
+    )
+
+
+def mark_failed(*, payment_id: int, error: str = "") -> bool:
+    """The bank refused the payment; the caller releases the order (PaymentEndedUnpaid)."""
+    return bool(
+        Payment.objects.filter(pk=payment_id, status__in=OPEN).update(
+            status=PaymentStatus.FAILED, last_error=error[:300]
+        )
+    )
+
+
+def choose_method(*, payment_id: int, method: str) -> None:
+    """The method the consumer picked on a payment page of our own (the offline gateway)."""
+    if method not in offered_methods():
+        raise ValueError(f"{method!r} is not one of this town's payment methods")
+    Payment.objects.filter(pk=payment_id, status__in=OPEN).update(method=method)
+
+
+def payments_missing_fee(*, days: int = 7, limit: int = 200) -> list[int]:
+    """Recent paid payments with a gateway reference whose real fee is not known yet."""
+    since = timezone.now() - timedelta(days=days)
+    waiting = Payment.objects.filter(
+        gateway=get_gateway().name,
+        status=PaymentStatus.SUCCEEDED,
+        fee__isnull=True,
+        created_at__gte=since,
+    ).exclude(reference="")
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def record_payment_details(*, payment_id: int) -> bool:
+    """Asks the gateway how a paid payment was made and what it cost, and keeps both (each
+    once). True when the fee is known now or there is nothing to ask; False to ask later.
+    Calls the gateway: outside a transaction only."""
+    if in_transaction():
+        raise RuntimeError("this calls the gateway: call it after the transaction commits")
+    payment = Payment.objects.get(pk=payment_id)
+    gateway = get_gateway()
+    if payment.fee is not None or not payment.reference:
+        return True
+    if not isinstance(gateway, KnowsPaymentDetails):
+        return True
+    details = gateway.payment_details(payment=payment)
+    if details.method:
+        Payment.objects.filter(pk=payment_id, method="").update(method=details.method[:20])
+    if details.charge_id:
+        Payment.objects.filter(pk=payment_id, charge_id="").update(charge_id=details.charge_id)
+    if details.fee is None:
+        return False
+    if details.fee < 0:
+        raise ValueError(f"the gateway's fee of payment {payment_id} is negative: {details.fee}")
+    Payment.objects.filter(pk=payment_id, fee__isnull=True).update(fee=details.fee)
+    return True
 
 
 def request_refund(*, payment: Payment, amount: Decimal, key: str, part=None, reason="") -> Refund:

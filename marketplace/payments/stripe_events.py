@@ -7,8 +7,11 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace import events
+from marketplace.outbox import enqueue
 
 from .models import Payment, PaymentStatus, PayoutAccount, Refund
+from .services import mark_failed, mark_processing
+from .tasks import fetch_payment_details
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
@@ -38,11 +41,17 @@ def record_paid(*, order_number: str | None, payment_intent: str, charge: str = 
     events.publish(
         events.PaymentSucceeded(order_id=payment.order_id, reference=payment_intent or "")
     )
+    if payment.fee is None:  # the method and the real fee: asked after the commit
+        enqueue(fetch_payment_details, payment.pk)
 
 
 def checkout_completed(session: dict) -> None:
     if session.get("payment_status") != "paid":
-        return  # a bank payment still on its way: async_payment_succeeded follows
+        # A bank payment still on its way: async_payment_succeeded or _failed follows; the
+        # order keeps its stock meanwhile (see ordering's expire_unpaid_orders).
+        payment = payment_of(session.get("metadata", {}).get("order_number"))
+        mark_processing(payment_id=payment.pk)
+        return
     record_paid(
         order_number=session.get("metadata", {}).get("order_number"),
         payment_intent=session.get("payment_intent") or "",
@@ -54,6 +63,13 @@ def checkout_async_succeeded(session: dict) -> None:
         order_number=session.get("metadata", {}).get("order_number"),
         payment_intent=session.get("payment_intent") or "",
     )
+
+
+def checkout_async_failed(session: dict) -> None:
+    """The bank refused a payment that was waiting for it: the order is released."""
+    payment = payment_of(session.get("metadata", {}).get("order_number"))
+    mark_failed(payment_id=payment.pk, error="The bank did not confirm the payment.")
+    events.publish(events.PaymentEndedUnpaid(order_id=payment.order_id))
 
 
 def checkout_ended_unpaid(session: dict) -> None:
@@ -130,7 +146,7 @@ def account_updated(account: dict) -> None:
 HANDLERS = {
     "checkout.session.completed": checkout_completed,
     "checkout.session.async_payment_succeeded": checkout_async_succeeded,
-    "checkout.session.async_payment_failed": checkout_ended_unpaid,
+    "checkout.session.async_payment_failed": checkout_async_failed,
     "checkout.session.expired": checkout_ended_unpaid,
     "payment_intent.succeeded": payment_intent_succeeded,
     "payment_intent.payment_failed": payment_intent_failed,

@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from marketplace.money import cents, check_money
 
-from .gateway import GatewayUnavailable
+from .fees import offered_methods
+from .gateway import GatewayUnavailable, PaymentDetails
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,9 @@ def checkout_params(payment) -> dict:
                 },
             }
         ],
+        # The town's methods (settings.PAYMENT_METHODS); iDEAL and Bancontact redirect to
+        # the bank and may confirm later (checkout.session.async_payment_*).
+        "payment_method_types": offered_methods(),
         "client_reference_id": order.number,
         "customer_email": order.email or order.user.email,
         "metadata": tags,
@@ -125,6 +129,25 @@ class StripeGateway:
             ),
         )
         return refund.id
+
+    def payment_details(self, *, payment) -> PaymentDetails:
+        """How the consumer paid and what Stripe kept, from the charge and its balance
+        transaction (whose fee is None until Stripe has booked it)."""
+        intent = calling(
+            "payment intent",
+            lambda: self.stripe.v1.payment_intents.retrieve(
+                payment.reference, params={"expand": ["latest_charge.balance_transaction"]}
+            ),
+        )
+        charge = intent.to_dict().get("latest_charge")
+        if not charge or isinstance(charge, str):
+            return PaymentDetails(method="", fee=None, charge_id=charge or "")
+        details = charge.get("payment_method_details") or {}
+        booked = charge.get("balance_transaction")
+        fee = None
+        if booked and not isinstance(booked, str) and booked.get("fee") is not None:
+            fee = (Decimal(int(booked["fee"])) / 100).quantize(Decimal("0.01"))
+        return PaymentDetails(method=details.get("type") or "", fee=fee, charge_id=charge["id"])
 
     def transfer(self, *, amount, destination, transfer_group, source_transaction, idempotency_key):
         params = {

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from marketplace.commission.economics import NATIONAL_PERCENTAGE, kept_in_days
 from marketplace.staff import StaffOnlyMixin
 from shops.access import ShopMixin
 
@@ -85,6 +86,17 @@ class CentreReportView(StaffOnlyMixin, ReportPage):
 
     def scope(self) -> Scope:
         return Scope(shop=None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "period" in context:  # what the shops kept, per payment method, beside 15%
+            period = context["period"]
+            context["economics"] = kept_in_days(start=period.start, end=period.end)
+            context["national_percentage"] = NATIONAL_PERCENTAGE
+        from marketplace.giftcards.selectors import centre_figures
+
+        context["gift_cards"] = centre_figures()  # the cards' money owed, as it stands today
+        return context
 
 
 class CentreExportView(StaffOnlyMixin, ExportView):

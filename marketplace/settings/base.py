@@ -102,11 +102,15 @@ INSTALLED_APPS = [
     "marketplace.storefront.apps.StorefrontConfig",
     "marketplace.commission.apps.CommissionConfig",
     "marketplace.payments.apps.PaymentsConfig",
+    "marketplace.giftcards.apps.GiftCardsConfig",
     "marketplace.ordering.apps.OrderingConfig",
+    "marketplace.returns.apps.ReturnsConfig",
     "shops.apps.ShopsConfig",
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
     "marketplace.reports.apps.ReportsConfig",
+    # After reports: its listeners run after the part's refund, e-mail and report rollup.
+    "marketplace.reroute.apps.RerouteConfig",
     "localinfo.apps.LocalInfoConfig",
     "legal.apps.LegalConfig",
     "axes",
@@ -306,6 +310,16 @@ THROTTLE_RATES = {
         "local_api_address": "600/min",
         # Password tries on "delete my account", per signed-in consumer.
         "delete_account_user": "5/hour",
+        # City gift card codes: the balance page per address, the counter per shop, and
+        # tries of one card's PIN.
+        "giftcard_code_address": "20/min",
+        "giftcard_code_shop": "60/min",
+        "giftcard_pin_card": "20/hour",
+        # Checkout without an account (each try holds stock until it expires unpaid).
+        "guest_checkout_address": "30/hour",
+        "guest_checkout_email": "10/hour",
+        # The street-and-town filler for a guest at checkout, per address.
+        "address_lookup_address": "120/min",
     }.items()
 }
 
@@ -421,6 +435,25 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 SETTLEMENT_PERIOD_DAYS = env.int("SETTLEMENT_PERIOD_DAYS", default=7)
+# The payment methods this town offers at checkout, in the order shown (Stripe's
+# payment_method_types; "card" brings Apple Pay and Google Pay where Stripe offers them).
+PAYMENT_METHODS = env.list("PAYMENT_METHODS", default=["ideal", "bancontact", "card"])
+# What each method costs until the gateway tells the real fee: (percent, fixed euros).
+# Assumed from Stripe's published Dutch prices (stripe.com/nl/pricing, late 2025): iDEAL a
+# fixed €0.29, Bancontact 1.4% + €0.25, EEA cards 1.5% + €0.25 (the card rate used so far).
+PAYMENT_METHOD_RATES = {
+    method: (
+        env(f"PAYMENT_RATE_{method.upper()}_PERCENT", default=percent),
+        env(f"PAYMENT_RATE_{method.upper()}_FIXED", default=fixed),
+    )
+    for method, percent, fixed in [
+        ("ideal", "0", "0.29"),
+        ("bancontact", "1.4", "0.25"),
+        ("card", "1.5", "0.25"),
+    ]
+}
+# A bank payment that waits for its bank's word keeps its order's stock this long at most.
+PAYMENT_PENDING_HOLD_HOURS = env.int("PAYMENT_PENDING_HOLD_HOURS", default=24)
 # The address register for exact delivery addresses (marketplace/ordering/address_lookup.py,
 # docs/addresses.md): PDOK's Locatieserver "free" endpoint. Empty: no lookup, deliveries go
 # to the postcode area's centre, marked approximate (the offline demo and the tests).
@@ -453,6 +486,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.payments.tasks.retry_webhook_events",
         "schedule": env.float("WEBHOOK_RETRY_SECONDS", default=60.0),
     },
+    # Stripe books a charge's fee a little after the charge: asked again until known.
+    "fetch-payment-fees": {
+        "task": "marketplace.payments.tasks.fetch_missing_payment_fees",
+        "schedule": 600.0,
+    },
     "send-pending-transfers": {
         "task": "marketplace.payments.tasks.send_pending_transfers",
         "schedule": env.float("TRANSFER_RETRY_SECONDS", default=300.0),
@@ -462,6 +500,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.commission.tasks.settle_shops",
         "schedule": env.float("SETTLEMENT_CHECK_SECONDS", default=86400.0),
     },
+    "expire-gift-cards": {
+        "task": "marketplace.giftcards.tasks.expire_gift_cards",
+        "schedule": env.float("GIFT_CARD_EXPIRY_CHECK_SECONDS", default=3600.0),
+    },
+    # Refused lines nobody moved to another shop within 24 h are refunded.
+    "expire-second-chances": {
+        "task": "marketplace.reroute.tasks.expire_chances",
+        "schedule": env.float("SECOND_CHANCE_CHECK_SECONDS", default=300.0),
+    },
     "expire-unpaid-orders": {
         "task": "marketplace.ordering.tasks.expire_unpaid_orders",
         "schedule": env.float("RESERVATION_EXPIRY_CHECK_SECONDS", default=60.0),
@@ -469,6 +516,16 @@ CELERY_BEAT_SCHEDULE = {
     "plan-routes": {
         "task": "logistics.tasks.plan_routes_task",
         "schedule": env.float("ROUTE_PLANNING_SECONDS", default=300.0),
+    },
+    # Parts nobody collects (logistics/uncollected.py): a reminder after a day, then cancel
+    # and refund after management's days. Small batches: a backlog drains over a few runs.
+    "remind-uncollected-parts": {
+        "task": "logistics.tasks.remind_uncollected_parts",
+        "schedule": env.float("UNCOLLECTED_CHECK_SECONDS", default=600.0),
+    },
+    "cancel-uncollected-parts": {
+        "task": "logistics.tasks.cancel_uncollected_parts",
+        "schedule": env.float("UNCOLLECTED_CHECK_SECONDS", default=600.0),
     },
     "poll-pos-connections": {
         "task": "inventory_sync.tasks.poll_due_connections",

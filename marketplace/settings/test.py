@@ -26,8 +26,11 @@ THROTTLE_RATES = {
     **THROTTLE_RATES,  # noqa: F405
     "register_address": "100000/hour",
     "password_reset_address": "100000/hour",
+    "guest_checkout_address": "100000/hour",
+    "address_lookup_address": "100000/min",
     "pos_push_address": "100000/min",
     "pos_webhook_address": "1000000/min",
+    "giftcard_code_address": "100000/min",
 }
 # The fake POS servers of the tests listen on loopback http (tests/inventory_sync/fake_pos.py):
 # only these hosts skip the POS address checks (https, vendor hosts, public addresses).

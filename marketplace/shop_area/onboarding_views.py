@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from marketplace.commission.previews import earnings_examples
+from marketplace.commission.previews import basket_example, earnings_by_method, earnings_examples
 from shops import services
 from shops.onboarding_forms import ApplicationForm, to_application, week_forms
 
@@ -32,5 +32,11 @@ class ApplyView(View):
         return redirect("shops:apply-done")
 
     def show(self, request, form, days, status=200):
-        context = {"form": form, "days": days, "examples": earnings_examples()}
+        context = {
+            "form": form,
+            "days": days,
+            "examples": earnings_examples(),
+            "method_examples": earnings_by_method(),
+            "basket_example": basket_example(),
+        }
         return render(request, APPLY_TEMPLATE, context, status=status)

@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 
 from inventory_sync import catalogue_services
 from logistics import handover, shop_today
-from marketplace.commission.previews import what_shop_keeps_of
+from marketplace.commission.previews import what_shop_keeps_by_method, what_shop_keeps_of
 from shops.access import ShopMixin
 from shops.dashboard_forms import OfferForm, ProductDetailsForm
 
@@ -66,6 +66,7 @@ class OfferEditView(ShopMixin, FormView):
             shared=shared,
             details=details,
             keeps=what_shop_keeps_of(shop=self.shop, record=record),
+            keeps_by_method=what_shop_keeps_by_method(shop=self.shop, record=record),
             **kwargs,
         )
 

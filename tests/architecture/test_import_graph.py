@@ -10,9 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = (
+    "marketplace.returns",
     "marketplace.ordering",
     "marketplace.payments",
+    "marketplace.giftcards",
     "marketplace.commission",
+    "marketplace.reroute",
     "logistics",
     "inventory_sync",
     "shops",
@@ -23,8 +26,11 @@ LAYERS = (
     "inventory_sync",
     "logistics",
     "marketplace.payments",
+    "marketplace.giftcards",
     "marketplace.commission",
+    "marketplace.reroute",
     "marketplace.ordering",
+    "marketplace.returns",
 )
 FORBIDDEN = {
     ("marketplace.payments", "marketplace.ordering"),

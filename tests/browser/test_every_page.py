@@ -38,6 +38,7 @@ from localinfo.models import Event, NewsItem, ReviewStatus
 from logistics.handover import handover_code
 from logistics.models import DeliveryZone, OrderPart, Route
 from marketplace.commission.models import Settlement
+from marketplace.returns.models import ReturnRequest, WithdrawalExclusion
 from tests.browser.conftest import FACTORY_PASSWORD, _shots, screenshots_of, shot
 from tests.conftest import set_clock
 from tests.factories import UserFactory, make_basket, make_offer, make_slot
@@ -168,6 +169,9 @@ NOT_PAGES = {
     "shop/orders/<pk>/<action>/": "POST only: the buttons on an order part's page",
     "shop/handovers/<route_id>/qr.png": "an image",
     "shop/money/<pk>/statement.<kind>": "a PDF/CSV file",
+    "shop/giftcards/<pk>/card.pdf": "a PDF file",
+    "giftcard/bought/<token>/card.pdf": "a PDF file",
+    "management/giftcards/refund/": "POST only: the refund form on the gift card page",
     "management/shops/<pk>/<action>/": "POST only: the buttons on a shop's page",
     "management/routes/plan/": "POST only: a button on the routes page",
     "management/routes/progress/": "JSON, polled by the routes page",
@@ -185,6 +189,12 @@ NOT_PAGES = {
     "basket/vouchers/<pk>/remove/": "POST only: a button on the basket page",
     "checkout/address/": "JSON address lookup, called by the checkout page",
     "orders/<number>/parts/<part_id>/rebook/": "POST only: a form on the order page",
+    "orders/<number>/account/": "POST only: a guest's order page's account form",
+    "orders/<number>/refused/<chance_id>/move/": "POST only: a refused line's offer button",
+    "orders/<number>/refused/<chance_id>/refund/": "POST only: a refused line's refund button",
+    "orders/<number>/top-ups/<top_up_id>/pay/": "the difference of a moved line, on the "
+    "offline payment page; no line is refused in the scene (tests/browser/test_reroute.py "
+    "opens it at phone width)",
     "accounts/logout/": "logs out",
     "accounts/orders/<order_number>/": "redirects to the marketplace's order page",
     "accounts/orders/<order_number>/<line_id>/": "POST only: Oscar's re-order button",
@@ -254,6 +264,9 @@ NOT_EDITS = {
     "accounts/wishlists/<key>/lines/<line_pk>/delete/": "removes the product from the list",
     "checkout/": "places the order (and then asks for payment)",
     "checkout/test-payment/<number>/": "pays or cancels the order",
+    "giftcard/": "buys a gift card (and then asks for payment): the amount starts empty",
+    "giftcard/pay/<token>/": "pays or cancels the gift card",
+    "orders/<number>/parts/<part_id>/return/": "a return: it starts with nothing chosen",
     "payments/orders/<number>/pay/": "pays the order",
     "i18n/setlang/": "switches the language",
     "shops/apply/": "a new shop's application: it starts empty (times prefilled)",
@@ -495,6 +508,15 @@ def scene(small_town, monkeypatch):  # noqa: F811
         slug="nieuwe-romans", title="Nieuwe romans", text="Net binnen.", shop=shop,
         status=ReviewStatus.APPROVED, published_at=order.date_placed,
     )  # fmt: skip
+    # A return of the consumer's part at shop A; a category the law excludes from returns.
+    returned = OrderPart.objects.filter(order=order, shop=shop).first()
+    return_request = ReturnRequest.objects.create(
+        part=returned, consumer=consumer, method="bring", reason="Te klein"
+    )
+    WithdrawalExclusion.objects.create(
+        category=get_model("catalogue", "Category").add_root(name="Verse waren"),
+        reason="perishable",
+    )
     # A courier's route tomorrow; from here the live server lives at 09:00 that day.
     day = tomorrow()
     make_hub()
@@ -505,6 +527,7 @@ def scene(small_town, monkeypatch):  # noqa: F811
     set_clock(monkeypatch, at(day, 9), ticking=True)
     category = town.novels
     dashboard = dashboard_objects(town, consumer, product)
+    gift_cards = gift_card_purchases(consumer, shop)
     values = {
         "number": order.number,
         "slug": shop.slug,
@@ -536,7 +559,11 @@ def scene(small_town, monkeypatch):  # noqa: F811
         ("shop/products/", {"pk": product.stockrecords.get().pk}),
         ("shop/orders/", {"pk": OrderPart.objects.filter(shop=shop).first().pk}),
         ("shop/money/", {"pk": settlement.pk}),
+        ("shop/returns/", {"pk": return_request.pk}),
+        ("orders/<number>/parts/<part_id>/return/", {"part_id": returned.pk}),
         ("management/shops/", {"pk": shop.pk}),
+        ("giftcard/pay/", {"token": gift_cards[0].token}),
+        ("giftcard/bought/", {"token": gift_cards[1].token}),
         *dashboard,
     ]
     people = {
@@ -546,6 +573,25 @@ def scene(small_town, monkeypatch):  # noqa: F811
         "management": UserFactory(is_staff=True, is_superuser=True),
     }
     return {"values": values, "overrides": overrides, "people": people}
+
+
+def gift_card_purchases(consumer, shop) -> list:
+    """The city gift card on sale at shop A: one purchase waiting for payment, one paid."""
+    from marketplace.giftcards import services
+    from marketplace.giftcards.models import Scheme
+
+    scheme = Scheme.current()
+    scheme.is_active = True
+    scheme.save()
+    scheme.shops.set([shop])
+    made = [
+        services.start_purchase(
+            amount=Decimal(amount), email=consumer.email, message="", buyer=consumer
+        )
+        for amount in ("20.00", "25.00")
+    ]
+    services.record_purchase_paid(purchase_id=made[1].pk, reference="scene")
+    return made
 
 
 def dashboard_objects(town, consumer, product) -> list[tuple[str, dict]]:

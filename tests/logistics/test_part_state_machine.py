@@ -32,6 +32,7 @@ ALLOWED = {
     (S.HANDED_OVER, S.AT_HUB): "at_hub_at",
     (S.HANDED_OVER, S.DELIVERED): "completed_at",
     (S.AT_HUB, S.COLLECTED): "completed_at",
+    (S.AT_HUB, S.CANCELLED): "cancelled_at",
 }
 STAMPS = sorted({stamp for _, stamp in TRANSITIONS.values()})
 PAIRS = list(itertools.product(S.values, S.values))

@@ -35,6 +35,7 @@ def test_management_changes_the_fee_in_the_admin_and_bad_input_changes_nothing(c
         "vat_rate": "21.00",
         "reservation_minutes": "20",
         "preparation_minutes": "30",
+        "uncollected_cancel_days": "7",
     }
     assert client.post(url, form).status_code == 302
     rules.refresh_from_db()

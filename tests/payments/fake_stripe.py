@@ -88,6 +88,62 @@ class FakeStripe:
         self.objects[obj["id"]] = obj
         return obj
 
+    def pay(self, intent_id: str, *, amount: int, method: str, fee: int | None) -> dict:
+        """A paid payment intent, its charge and (when `fee` is given) the charge's balance
+        transaction: what Stripe holds after a consumer paid with `method`."""
+        number = intent_id.rsplit("_", 1)[-1]
+        booked = None
+        if fee is not None:
+            booked = self.store(
+                {"id": f"txn_{number}", "object": "balance_transaction", "amount": amount,
+                 "fee": fee, "net": amount - fee, "currency": "eur", "type": "charge"}
+            )  # fmt: skip
+        charge = self.store(
+            {"id": f"ch_{number}", "object": "charge", "amount": amount, "paid": True,
+             "payment_intent": intent_id, "balance_transaction": booked and booked["id"],
+             "payment_method_details": {"type": method, method: {}}}
+        )  # fmt: skip
+        return self.store(
+            {"id": intent_id, "object": "payment_intent", "amount": amount, "status": "succeeded",
+             "latest_charge": charge["id"], "payment_method_types": [method]}
+        )  # fmt: skip
+
+    def book_fee(self, charge_id: str, fee: int) -> None:
+        """Stripe books a charge's balance transaction a little after the charge."""
+        charge = self.objects[charge_id]
+        booked = self.store(
+            {"id": f"txn_{charge_id}", "object": "balance_transaction", "amount": charge["amount"],
+             "fee": fee, "net": charge["amount"] - fee, "currency": "eur", "type": "charge"}
+        )  # fmt: skip
+        charge["balance_transaction"] = booked["id"]
+
+    def retrieve(self, path: str, query: dict) -> tuple[int, dict]:
+        """GET /v1/<kind>/<id>, expanding the dotted paths asked for with expand[]."""
+        parts = path.split("?")[0].strip("/").split("/")
+        obj = self.objects.get(parts[-1]) if len(parts) == 3 else None
+        if obj is None:
+            message = f"No such object: '{parts[-1]}'"
+            return 404, {"error": {"type": "invalid_request_error", "message": message}}
+        obj = json.loads(json.dumps(obj))
+        for expand in list_of(query, "expand"):
+            self.expand(obj, expand.split("."))
+        return 200, obj
+
+    def expand(self, obj: dict, names: list[str]) -> None:
+        value = obj.get(names[0])
+        if isinstance(value, str) and value in self.objects:
+            value = obj[names[0]] = json.loads(json.dumps(self.objects[value]))
+        if isinstance(value, dict) and len(names) > 1:
+            self.expand(value, names[1:])
+
+
+def list_of(form: dict, name: str) -> list:
+    """A form-encoded list (name[0]=a&name[1]=b) as the library sends it."""
+    items = [(key, value) for key, value in form.items() if key.startswith(f"{name}[")]
+    return [
+        value for _key, value in sorted(items, key=lambda item: int(item[0][len(name) + 1 : -1]))
+    ]
+
 
 def metadata_of(form: dict, prefix: str = "") -> dict:
     start = f"{prefix}metadata["
@@ -105,6 +161,7 @@ def checkout_session(session_id: str, form: dict) -> dict:
         "client_reference_id": form.get("client_reference_id"),
         "metadata": metadata_of(form),
         "payment_intent": None,
+        "payment_method_types": list_of(form, "payment_method_types"),
         "payment_status": "unpaid",
         "status": "open",
     }
@@ -183,6 +240,13 @@ def handler_for(fake: FakeStripe):
             if delay:
                 time.sleep(delay)
             self.answer(status, body, replayed)
+
+        def do_GET(self):
+            query = dict(parse_qsl(self.path.partition("?")[2], keep_blank_values=True))
+            path = self.path.partition("?")[0]
+            status, body = fake.retrieve(path, query)
+            fake.requests.append(Recorded("GET", path, query, None, False, status))
+            self.answer(status, body, False)
 
         def answer(self, status: int, body: dict, replayed: bool) -> None:
             data = json.dumps(body).encode()

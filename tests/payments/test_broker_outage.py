@@ -36,6 +36,7 @@ PAID_TASKS = [
     "marketplace.ordering.tasks.send_order_placed_email",
     "marketplace.reports.tasks.refresh_order_sales",
 ]
+FEE_TASK = "marketplace.payments.tasks.fetch_payment_details"
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 
@@ -129,19 +130,25 @@ def test_checkout_and_payment_answer_while_the_broker_is_down_and_mail_once_it_i
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
     assert Order.objects.get(pk=order.pk).status == "Paid"
     # The tasks wait in the database: the checkout's tried once and told why it failed;
-    # the payment's, moments later, left to the relay untried (BROKER_PAUSE_SECONDS).
-    assert waiting_tasks() == ["marketplace.ordering.tasks.record_order_analytics", *PAID_TASKS]
+    # the payment's, moments later, left to the relay untried (BROKER_PAUSE_SECONDS). Each
+    # of the two payment events also asks for the payment's method and real fee.
+    assert waiting_tasks() == [
+        "marketplace.ordering.tasks.record_order_analytics",
+        *PAID_TASKS,
+        FEE_TASK,
+        FEE_TASK,
+    ]
     tries = list(OutboxTask.objects.order_by("pk").values_list("attempts", "last_error"))
-    assert [attempts for attempts, _ in tries] == [1, 0, 0]
+    assert [attempts for attempts, _ in tries] == [1, 0, 0, 0, 0]
     assert "Connection refused" in tries[0][1]
 
     # Redis is back: the relay sends what waited, oldest first, and marks it sent.
     out = tempfile.mkdtemp()
-    assert relay() == "sent 3"
+    assert relay() == "sent 5"
     assert waiting_tasks() == []
-    assert redis.Redis.from_url(real_broker["url"]).llen(real_broker["queue"]) == 3
+    assert redis.Redis.from_url(real_broker["url"]).llen(real_broker["queue"]) == 5
     assert relay() == "sent 0"  # nothing twice
-    assert redis.Redis.from_url(real_broker["url"]).llen(real_broker["queue"]) == 3
+    assert redis.Redis.from_url(real_broker["url"]).llen(real_broker["queue"]) == 5
 
     with worker_sending_mail_to(Path(out), real_broker["queue"]):
         wait_for(lambda: mails_to(Path(out), consumer.email, order.number))

@@ -173,6 +173,7 @@ def profile_form(shop) -> dict:
         "profile-latitude": "52.255100",
         "profile-longitude": "6.159900",
         "profile-safety_buffer": "0",
+        "profile-return_days": "14",
         "hours-TOTAL_FORMS": "7",
         "hours-INITIAL_FORMS": "7",
         "hours-MIN_NUM_FORMS": "7",

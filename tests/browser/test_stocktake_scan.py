@@ -22,7 +22,7 @@ Product = get_model("catalogue", "Product")
 CODE = "871234567890" + str(gs1_check_digit("871234567890"))
 
 
-# The page's own choice (stocktake.js): BarcodeDetector if it reads EAN-13, else ZXing.
+# The page's own choice (static/scan/scanner.js): BarcodeDetector if it reads EAN-13, else ZXing.
 WHICH_DECODER = """async () => {
   if (!("BarcodeDetector" in window)) { return "zxing"; }
   const formats = await BarcodeDetector.getSupportedFormats();

@@ -1,17 +1,22 @@
-// Gift card counter: reads the card's QR code from the camera or from a photo and submits
-// the code form with it (the same reader as the stock-taking page: BarcodeDetector where it
-// reads QR codes, ZXing from static/vendor/zxing elsewhere). No inline script (CSP).
+// Reads a barcode or QR code from the camera or from a photo and submits the scan form with
+// it: the stock-taking page (EAN/UPC) and the gift card counter (QR). The form says what:
+// data-formats (BarcodeDetector's names), data-photo-id (the photo input), data-camera-key
+// (set: the camera starts again after the form's reload, so counting "+1 per scan" needs no
+// tap per item). The browser's BarcodeDetector reads where it knows the formats; elsewhere
+// (Firefox, Safari, Chromium on Linux) ZXing from static/vendor/zxing, loaded only then.
+// A file of ours: the Content-Security-Policy allows no inline script.
 (function () {
   "use strict";
   var form = document.getElementById("scan-form");
   if (!form) { return; }
   var input = form.querySelector("[name=code]");
-  var photo = document.getElementById("qr-photo");
+  var photo = document.getElementById(form.dataset.photoId);
   var status = document.getElementById("scan-status");
   var startButton = document.getElementById("camera-start");
   var stopButton = document.getElementById("camera-stop");
   var video = document.getElementById("camera-view");
-  var FORMATS = ["qr_code"];
+  var FORMATS = (form.dataset.formats || "").split(" ").filter(Boolean);
+  var CAMERA_KEY = form.dataset.cameraKey || "";
   var MAX_SIDE = 1600; // a phone photo is scaled down: decoding stays quick, bars stay wide
   var decoder = null; // a promise of {name, decode(source) -> promise of text or null}
   var stream = null;
@@ -51,7 +56,9 @@
     return loadZxing().then(function () {
       var Z = window.ZXing;
       var hints = new Map();
-      hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE]);
+      hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, FORMATS.map(function (f) {
+        return Z.BarcodeFormat[f.toUpperCase()];  // ean_13 -> EAN_13, qr_code -> QR_CODE
+      }));
       hints.set(Z.DecodeHintType.TRY_HARDER, true);
       var reader = new Z.MultiFormatReader();
       reader.setHints(hints);
@@ -138,6 +145,7 @@
       video.hidden = false;
       startButton.hidden = true;
       stopButton.hidden = false;
+      if (CAMERA_KEY) { sessionStorage.setItem(CAMERA_KEY, "on"); }
       return video.play().then(function () { scanFrames(both[0]); });
     }).catch(function () {
       stopCamera(true);
@@ -145,18 +153,20 @@
     });
   }
 
-  // `forget`: the shop stopped it; after a scan the camera stays off (one card at a time).
+  // `forget`: the person stopped it; after a scan it starts again only with a camera key.
   function stopCamera(forget) {
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
     stream = null;
     video.hidden = true;
     stopButton.hidden = true;
     startButton.hidden = false;
+    if (forget && CAMERA_KEY) { sessionStorage.removeItem(CAMERA_KEY); }
   }
 
   if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     startButton.hidden = false;
     startButton.addEventListener("click", startCamera);
     stopButton.addEventListener("click", function () { stopCamera(true); say(""); });
+    if (CAMERA_KEY && sessionStorage.getItem(CAMERA_KEY) === "on") { startCamera(); }
   }
 })();

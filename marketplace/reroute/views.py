@@ -2,7 +2,7 @@
 refund instead, or pay a higher difference (the offline gateway's test page)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from marketplace.order_links import granted_kind
 from marketplace.payments.gateway import get_gateway
 
 from . import services
@@ -22,11 +23,36 @@ Order = get_model("order", "Order")
 non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
 
 
+class OrderVisitorMixin:
+    """The order's owner signed in, or a guest whose session opened the order by its signed
+    link (marketplace.order_links); a signed-out visitor without it signs in first."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated or granted_kind(request.session, kwargs["number"])):
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+def visitors_orders(request, number: str) -> dict:
+    """The filter for this visitor's order `number`: their own, else a guest order the
+    session was given. Another consumer's order, or one of another order, is a 404."""
+    if (
+        request.user.is_authenticated
+        and Order.objects.filter(number=number, user=request.user).exists()
+    ):
+        return {"part__order__number": number, "part__order__user": request.user}
+    if granted_kind(request.session, number):
+        return {"part__order__number": number, "part__order__user__isnull": True}
+    raise Http404
+
+
 def own_chance(request, number: str, chance_id: int) -> SecondChance:
-    """Another consumer's chance, or one of another order, is a 404."""
-    return get_object_or_404(
-        SecondChance, pk=chance_id, part__order__number=number, part__order__user=request.user
-    )
+    return get_object_or_404(SecondChance, pk=chance_id, **visitors_orders(request, number))
+
+
+def owner(request, chance: SecondChance):
+    """Who the services check the order against (a guest order has no user)."""
+    return request.user if chance.part.order.user_id else None
 
 
 def order_page(number: str, chance: SecondChance) -> str:
@@ -34,7 +60,7 @@ def order_page(number: str, chance: SecondChance) -> str:
 
 
 @non_atomic
-class MoveLineView(LoginRequiredMixin, View):
+class MoveLineView(OrderVisitorMixin, View):
     def post(self, request, number, chance_id):
         chance = own_chance(request, number, chance_id)
         offer = (request.POST.get("offer") or "").strip()
@@ -43,7 +69,7 @@ class MoveLineView(LoginRequiredMixin, View):
             return redirect(order_page(number, chance))
         try:
             moved = services.move_line(
-                chance_id=chance.pk, stockrecord_id=int(offer), user=request.user
+                chance_id=chance.pk, stockrecord_id=int(offer), user=owner(request, chance)
             )
         except SecondChance.DoesNotExist as missing:
             raise Http404 from missing
@@ -60,10 +86,10 @@ class MoveLineView(LoginRequiredMixin, View):
 
 
 @non_atomic
-class DeclineView(LoginRequiredMixin, View):
+class DeclineView(OrderVisitorMixin, View):
     def post(self, request, number, chance_id):
         chance = own_chance(request, number, chance_id)
-        if services.decline(chance_id=chance.pk, user=request.user):
+        if services.decline(chance_id=chance.pk, user=owner(request, chance)):
             messages.success(request, _("It is refunded."))
         else:
             messages.info(request, _("This line was already moved or refunded."))
@@ -71,7 +97,7 @@ class DeclineView(LoginRequiredMixin, View):
 
 
 @non_atomic
-class PayTopUpView(LoginRequiredMixin, TemplateView):
+class PayTopUpView(OrderVisitorMixin, TemplateView):
     """The offline gateway's stand-in for a hosted payment page for the difference."""
 
     template_name = "reroute/pay_top_up.html"
@@ -82,8 +108,7 @@ class PayTopUpView(LoginRequiredMixin, TemplateView):
         return get_object_or_404(
             TopUp.objects.select_related("chance__line", "part__shop__partner", "part__order"),
             pk=self.kwargs["top_up_id"],
-            part__order__number=self.kwargs["number"],
-            part__order__user=self.request.user,
+            **visitors_orders(self.request, self.kwargs["number"]),
         )
 
     def get_context_data(self, **kwargs):

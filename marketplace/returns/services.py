@@ -132,8 +132,9 @@ def request_return(
     reason: str = "",
     now: datetime | None = None,
 ) -> ReturnRequest:
-    """The consumer returns `chosen` (order line id -> units) of their own received part.
-    Raises OrderPart.DoesNotExist for a part that is not theirs, ReturnRefused otherwise."""
+    """The consumer returns `chosen` (order line id -> units) of their own received part
+    (`consumer` None: a guest's order, whose part the caller checked). Raises
+    OrderPart.DoesNotExist for a part that is not theirs, ReturnRefused otherwise."""
     now = now or timezone.now()
     chosen = {line_id: units for line_id, units in chosen.items() if units}
     with transaction.atomic():
@@ -197,12 +198,16 @@ def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) ->
     request.phone = pickup.phone[:30]
 
 
-def cancel_return(*, return_id: int, consumer) -> ReturnRequest:
-    """The consumer changed their mind before the shop got the goods; the slot is freed."""
+def cancel_return(*, return_id: int, consumer, part_id: int | None = None) -> ReturnRequest:
+    """The consumer changed their mind before the shop got the goods; the slot is freed.
+    `consumer` None: a guest's order, whose part the caller checked (`part_id`)."""
+    requests = ReturnRequest.objects.filter(pk=return_id, part__order__user=consumer)
+    if part_id is not None:
+        requests = requests.filter(part_id=part_id)
+    elif consumer is None:
+        raise ReturnRequestMissing
     with transaction.atomic():
-        request = ReturnRequest.objects.select_for_update().get(
-            pk=return_id, part__order__user=consumer
-        )
+        request = requests.select_for_update().get()
         if request.status != ReturnStatus.REQUESTED:
             raise ReturnRefused(_("This return can no longer be cancelled."))
         if request.slot_id:

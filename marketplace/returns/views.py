@@ -1,7 +1,6 @@
 """The consumer's return page of one part of their order (within the return period)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.views.generic import TemplateView
 
 from logistics.models import OrderPart
 from logistics.slots import open_slots
-from marketplace.ordering import selectors
+from marketplace.ordering.guest_access import GuestAccessMixin, order_for_visitor
 
 from . import services
 from .models import ReturnMethod, ReturnStatus
@@ -36,19 +35,24 @@ def posted_units(data, lines) -> dict[int, int]:
     return chosen
 
 
-class ReturnView(LoginRequiredMixin, TemplateView):
-    template_name = "returns/return.html"
+class OrderPartMixin:
+    """The visitor's order (their own, or a guest order opened by its signed link) and the
+    part in the URL; GuestAccessMixin before it redeems the link and asks others to sign in."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return super().dispatch(request, *args, **kwargs)
-        self.order = selectors.order_for_consumer(user=request.user, number=kwargs["number"])
+        self.order = order_for_visitor(request, kwargs["number"])
         self.part = get_object_or_404(
             OrderPart.objects.select_related("shop__partner", "order"),
             pk=kwargs["part_id"],
             order=self.order,
         )
+        # The services check the part is this consumer's; a guest order has no user.
+        self.consumer = request.user if self.order.user_id else None
         return super().dispatch(request, *args, **kwargs)
+
+
+class ReturnView(GuestAccessMixin, OrderPartMixin, TemplateView):
+    template_name = "returns/return.html"
 
     def get_context_data(self, **kwargs):
         part = self.part
@@ -98,7 +102,7 @@ class ReturnView(LoginRequiredMixin, TemplateView):
                     )
             services.request_return(
                 part_id=self.part.pk,
-                consumer=request.user,
+                consumer=self.consumer,
                 chosen=chosen,
                 method=data.get("method", ""),
                 pickup=pickup,
@@ -114,7 +118,7 @@ class ReturnView(LoginRequiredMixin, TemplateView):
         if not raw.isdigit():
             raise Http404
         try:
-            services.cancel_return(return_id=int(raw), consumer=self.request.user)
+            services.cancel_return(return_id=int(raw), consumer=self.consumer, part_id=self.part.pk)
         except services.ReturnRequestMissing as missing:
             raise Http404 from missing
         except services.ReturnRefused as refused:

@@ -2,11 +2,15 @@
 sees the offers on the order page and moves the line (another consumer gets a 404), and
 the e-mails with hostile product and shop names escaped."""
 
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from oscar.core.loading import get_model
 
 from logistics.models import OrderPart, PartStatus
 from logistics.part_states import LINE_REFUSED, refuse_line
@@ -17,6 +21,7 @@ from tests.factories import ShopFactory, UserFactory, make_offer, make_owner
 from .helpers import also_sold_by, paid_order, two_line_order
 
 pytestmark = pytest.mark.django_db
+Order = get_model("order", "Order")
 HOSTILE = '<script>alert("x")</script>'
 
 
@@ -195,4 +200,27 @@ def test_with_stripe_a_dearer_move_is_refused_and_a_cheaper_one_goes_ahead(setti
     assert not OrderPart.objects.filter(shop__partner=elsewhere.partner).exists()
     cheaper = also_sold_by(ShopFactory(), line.product.stockrecords.first(), price="9.00")
     services.move_line(chance_id=chance.pk, stockrecord_id=cheaper.pk)
+    assert SecondChance.objects.get(pk=chance.pk).status == ChanceStatus.MOVED
+
+
+def test_a_guest_moves_the_line_from_the_link_in_the_refused_e_mail(
+    django_capture_on_commit_callbacks,
+):
+    order, part, line, elsewhere = two_line_order(other_price="8.00")
+    Order.objects.filter(pk=order.pk).update(user=None, guest_email="gast@stadsmarkt.test")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refuse_line(part_id=part.pk, shop_id=part.shop_id, line_id=line.pk, reason="gone")
+    (sent,) = [m for m in mail.outbox if m.to == ["gast@stadsmarkt.test"]]
+    link = re.search(r"https?://\S+/orders/\S+", sent.body).group(0)
+    chance = SecondChance.objects.get(line=line)
+    move = reverse("reroute:move", args=[order.number, chance.pk])
+
+    stranger = Client()
+    assert stranger.post(move, {"offer": elsewhere.pk}).status_code == 302  # to sign in
+    assert "/login/" in stranger.post(move, {"offer": elsewhere.pk}).url
+    guest = Client()
+    opened = guest.get(urlsplit(link).path + "?" + urlsplit(link).query, follow=True)
+    assert elsewhere.partner.name in opened.content.decode()
+    assert guest.post(move, {"offer": elsewhere.pk}).status_code == 302
     assert SecondChance.objects.get(pk=chance.pk).status == ChanceStatus.MOVED

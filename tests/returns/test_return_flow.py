@@ -317,3 +317,32 @@ def test_a_line_refused_before_hand_over_cannot_be_returned():
         services.request_return(
             part_id=part.pk, consumer=consumer, chosen={novel_line.pk: 1}, method="bring"
         )
+
+
+def test_a_guest_returns_from_the_order_link_and_others_cannot(sale):
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    from marketplace.order_links import order_url
+
+    part = sale["part"]
+    Order = get_model("order", "Order")
+    Order.objects.filter(pk=part.order_id).update(user=None, guest_email="gast@stadsmarkt.test")
+    part.order.refresh_from_db()
+    novel_line, _ = lines_of(part)
+    link = urlsplit(order_url(part.order, to="gast@stadsmarkt.test"))
+
+    stranger = Client()
+    assert "/login/" in stranger.get(page_url(part)).url
+    assert stranger.post(page_url(part), {f"line-{novel_line.pk}": "1"}).status_code == 302
+    assert not ReturnRequest.objects.exists()
+
+    guest = Client()
+    guest.get(f"{link.path}?{link.query}")  # the e-mailed link: this browser may see the order
+    assert guest.get(page_url(part)).status_code == 200
+    guest.post(page_url(part), {f"line-{novel_line.pk}": "1", "method": "bring"})
+    request = ReturnRequest.objects.get()
+    assert (request.consumer, request.status) == (None, ReturnStatus.REQUESTED)
+    guest.post(page_url(part), {"cancel": str(request.pk)})
+    assert ReturnRequest.objects.get().status == ReturnStatus.CANCELLED

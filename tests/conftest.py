@@ -115,16 +115,11 @@ def is_serial(item) -> bool:
     )
 
 
-# Files that take minutes: handed out first, so that no worker starts one at the end.
-LONGEST = ("tests/browser/test_every_page.py",)
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items):
     for item in items:
         if is_serial(item):
             item.add_marker(pytest.mark.serial)
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST))
 
 
 def seed_demo(stdout=None) -> None:

@@ -6,6 +6,7 @@ signed-in courier's own routes, so another courier's stop id is a 404.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import courier_offline, delivery_proof, handover, part_states, route_changes, route_pages
+from . import (
+    courier_offline,
+    delivery_proof,
+    handover,
+    part_states,
+    return_pickups,
+    route_changes,
+    route_pages,
+)
 from .models import Courier, PartMethod, Route, RouteStop, StopKind, StopStatus
 
 
@@ -63,9 +72,9 @@ class StopActionView(CourierMixin, View):
     def post(self, request, pk, action):
         stop = get_object_or_404(
             RouteStop.objects.select_related("part", "route"),
+            Q(part__isnull=False) | Q(return_pickup__isnull=False),
             pk=pk,
             route__courier=self.courier,
-            part__isnull=False,
         )
         if action not in self.ACTIONS:
             raise Http404
@@ -84,8 +93,12 @@ class StopActionView(CourierMixin, View):
         """Does the action; returns the message for the courier."""
         if stop.status != StopStatus.PENDING:
             raise part_states.TransitionRefused(_("This stop is already closed."))
+        if stop.return_pickup_id is not None and action in {"picked-up", "delivered"}:
+            return return_pickups.close_stop(stop)
+        if stop.return_pickup_id is not None:
+            return return_pickups.fail_stop(stop, reason=data.get("reason", ""))
         part = stop.part
-        assert part is not None  # routes are planned from parts: every stop has one
+        assert part is not None  # every other stop is planned from an order part
         code = data.get("code", "")
         if action == "picked-up" and stop.kind == StopKind.PICKUP:
             return handover.pick_up_at_shop(

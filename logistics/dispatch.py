@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import dispatch_inputs, route_progress
+from . import dispatch_inputs, return_pickups, route_progress
 from .models import (
     DeliverySettings,
     OrderPart,
@@ -109,7 +109,8 @@ def save_plan(
                 route=route,
                 sequence=first + number,
                 kind=stop.kind,
-                part_id=cast(int, stop.shipment_id),
+                part_id=None if return_of(stop.shipment_id) else cast(int, stop.shipment_id),
+                return_pickup_id=return_of(stop.shipment_id),
                 eta=eta(day, stop.service_start),
             )
             for number, stop in enumerate(stops)
@@ -124,6 +125,10 @@ def save_plan(
         planned=planned,
         unplanned=unplanned,
     )
+
+
+def return_of(shipment_id) -> int | None:
+    return return_pickups.pickup_id_of(shipment_id)
 
 
 def parts_moved_since(statuses: dict[int, str]) -> set[int]:
@@ -153,7 +158,15 @@ def store_unplanned(
     moved: set[int],
 ) -> int:
     reasons = dict(inputs.reasons)
-    reasons.update({cast(int, item.shipment_id): item.reason for item in plan.unassigned})
+    # A return pickup the planner could not fit stays open for management's list; it has no
+    # order part to note the reason on.
+    reasons.update(
+        {
+            cast(int, item.shipment_id): item.reason
+            for item in plan.unassigned
+            if return_of(item.shipment_id) is None
+        }
+    )
     reasons = {pk: reason for pk, reason in reasons.items() if pk not in moved}
     UnplannedPart.objects.filter(date=day).delete()
     UnplannedPart.objects.filter(part_id__in=reasons).delete()

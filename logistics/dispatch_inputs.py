@@ -16,6 +16,7 @@ from django.utils import timezone
 from shops.hours import schedule_for
 from shops.models import OpeningHoursException
 
+from . import return_pickups
 from .models import (
     Courier,
     DeliverySettings,
@@ -85,6 +86,9 @@ def load(*, day: date, now: datetime) -> DayInputs:
             inputs.reasons[part.pk] = built
         else:
             inputs.shipments.append(built)
+    # Consumers' returns ride along as shipments from their door to the shop.
+    returns, _reasons = return_pickups.day_shipments(day)
+    inputs.shipments.extend(returns)
     start = depot(parts)
     inputs.vehicles = vehicles_for(day, now, start, positions_of(day))
     return inputs
@@ -178,12 +182,19 @@ def positions_of(day: date) -> dict[int, Location]:
     closed = (
         RouteStop.objects.filter(route__date=day)
         .exclude(status=StopStatus.PENDING)
-        .select_related("route", "part__shop")
+        .select_related("route", "part__shop", "return_pickup__shop")
         .order_by("done_at", "sequence")
     )
     positions = {}
     for stop in closed:
         part = stop.part
+        returned = stop.return_pickup
+        if part is None and returned is not None:
+            # A return: picked up at the consumer's door, dropped at the shop.
+            at_door = stop.kind == StopKind.PICKUP
+            place = returned if at_door else returned.shop
+            positions[stop.route.courier_id] = location(place.latitude, place.longitude)
+            continue
         if part is None:
             continue
         if stop.kind == StopKind.PICKUP:

@@ -361,6 +361,10 @@ class RouteStop(models.Model):
     part = models.ForeignKey(
         OrderPart, on_delete=models.CASCADE, null=True, blank=True, related_name="stops"
     )
+    # Set instead of `part` on the two stops of a consumer's return (logistics.return_pickups).
+    return_pickup = models.ForeignKey(
+        "ReturnPickup", on_delete=models.CASCADE, null=True, blank=True, related_name="stops"
+    )
     eta = models.DateTimeField(_("expected at"))
     status = models.CharField(
         _("status"), max_length=8, choices=StopStatus.choices, default=StopStatus.PENDING
@@ -448,3 +452,48 @@ class CourierAction(models.Model):
 
     def __str__(self):
         return f"{self.courier_id} {self.action} {self.key}"
+
+
+class ReturnPickupStatus(models.TextChoices):
+    OPEN = "open", _("To be picked up")
+    PICKED_UP = "picked_up", _("On its way to the shop")
+    DROPPED = "dropped", _("At the shop")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ReturnPickup(models.Model):
+    """A consumer's return fetched by a courier in a slot and dropped at the shop.
+
+    Made by marketplace.returns (which sits above logistics) and known here only by its
+    return's id, so logistics plans it without importing returns.
+    """
+
+    return_id = models.PositiveIntegerField(_("return"), unique=True)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
+    slot = models.ForeignKey(DeliverySlot, on_delete=models.PROTECT, related_name="+")
+    address_line = models.CharField(_("address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The postcode area's centre: returns are not looked up in the address register.
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReturnPickupStatus.choices,
+        default=ReturnPickupStatus.OPEN,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("return pickup")
+        verbose_name_plural = _("return pickups")
+        ordering = ["slot_id", "pk"]
+
+    def __str__(self):
+        return f"return {self.return_id}: {self.address_line}"

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shops.views import map_config
 
@@ -45,7 +46,9 @@ class StopRow:
 
 def stops_of(route: Route) -> list[RouteStop]:
     return list(
-        route.stops.select_related("part__shop__partner", "part__order").order_by("sequence")
+        route.stops.select_related(
+            "part__shop__partner", "part__order", "return_pickup__shop__partner"
+        ).order_by("sequence")
     )
 
 
@@ -83,10 +86,25 @@ def stop_row(stop: RouteStop) -> StopRow:
         shop = part.shop
         address = f"{shop.street}, {shop.postcode} {shop.city}"
         return StopRow(stop, shop.partner.name, address, _f(shop.latitude), _f(shop.longitude), eta)
+    if stop.return_pickup is not None:
+        return return_row(stop, eta)
     if part is None:
         return StopRow(stop, "", "", None, None, eta)
     address = f"{part.address_line}, {part.postcode} {part.city}"
     return StopRow(stop, part.recipient_name, address, _f(part.latitude), _f(part.longitude), eta)
+
+
+def return_row(stop: RouteStop, eta: str) -> StopRow:
+    """A consumer's return: fetched at their door, dropped at the shop."""
+    pickup = stop.return_pickup
+    assert pickup is not None
+    shop = pickup.shop
+    door = f"{pickup.address_line}, {pickup.postcode} {pickup.city}"
+    name = _("Return pickup: %(address)s → %(shop)s") % {"address": door, "shop": shop.partner.name}
+    if stop.kind == StopKind.PICKUP:
+        return StopRow(stop, name, door, _f(pickup.latitude), _f(pickup.longitude), eta)
+    address = f"{shop.street}, {shop.postcode} {shop.city}"
+    return StopRow(stop, name, address, _f(shop.latitude), _f(shop.longitude), eta)
 
 
 def _f(value) -> float | None:

@@ -81,6 +81,41 @@ class PaymentEndedUnpaid(Event):
     order_id: int
 
 
+@dataclass(frozen=True)
+class TopUpPaid(Event):
+    """The consumer paid a second chance's difference (reroute's TopUp) on the gateway's
+    page; a replay is published again and must change nothing."""
+
+    required: ClassVar[bool] = True
+    top_up_id: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class TopUpEnded(Event):
+    """A difference will not be paid: its Checkout page expired or the bank refused."""
+
+    required: ClassVar[bool] = True
+    top_up_id: int
+
+
+@dataclass(frozen=True)
+class GiftCardPaid(Event):
+    """A gift card purchase was paid on the gateway's page (a replay is published again)."""
+
+    required: ClassVar[bool] = True
+    purchase_id: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class GiftCardEnded(Event):
+    """A gift card purchase will not be paid: its Checkout page expired."""
+
+    required: ClassVar[bool] = True
+    purchase_id: int
+
+
 # Shops: published by shops.services.
 
 

@@ -7,3 +7,8 @@ class GiftCardsConfig(AppConfig):
     label = "giftcards"
     verbose_name = _("City gift cards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import listeners
+
+        listeners.subscribe()

@@ -1,14 +1,17 @@
 """Consumer pages: buy a card (paid through the gateway), see it, check a balance."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from marketplace.payments.gateway import get_gateway
+from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.throttling import client_ip, over_rate
 
 from . import codes, selectors, services
@@ -18,11 +21,23 @@ from .models import PurchaseStatus, Scheme
 
 
 def payment_url(purchase) -> str:
-    """Where the buyer pays. The offline gateway's stand-in page is ours; a hosted page of
-    another gateway is not offered for gift cards yet (start_purchase refuses)."""
-    return reverse("giftcards:test-payment", kwargs={"token": purchase.token})
+    """Where the buyer pays: the gateway's hosted page (its webhook names the purchase), or
+    for the offline gateway our own stand-in page. The key makes a retry reuse the page."""
+    _session, url = get_gateway().start_checkout(
+        amount=purchase.amount,
+        # Not translated: a retry must send the very same parameters with its key.
+        description=f"{settings.OSCAR_SHOP_NAME} gift card",
+        metadata={"gift_card_purchase": str(purchase.pk)},
+        success_url=reverse("giftcards:bought", kwargs={"token": purchase.token}),
+        cancel_url=reverse("giftcards:buy"),
+        offline_url=reverse("giftcards:test-payment", kwargs={"token": purchase.token}),
+        idempotency_key=f"checkout-gift-card-{purchase.pk}",
+    )
+    return url
 
 
+# The gateway is called over the network: no request transaction is held open meanwhile.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class BuyView(LoginRequiredMixin, FormView):
     template_name = "giftcards/buy.html"
     form_class = BuyForm
@@ -34,11 +49,6 @@ class BuyView(LoginRequiredMixin, FormView):
         return super().get_context_data(scheme=Scheme.current(), **kwargs)
 
     def form_valid(self, form):
-        if get_gateway().name != "offline":
-            form.add_error(
-                None, _("Gift cards cannot be bought online with this payment provider yet.")
-            )
-            return self.form_invalid(form)
         try:
             purchase = services.start_purchase(
                 amount=form.cleaned_data["amount"],
@@ -49,7 +59,14 @@ class BuyView(LoginRequiredMixin, FormView):
         except services.Refused as refused:
             form.add_error("amount", str(refused))
             return self.form_invalid(form)
-        return redirect(payment_url(purchase))
+        try:
+            return redirect(payment_url(purchase))
+        except GatewayUnavailable:
+            services.cancel_purchase(purchase_id=purchase.pk)
+            form.add_error(
+                None, _("The payment page could not be opened just now; please try again.")
+            )
+            return self.form_invalid(form)
 
 
 class TestPaymentView(LoginRequiredMixin, TemplateView):

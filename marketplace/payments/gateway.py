@@ -50,6 +50,22 @@ class PaymentGateway(Protocol):
     def start_payment(self, *, payment) -> str:
         """Returns the URL where the consumer pays (a hosted payment page)."""
 
+    def start_checkout(
+        self,
+        *,
+        amount: Decimal,
+        description: str,
+        metadata: dict[str, str],
+        success_url: str,
+        cancel_url: str,
+        offline_url: str,
+        idempotency_key: str,
+    ) -> tuple[str, str]:
+        """A hosted payment page for a payment that is not an order's (a top-up, a gift
+        card): returns (session id, URL). Its outcome comes back as a webhook carrying
+        `metadata`; the offline gateway has no session and sends the consumer to
+        `offline_url`, a page of our own that stands in for it. Idempotent by key."""
+
     def refund(self, *, payment, amount, idempotency_key: str) -> str:
         """Refunds `amount` of `payment`; returns the gateway's reference. Idempotent by key."""
 
@@ -84,6 +100,19 @@ class OfflineGateway:
 
     def start_payment(self, *, payment) -> str:
         return reverse("ordering:test-payment", kwargs={"number": payment.order.number})
+
+    def start_checkout(
+        self,
+        *,
+        amount,
+        description,
+        metadata,
+        success_url,
+        cancel_url,
+        offline_url,
+        idempotency_key,
+    ) -> tuple[str, str]:
+        return "", offline_url
 
     def refund(self, *, payment, amount, idempotency_key: str) -> str:
         return f"offline-refund-{idempotency_key}"

@@ -45,7 +45,45 @@ def record_paid(*, order_number: str | None, payment_intent: str, charge: str = 
         enqueue(fetch_payment_details, payment.pk)
 
 
+# Checkout Sessions that are not an order's (StripeGateway.start_checkout): the metadata key
+# names what was paid, and the event published for it (its listener lives higher up).
+OTHER_CHECKOUTS = {
+    "top_up": (events.TopUpPaid, events.TopUpEnded),
+    "gift_card_purchase": (events.GiftCardPaid, events.GiftCardEnded),
+}
+
+
+def other_checkout(session: dict) -> tuple[str, int] | None:
+    """(metadata key, id) of a session that pays a top-up or a gift card, else None."""
+    metadata = session.get("metadata") or {}
+    for key in OTHER_CHECKOUTS:
+        if key in metadata:
+            value = str(metadata[key])
+            if not value.isdigit():
+                raise ValueError(f"metadata {key}={value[:40]!r} is not an id")
+            return key, int(value)
+    return None
+
+
+def other_paid(found: tuple[str, int], session: dict) -> None:
+    key, pk = found
+    paid, _ended = OTHER_CHECKOUTS[key]
+    events.publish(paid(pk, session.get("payment_intent") or session.get("id") or ""))
+
+
+def other_ended(found: tuple[str, int]) -> None:
+    key, pk = found
+    _paid, ended = OTHER_CHECKOUTS[key]
+    events.publish(ended(pk))
+
+
 def checkout_completed(session: dict) -> None:
+    found = other_checkout(session)
+    if found:
+        # A bank payment still on its way waits for async_payment_succeeded or _failed.
+        if session.get("payment_status") == "paid":
+            other_paid(found, session)
+        return
     if session.get("payment_status") != "paid":
         # A bank payment still on its way: async_payment_succeeded or _failed follows; the
         # order keeps its stock meanwhile (see ordering's expire_unpaid_orders).
@@ -59,6 +97,10 @@ def checkout_completed(session: dict) -> None:
 
 
 def checkout_async_succeeded(session: dict) -> None:
+    found = other_checkout(session)
+    if found:
+        other_paid(found, session)
+        return
     record_paid(
         order_number=session.get("metadata", {}).get("order_number"),
         payment_intent=session.get("payment_intent") or "",
@@ -67,6 +109,10 @@ def checkout_async_succeeded(session: dict) -> None:
 
 def checkout_async_failed(session: dict) -> None:
     """The bank refused a payment that was waiting for it: the order is released."""
+    found = other_checkout(session)
+    if found:
+        other_ended(found)
+        return
     payment = payment_of(session.get("metadata", {}).get("order_number"))
     mark_failed(payment_id=payment.pk, error="The bank did not confirm the payment.")
     events.publish(events.PaymentEndedUnpaid(order_id=payment.order_id))
@@ -75,11 +121,17 @@ def checkout_async_failed(session: dict) -> None:
 def checkout_ended_unpaid(session: dict) -> None:
     """The Checkout page expired or the bank payment failed: stock and slots go back (the
     listener of PaymentEndedUnpaid, marketplace.ordering)."""
+    found = other_checkout(session)
+    if found:
+        other_ended(found)
+        return
     payment = payment_of(session.get("metadata", {}).get("order_number"))
     events.publish(events.PaymentEndedUnpaid(order_id=payment.order_id))
 
 
 def payment_intent_succeeded(intent: dict) -> None:
+    if other_checkout(intent):
+        return  # a top-up's or gift card's: its Checkout Session's events apply it
     record_paid(
         order_number=intent.get("metadata", {}).get("order_number"),
         payment_intent=intent["id"],
@@ -89,6 +141,8 @@ def payment_intent_succeeded(intent: dict) -> None:
 
 def payment_intent_failed(intent: dict) -> None:
     """A declined card: Checkout lets the consumer try again until the order expires."""
+    if other_checkout(intent):
+        return
     payment = payment_of(intent.get("metadata", {}).get("order_number"))
     message = (intent.get("last_payment_error") or {}).get("message", "")
     Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(

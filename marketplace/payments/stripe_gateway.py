@@ -116,6 +116,45 @@ class StripeGateway:
         )
         return session.url
 
+    def start_checkout(
+        self,
+        *,
+        amount,
+        description,
+        metadata,
+        success_url,
+        cancel_url,
+        offline_url,
+        idempotency_key,
+    ) -> tuple[str, str]:
+        """A Checkout Session for one amount; the webhook finds its owner by `metadata`
+        (copied onto the payment intent too). A retry with the key gets the same session."""
+        params = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "eur",
+                        "unit_amount": in_cents(amount),
+                        "product_data": {"name": description},
+                    },
+                }
+            ],
+            "payment_method_types": offered_methods(),
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "success_url": absolute(success_url),
+            "cancel_url": absolute(cancel_url),
+        }
+        session = calling(
+            "checkout",
+            lambda: self.stripe.v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            ),
+        )
+        return session.id, session.url
+
     def refund(self, *, payment, amount, idempotency_key: str) -> str:
         params = {
             "payment_intent": payment.reference,

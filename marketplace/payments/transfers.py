@@ -67,6 +67,21 @@ def record_reversal(transfer: Transfer, refund: Refund, amount: Decimal) -> None
     enqueue(send_reversal, reversal.pk)
 
 
+def source_of(transfer: Transfer, payment) -> str:
+    """The order's charge, while the order's transfers up to this one (in the order they
+    were made) fit in it: Stripe lets the transfers drawn from one charge add up to its
+    amount at most. A part paid partly by a second charge (a second chance's top-up) can
+    go past it; that transfer is drawn from the platform's balance, which the top-up's
+    charge fed (Stripe refuses it while those funds are pending: it stays pending and is
+    sent again). Decided from rows that never change, so a retry sends the same call."""
+    if not payment.charge_id:
+        return ""
+    drawn = Transfer.objects.filter(
+        payout__part__order_id=payment.order_id, pk__lte=transfer.pk
+    ).aggregate(total=Sum("amount"))["total"]
+    return payment.charge_id if (drawn or ZERO) <= payment.amount else ""
+
+
 def send_transfer_to_gateway(*, transfer_id: int) -> None:
     """Sends a pending transfer, then its reversals. No lock is held during the call; the
     key makes a repeated call (a retry, a second worker) return the first transfer."""
@@ -82,7 +97,7 @@ def send_transfer_to_gateway(*, transfer_id: int) -> None:
             amount=transfer.amount,
             destination=transfer.shop.stripe_account_id,
             transfer_group=transfer.transfer_group,
-            source_transaction=payment.charge_id,
+            source_transaction=source_of(transfer, payment),
             idempotency_key=transfer.idempotency_key,
         )
     except Exception as error:

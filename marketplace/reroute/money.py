@@ -21,6 +21,11 @@ So for every order, to the cent, at every moment:
         == Σ parts (transfers − reversals, or the transfer still due) + Σ platform fees
            + Σ money held on open chances
 
+With Stripe a paid top-up is a second charge of the order (its own Checkout Session,
+`TopUp.reference` its payment intent). The new part's transfer is drawn from the order's
+charge while the order's transfers fit in it, else from the platform's balance
+(payments.transfers.source_of). Refunds still go through the order's payment intent only.
+
 (tests/reroute/test_money_properties.py runs random refusals, moves, declines, expiries,
 rejections and hand-overs against it.)
 """

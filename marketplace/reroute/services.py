@@ -139,14 +139,6 @@ def move_line(
         if not any(o.stockrecord_id == stockrecord_id for o in offers_for(line, now=now)):
             raise MoveRefused(_("That shop no longer has this product; choose another offer."))
         record = StockRecord.objects.select_related("partner__shop").get(pk=stockrecord_id)
-        if record.price * line.quantity > chance.held and get_gateway().name != "offline":
-            # The hosted payment page for a difference exists for the offline gateway only.
-            raise MoveRefused(
-                _(
-                    "Paying a difference online is not possible yet: choose an offer at the"
-                    " same price or less, or take the refund."
-                )
-            )
         try:
             reserve_stock(requests=[StockRequest(stockrecord_id=record.pk, quantity=line.quantity)])
         except OutOfStock as short:

@@ -1,6 +1,8 @@
 """The consumer's side of a refused line: move it to another shop in one click, take the
-refund instead, or pay a higher difference (the offline gateway's test page)."""
+refund instead, or pay a higher difference (on the gateway's hosted page, or the offline
+gateway's test page)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -14,7 +16,7 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from marketplace.order_links import granted_kind
-from marketplace.payments.gateway import get_gateway
+from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 
 from . import services
 from .models import SecondChance, TopUp, TopUpStatus
@@ -96,14 +98,48 @@ class DeclineView(OrderVisitorMixin, View):
         return redirect(order_page(number, chance))
 
 
+def top_up_checkout(top_up: TopUp, number: str) -> str:
+    """Where the consumer pays the difference: the gateway's hosted page (one per top-up,
+    the key makes a second visit get the same one), or the offline stand-in page."""
+    order_url = order_page(number, top_up.chance)
+    own_page = reverse("reroute:pay-top-up", args=[number, top_up.pk])
+    _session, url = get_gateway().start_checkout(
+        amount=top_up.amount,
+        # Not translated: a retry must send the very same parameters with its key.
+        description=f"{settings.OSCAR_SHOP_NAME} {number}: {top_up.chance.line.title}"[:200],
+        metadata={"top_up": str(top_up.pk), "order": number},
+        success_url=order_url,
+        cancel_url=order_url,
+        offline_url=own_page,
+        idempotency_key=f"checkout-top-up-{top_up.pk}",
+    )
+    return url
+
+
 @non_atomic
 class PayTopUpView(OrderVisitorMixin, TemplateView):
-    """The offline gateway's stand-in for a hosted payment page for the difference."""
+    """Sends the consumer to the gateway's page for the difference; for the offline
+    gateway this is that page's stand-in."""
 
     template_name = "reroute/pay_top_up.html"
 
-    def top_up(self) -> TopUp:
-        if get_gateway().name != "offline":
+    def get(self, request, *args, **kwargs):
+        if get_gateway().name == "offline":
+            return super().get(request, *args, **kwargs)
+        top_up = self.top_up(any_gateway=True)
+        if top_up.status != TopUpStatus.PENDING:
+            messages.info(request, _("This difference is no longer awaiting payment."))
+            return redirect(order_page(kwargs["number"], top_up.chance))
+        try:
+            return redirect(top_up_checkout(top_up, kwargs["number"]))
+        except GatewayUnavailable:
+            messages.error(
+                request, _("The payment page could not be opened just now; please try again.")
+            )
+            return redirect(order_page(kwargs["number"], top_up.chance))
+
+    def top_up(self, *, any_gateway: bool = False) -> TopUp:
+        if get_gateway().name != "offline" and not any_gateway:
             raise Http404
         return get_object_or_404(
             TopUp.objects.select_related("chance__line", "part__shop__partner", "part__order"),

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from inventory_sync.services import put_back
-from logistics.models import OrderPart, PartStatus
+from logistics import return_pickups
+from logistics.models import OrderPart, PartStatus, PostcodeArea
 from logistics.part_states import LINE_REFUSED
 from logistics.slots import DeliveryRefused, book_slot, release_slot
 from marketplace import events
@@ -148,9 +149,10 @@ def request_return(
         if method not in ReturnMethod.values:
             raise ReturnRefused(_("Choose how the goods come back."), field="method")
         request = ReturnRequest(part=part, consumer=consumer, method=method, reason=reason[:1000])
-        if method == ReturnMethod.PICKUP:
-            book_pickup(request, pickup, now)
+        area = book_pickup(request, pickup, now) if method == ReturnMethod.PICKUP else None
         request.save()
+        if area is not None:
+            add_to_routes(request, part, area)
         ReturnLine.objects.bulk_create(
             ReturnLine(request=request, order_line_id=line_id, quantity=units)
             for line_id, units in sorted(chosen.items())
@@ -181,7 +183,7 @@ def check_lines(part: OrderPart, chosen: dict[int, int]) -> None:
             )
 
 
-def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) -> None:
+def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) -> PostcodeArea:
     if pickup is None:
         raise ReturnRefused(_("Choose a pickup time."), field="slot")
     try:
@@ -196,6 +198,23 @@ def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) ->
     request.postcode = pickup.postcode[:10]
     request.city = pickup.city[:100]
     request.phone = pickup.phone[:30]
+    return area
+
+
+def add_to_routes(request: ReturnRequest, part: OrderPart, area: PostcodeArea) -> None:
+    """The courier job the dispatcher plans: from the consumer's door to the shop."""
+    assert request.slot is not None
+    return_pickups.create(
+        return_id=request.pk,
+        shop_id=part.shop_id,
+        slot=request.slot,
+        address_line=request.address_line,
+        postcode=request.postcode,
+        city=request.city,
+        phone=request.phone,
+        latitude=area.latitude,
+        longitude=area.longitude,
+    )
 
 
 def cancel_return(*, return_id: int, consumer, part_id: int | None = None) -> ReturnRequest:
@@ -212,6 +231,7 @@ def cancel_return(*, return_id: int, consumer, part_id: int | None = None) -> Re
             raise ReturnRefused(_("This return can no longer be cancelled."))
         if request.slot_id:
             release_slot(slot_id=request.slot_id)
+            return_pickups.cancel(return_id=request.pk)
         request.status = ReturnStatus.CANCELLED
         request.cancelled_at = timezone.now()
         request.save(update_fields=["status", "cancelled_at"])

@@ -188,16 +188,18 @@ def test_a_line_nobody_else_has_is_refunded_and_the_e_mail_says_so(
     assert "10.00" in html or "10,00" in html
 
 
-def test_with_stripe_a_dearer_move_is_refused_and_a_cheaper_one_goes_ahead(settings):
+def test_with_stripe_a_dearer_move_leaves_a_stripe_top_up_and_a_cheaper_one_goes_ahead(
+    settings,
+):
     from marketplace.reroute import services
 
     settings.PAYMENT_GATEWAY = "stripe"
     order, part, line, elsewhere = two_line_order(other_price="10.50")
     refuse_line(part_id=part.pk, shop_id=part.shop_id, line_id=line.pk, reason="gone")
     chance = SecondChance.objects.get(line=line)
-    with pytest.raises(services.MoveRefused, match="not possible yet"):
-        services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
-    assert not OrderPart.objects.filter(shop__partner=elsewhere.partner).exists()
+    moved = services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
+    assert (moved.top_up.amount, moved.top_up.gateway) == (Decimal("0.50"), "stripe")
+    assert services.cancel_top_up(top_up_id=moved.top_up.pk)
     cheaper = also_sold_by(ShopFactory(), line.product.stockrecords.first(), price="9.00")
     services.move_line(chance_id=chance.pk, stockrecord_id=cheaper.pk)
     assert SecondChance.objects.get(pk=chance.pk).status == ChanceStatus.MOVED

@@ -63,6 +63,8 @@ class TopUpStatus(models.TextChoices):
     PENDING = "pending", _("To pay")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
+    # Paid after it was cancelled (a late webhook): the money goes back to the consumer.
+    REFUNDED = "refunded", _("Paid late and refunded")
 
 
 class TopUp(models.Model):
@@ -78,6 +80,7 @@ class TopUp(models.Model):
     )
     gateway = models.CharField(max_length=20)
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    refund_reference = models.CharField(_("refund reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 

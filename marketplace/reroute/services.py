@@ -4,6 +4,7 @@ shop, a refund, or the time limit. Money: see money.py."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -237,11 +238,18 @@ def new_part(order, shop, old: OrderPart, line, now: datetime) -> OrderPart:
 
 
 def pay_top_up(*, top_up_id: int, reference: str) -> bool:
-    """The difference came: the new part is placed. False for a replay or a cancelled one."""
-    from .tasks import send_chance_email
+    """The difference came: the new part is placed. False for a replay or a cancelled one;
+    money that came for a cancelled one (paid late) goes back to the consumer, once."""
+    from .tasks import refund_late_top_up, send_chance_email
 
     with transaction.atomic():
         top_up = TopUp.objects.select_for_update().select_related("chance").get(pk=top_up_id)
+        if top_up.status == TopUpStatus.CANCELLED and reference:
+            TopUp.objects.filter(pk=top_up.pk).update(
+                status=TopUpStatus.REFUNDED, reference=reference, paid_at=timezone.now()
+            )
+            enqueue(refund_late_top_up, top_up.pk)
+            return False
         if top_up.status != TopUpStatus.PENDING:
             return False
         TopUp.objects.filter(pk=top_up.pk).update(
@@ -315,3 +323,26 @@ def expire_chances(*, now: datetime | None = None) -> int:
             cancel_top_up(top_up_id=top_up_id, reason="difference not paid in time")
         closed += decline(chance_id=chance_id, reason="no other shop chosen in time")
     return closed
+
+
+@dataclass(frozen=True)
+class TopUpCharge:
+    """A top-up's own charge, in the shape the gateway refunds (reference and order)."""
+
+    reference: str
+    order: Any
+
+
+def send_late_top_up_refund(*, top_up_id: int) -> str:
+    """Refunds a top-up paid after it was cancelled, in full, through the gateway (call with
+    no transaction open). Idempotent: its key, and the reference kept once it is done."""
+    top_up = TopUp.objects.select_related("part__order").get(pk=top_up_id)
+    if top_up.status != TopUpStatus.REFUNDED or top_up.refund_reference:
+        return top_up.refund_reference
+    reference = get_gateway().refund(
+        payment=TopUpCharge(reference=top_up.reference, order=top_up.part.order),
+        amount=top_up.amount,
+        idempotency_key=f"late-top-up-{top_up.pk}",
+    )
+    TopUp.objects.filter(pk=top_up.pk).update(refund_reference=reference)
+    return reference

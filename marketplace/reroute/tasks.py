@@ -3,6 +3,7 @@ from functools import partial
 from celery import shared_task
 
 from marketplace.outbox import send_email_once
+from marketplace.payments.gateway import GatewayUnavailable
 
 from . import emails, services
 
@@ -14,6 +15,14 @@ def send_chance_email(self, chance_id: int, kind: str) -> None:
             f"reroute-{kind}-{chance_id}", partial(emails.send_chance_email, chance_id, kind)
         )
     except OSError as error:  # the mail server is away: try later
+        raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, max_retries=10, default_retry_delay=60)
+def refund_late_top_up(self, top_up_id: int) -> None:
+    try:
+        services.send_late_top_up_refund(top_up_id=top_up_id)
+    except GatewayUnavailable as error:  # nothing decided: the same key next time
         raise self.retry(exc=error) from error
 
 

@@ -110,11 +110,19 @@ def test_an_expired_checkout_cancels_the_difference_and_reopens_the_choice(strip
     assert OrderPart.objects.get(pk=top_up.part_id).status == PartStatus.CANCELLED
     assert new_stock.num_allocated == 0
     assert SecondChance.objects.get(pk=chance.pk).status == ChanceStatus.OPEN
-    # Paid after all (a late webhook): the cancelled top-up stays cancelled.
-    late = event("checkout.session.completed", session_of(top_up))
+    # Paid after all (a late webhook): the part stays cancelled and the money goes back, once.
+    late = event("checkout.session.completed", session_of(top_up), event_id="evt_late")
     assert post_event(client_for(), late).status_code == 200
+    assert post_event(client_for(), late).status_code == 200
+    again = event("checkout.session.completed", session_of(top_up), event_id="evt_late_2")
+    assert post_event(client_for(), again).status_code == 200
     top_up.refresh_from_db()
-    assert top_up.status == TopUpStatus.CANCELLED
+    assert top_up.status == TopUpStatus.REFUNDED
+    assert OrderPart.objects.get(pk=top_up.part_id).status == PartStatus.CANCELLED
+    [refund] = stripe_on.calls("/v1/refunds")
+    assert (refund.form["payment_intent"], refund.form["amount"]) == ("pi_top_up_1", "235")
+    assert refund.idempotency_key == f"late-top-up-{top_up.pk}"
+    assert top_up.refund_reference == stripe_on.created("re_")[0]["id"]
     # Back on the order page the choice is open; the pay page says the difference is gone.
     gone = browser.get(reverse("reroute:pay-top-up", args=[order.number, top_up.pk]))
     assert gone.url == f"{reverse('ordering:order', args=[order.number])}#refused-{chance.line_id}"

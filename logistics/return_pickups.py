@@ -50,12 +50,20 @@ def create(
     )
 
 
-def cancel(*, return_id: int) -> None:
-    """The return was cancelled: the job and its pending stops go (done stops stay)."""
-    pickup = ReturnPickup.objects.filter(return_id=return_id, status=ReturnPickupStatus.OPEN)
-    ids = list(pickup.values_list("pk", flat=True))
-    pickup.update(status=ReturnPickupStatus.CANCELLED, cancelled_at=timezone.now())
+def cancel(*, return_id: int) -> bool:
+    """The return was cancelled: the job and its pending stops go (done stops stay). False,
+    changing nothing, when a courier already picked the goods up (a guarded update: the
+    courier's step and this one cannot both win)."""
+    jobs = ReturnPickup.objects.filter(return_id=return_id)
+    ids = list(jobs.values_list("pk", flat=True))
+    if not ids:
+        return True
+    if not jobs.filter(status=ReturnPickupStatus.OPEN).update(
+        status=ReturnPickupStatus.CANCELLED, cancelled_at=timezone.now()
+    ):
+        return jobs.filter(status=ReturnPickupStatus.CANCELLED).exists()
     RouteStop.objects.filter(return_pickup_id__in=ids, status=StopStatus.PENDING).delete()
+    return True
 
 
 def shipment_id(pickup_id: int) -> str:

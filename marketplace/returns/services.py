@@ -230,8 +230,9 @@ def cancel_return(*, return_id: int, consumer, part_id: int | None = None) -> Re
         if request.status != ReturnStatus.REQUESTED:
             raise ReturnRefused(_("This return can no longer be cancelled."))
         if request.slot_id:
+            if not return_pickups.cancel(return_id=request.pk):
+                raise ReturnRefused(_("The courier has picked it up already; it goes to the shop."))
             release_slot(slot_id=request.slot_id)
-            return_pickups.cancel(return_id=request.pk)
         request.status = ReturnStatus.CANCELLED
         request.cancelled_at = timezone.now()
         request.save(update_fields=["status", "cancelled_at"])

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from logistics.models import OrderPart
+from logistics.models import OrderPart, ReturnPickup
 from logistics.slots import open_slots
 from marketplace.ordering.guest_access import GuestAccessMixin, order_for_visitor
 
@@ -33,6 +33,16 @@ def posted_units(data, lines) -> dict[int, int]:
             )
         chosen[item.line.pk] = int(raw)
     return chosen
+
+
+def with_pickups(returns) -> list:
+    """Each return with its courier job (`pickup`, None for one brought to the shop)."""
+    returns = list(returns)
+    jobs = ReturnPickup.objects.filter(return_id__in=[each.pk for each in returns])
+    by_return = {job.return_id: job for job in jobs}
+    for each in returns:
+        each.pickup = by_return.get(each.pk)
+    return returns
 
 
 class OrderPartMixin:
@@ -70,7 +80,9 @@ class ReturnView(GuestAccessMixin, OrderPartMixin, TemplateView):
             refusal=refusal,
             lines=services.returnable_lines(part),
             slots=slots,
-            returns=part.returns.prefetch_related("lines__order_line").select_related("slot"),
+            returns=with_pickups(
+                part.returns.prefetch_related("lines__order_line").select_related("slot")
+            ),
             methods=ReturnMethod,
             statuses=ReturnStatus,
             posted=self.request.POST,

@@ -185,3 +185,25 @@ def test_replanning_after_the_door_keeps_the_drop_on_the_courier_carrying_the_go
     assert door_again.pk == door.pk and door_again.status == StopStatus.DONE
     assert drop.kind == "delivery" and drop.route.courier == carrier
     assert drop.status == StopStatus.PENDING
+
+
+def test_once_picked_up_the_consumer_sees_it_on_its_way_and_cannot_cancel(client):
+    shop = ShopFactory()
+    request = pickup_return(shop, make_slot(make_zone(), day=tomorrow(), start=14))
+    job = ReturnPickup.objects.get(return_id=request.pk)
+    page_url = f"/orders/{request.part.order.number}/parts/{request.part_id}/return/"
+    client.force_login(request.part.order.user)
+    assert "Cancel this return" in client.get(page_url).content.decode()
+
+    # The courier's step (route_progress through close_stop) sets these two.
+    ReturnPickup.objects.filter(pk=job.pk).update(
+        status=ReturnPickupStatus.PICKED_UP, picked_up_at=timezone.now()
+    )
+    page = client.get(page_url).content.decode()
+    assert "On its way to the shop" in page
+    assert "Cancel this return" not in page
+    with pytest.raises(services.ReturnRefused, match="picked it up"):
+        services.cancel_return(return_id=request.pk, consumer=request.part.order.user)
+    request.refresh_from_db()
+    job.refresh_from_db()
+    assert (request.status, job.status) == (ReturnStatus.REQUESTED, ReturnPickupStatus.PICKED_UP)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +64,11 @@ class Refund(models.Model):
         "logistics.OrderPart", on_delete=models.PROTECT, null=True, related_name="refunds"
     )
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    # The share of `amount` that went back onto the city gift card(s) that paid the order
+    # (booked by the gift card ledger); the gateway refunds only the rest.
+    gift_card_amount = models.DecimalField(
+        _("back to gift card"), max_digits=10, decimal_places=2, default=0
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -74,7 +79,18 @@ class Refund(models.Model):
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount"),
+            models.CheckConstraint(
+                condition=Q(gift_card_amount__gte=0, gift_card_amount__lte=F("amount")),
+                name="refund_gift_card_amount",
+            ),
+        ]
+
+    @property
+    def gateway_amount(self):
+        """What the payment gateway gives back (the rest went onto the gift card)."""
+        return self.amount - self.gift_card_amount
 
     def __str__(self):
         return f"{self.payment.order.number}: -{self.amount}"

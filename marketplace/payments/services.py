@@ -100,18 +100,29 @@ def record_payment_details(*, payment_id: int) -> bool:
     return True
 
 
-def request_refund(*, payment: Payment, amount: Decimal, key: str, part=None, reason="") -> Refund:
-    """Records a refund once per key and sends it to the gateway after the commit."""
+def request_refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    key: str,
+    part=None,
+    reason="",
+    gift_card_amount: Decimal = Decimal("0.00"),
+) -> Refund:
+    """Records a refund once per key and sends it to the gateway after the commit.
+    `gift_card_amount` of it went back onto the order's gift card(s) (the caller booked
+    that in the gift card ledger); the gateway refunds the rest, if any."""
     refund, created = Refund.objects.get_or_create(
         idempotency_key=key,
         defaults={
             "payment": payment,
             "amount": amount,
+            "gift_card_amount": gift_card_amount,
             "part": part,
             "reason": reason,
         },
     )
-    if created:
+    if created and refund.gateway_amount > 0:
         from .tasks import send_refund
 
         enqueue(send_refund, refund.pk)
@@ -123,9 +134,9 @@ def send_refund_to_gateway(*, refund_id: int) -> None:
     if in_transaction():
         raise RuntimeError("refunds call the gateway: send them after the transaction commits")
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    if refund.reference:
+    if refund.reference or refund.gateway_amount <= 0:
         return
     reference = get_gateway().refund(
-        payment=refund.payment, amount=refund.amount, idempotency_key=refund.idempotency_key
+        payment=refund.payment, amount=refund.gateway_amount, idempotency_key=refund.idempotency_key
     )
     Refund.objects.filter(pk=refund_id, reference="").update(reference=reference)

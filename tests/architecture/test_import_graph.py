@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = (
+    "marketplace.community",
+    "marketplace.campaigns",
     "marketplace.returns",
     "marketplace.ordering",
     "marketplace.payments",
@@ -28,9 +30,11 @@ LAYERS = (
     "marketplace.payments",
     "marketplace.giftcards",
     "marketplace.commission",
+    "marketplace.campaigns",
     "marketplace.reroute",
     "marketplace.ordering",
     "marketplace.returns",
+    "marketplace.community",
 )
 FORBIDDEN = {
     ("marketplace.payments", "marketplace.ordering"),

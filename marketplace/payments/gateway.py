@@ -66,8 +66,17 @@ class PaymentGateway(Protocol):
         `metadata`; the offline gateway has no session and sends the consumer to
         `offline_url`, a page of our own that stands in for it. Idempotent by key."""
 
-    def refund(self, *, payment, amount, idempotency_key: str) -> str:
-        """Refunds `amount` of `payment`; returns the gateway's reference. Idempotent by key."""
+    def refund(
+        self,
+        *,
+        reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
+    ) -> str:
+        """Refunds `amount` of the charge `reference` (a payment intent: an order's payment,
+        a top-up, a gift card purchase); returns the gateway's refund reference. Idempotent
+        by key."""
 
     def payout_onboarding_link(self, *, shop) -> str:
         """Returns the URL where the shop's owner sets up payouts (bank account, identity).
@@ -114,7 +123,7 @@ class OfflineGateway:
     ) -> tuple[str, str]:
         return "", offline_url
 
-    def refund(self, *, payment, amount, idempotency_key: str) -> str:
+    def refund(self, *, reference, amount, idempotency_key, metadata=None) -> str:
         return f"offline-refund-{idempotency_key}"
 
     def payout_onboarding_link(self, *, shop) -> str:

@@ -87,13 +87,59 @@ class Refund(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.payment.order.number}: -{self.amount}"
+
     @property
     def gateway_amount(self):
         """What the payment gateway gives back (the rest went onto the gift card)."""
         return self.amount - self.gift_card_amount
 
+
+class ExtraCharge(models.Model):
+    """A charge of the order's besides its payment (a second chance's top-up, paid through
+    its own hosted page). Refunds of the order may draw on it once the payment's own
+    charge is used up."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("gateway reference"), max_length=100, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extra charge")
+        verbose_name_plural = _("extra charges")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="extra_charge_amount"),
+        ]
+
     def __str__(self):
-        return f"{self.payment.order.number}: -{self.amount}"
+        return f"{self.reference}: {self.amount}"
+
+
+class RefundPiece(models.Model):
+    """What one refund takes back from one of the order's charges: the gateway refunds per
+    charge and never more than a charge holds, so a refund larger than what is left on the
+    payment's charge is split. Decided once, when the refund is recorded; the first piece
+    carries the refund's own key."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="pieces")
+    charge_reference = models.CharField(max_length=100)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    idempotency_key = models.CharField(max_length=110, unique=True)
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund piece")
+        verbose_name_plural = _("refund pieces")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_piece_amount"),
+        ]
+
+    def __str__(self):
+        return f"{self.idempotency_key}: -{self.amount} of {self.charge_reference}"
 
 
 class PayoutAccount(models.Model):

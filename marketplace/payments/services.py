@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from marketplace.db import in_transaction
@@ -12,7 +13,8 @@ from marketplace.outbox import enqueue
 
 from .fees import offered_methods
 from .gateway import KnowsPaymentDetails, get_gateway
-from .models import Payment, PaymentStatus, Refund
+from .models import Payment, PaymentStatus, Refund, RefundPiece
+from .refund_pieces import split_refund
 
 logger = logging.getLogger(__name__)
 
@@ -125,18 +127,33 @@ def request_refund(
     if created and refund.gateway_amount > 0:
         from .tasks import send_refund
 
+        split_refund(refund)
         enqueue(send_refund, refund.pk)
     return refund
 
 
 def send_refund_to_gateway(*, refund_id: int) -> None:
-    """Idempotent: the gateway dedups on the key, and a sent refund keeps its reference."""
+    """Sends each piece of the refund (one per charge it draws on). Idempotent: the gateway
+    dedups on each piece's key, and a sent piece keeps its reference."""
     if in_transaction():
         raise RuntimeError("refunds call the gateway: send them after the transaction commits")
-    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    refund = Refund.objects.select_related("payment__order").get(pk=refund_id)
     if refund.reference or refund.gateway_amount <= 0:
         return
-    reference = get_gateway().refund(
-        payment=refund.payment, amount=refund.gateway_amount, idempotency_key=refund.idempotency_key
-    )
-    Refund.objects.filter(pk=refund_id, reference="").update(reference=reference)
+    if not refund.pieces.exists():  # recorded before refunds were split
+        with transaction.atomic():
+            split_refund(refund)
+    gateway = get_gateway()
+    for piece in refund.pieces.filter(reference="").order_by("pk"):
+        reference = gateway.refund(
+            reference=piece.charge_reference,
+            amount=piece.amount,
+            idempotency_key=piece.idempotency_key,
+            metadata={
+                "idempotency_key": piece.idempotency_key,
+                "order_number": refund.payment.order.number,
+            },
+        )
+        RefundPiece.objects.filter(pk=piece.pk, reference="").update(reference=reference)
+    first = refund.pieces.order_by("pk").values_list("reference", flat=True).first()
+    Refund.objects.filter(pk=refund_id, reference="").update(reference=first or "")

@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from marketplace import events
 from marketplace.outbox import enqueue
 
-from .models import Payment, PaymentStatus, PayoutAccount, Refund
+from .models import ExtraCharge, Payment, PaymentStatus, PayoutAccount, Refund, RefundPiece
 from .services import mark_failed, mark_processing
 from .tasks import fetch_payment_details
 
@@ -150,30 +150,60 @@ def payment_intent_failed(intent: dict) -> None:
     )
 
 
+# Refunds of charges that are not an order's, booked where they were made (a top-up paid
+# after it was cancelled; a gift card purchase): their keys start with these.
+OWN_LEDGER_REFUNDS = ("late-top-up-", "gift-card-")
+
+
+def payment_of_charge(intent: str) -> Payment | None:
+    """The order payment a charge belongs to: its own, or the order's of an extra charge."""
+    payment = Payment.objects.filter(reference=intent).first() if intent else None
+    extra = None if payment or not intent else ExtraCharge.objects.filter(reference=intent).first()
+    if extra is not None:
+        payment = Payment.objects.filter(order_id=extra.order_id).first()
+    return payment
+
+
 def charge_refunded(charge: dict) -> str:
     """Our refunds are final. A refund not made through us (the Stripe dashboard) cannot be
     put on a shop's part by itself: the returned note leaves it for a person."""
-    payment = Payment.objects.filter(reference=charge.get("payment_intent") or "").first()
+    refunds = (charge.get("refunds") or {}).get("data", [])
+    payment = payment_of_charge(charge.get("payment_intent") or "")
     if payment is None:
+        if refunds and all(key_of(refund).startswith(OWN_LEDGER_REFUNDS) for refund in refunds):
+            return "refund of a charge that is not an order's; booked by its own ledger"
         raise NotYet(f"no payment for {charge.get('payment_intent')!r} yet")
-    unknown = []
-    for refund in (charge.get("refunds") or {}).get("data", []):
-        if not confirm_refund(payment, refund):
-            unknown.append(refund["id"])
+    unknown = [refund["id"] for refund in refunds if not confirm_refund(payment, refund)]
     if unknown:
         logger.warning("refunds of %s not made through the marketplace: %s", payment, unknown)
         return f"refunds not made through the marketplace: {', '.join(unknown)}"
     return ""
 
 
+def key_of(refund: dict) -> str:
+    return str((refund.get("metadata") or {}).get("idempotency_key", ""))
+
+
 def confirm_refund(payment: Payment, refund: dict) -> bool:
-    key = (refund.get("metadata") or {}).get("idempotency_key", "")
-    ours = Refund.objects.filter(payment=payment, idempotency_key=key).first()
-    ours = ours or Refund.objects.filter(payment=payment, reference=refund["id"]).first()
-    if ours is None:
-        return False
+    """Confirms the piece of our refund that Stripe's refund is (matched by our key, else
+    by reference); the refund is final once all its pieces are."""
+    now = timezone.now()
+    pieces = RefundPiece.objects.filter(refund__payment=payment)
+    piece = pieces.filter(idempotency_key=key_of(refund)).first()
+    piece = piece or pieces.filter(reference=refund["id"]).first()
+    if piece is not None:
+        RefundPiece.objects.filter(pk=piece.pk, reference="").update(reference=refund["id"])
+        RefundPiece.objects.filter(pk=piece.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+        if piece.refund.pieces.filter(confirmed_at__isnull=True).exists():
+            return True
+        ours = piece.refund
+    else:  # recorded before refunds were split into pieces
+        ours = Refund.objects.filter(payment=payment, idempotency_key=key_of(refund)).first()
+        ours = ours or Refund.objects.filter(payment=payment, reference=refund["id"]).first()
+        if ours is None:
+            return False
     Refund.objects.filter(pk=ours.pk, reference="").update(reference=refund["id"])
-    Refund.objects.filter(pk=ours.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    Refund.objects.filter(pk=ours.pk, confirmed_at__isnull=True).update(confirmed_at=now)
     return True
 
 

@@ -155,11 +155,11 @@ class StripeGateway:
         )
         return session.id, session.url
 
-    def refund(self, *, payment, amount, idempotency_key: str) -> str:
+    def refund(self, *, reference, amount, idempotency_key, metadata=None) -> str:
         params = {
-            "payment_intent": payment.reference,
+            "payment_intent": reference,
             "amount": in_cents(amount),
-            "metadata": {"idempotency_key": idempotency_key, "order_number": payment.order.number},
+            "metadata": {"idempotency_key": idempotency_key, **(metadata or {})},
         }
         refund = calling(
             "refund",

@@ -478,6 +478,8 @@ class ReturnPickup(models.Model):
     # The postcode area's centre: returns are not looked up in the address register.
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    # The postcode area's centre when the address register could not place the house.
+    location_approximate = models.BooleanField(_("location approximate"), default=True)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -36,6 +36,7 @@ def create(
     phone: str,
     latitude,
     longitude,
+    location_approximate: bool = True,
 ) -> ReturnPickup:
     return ReturnPickup.objects.create(
         return_id=return_id,
@@ -47,6 +48,7 @@ def create(
         phone=phone[:30],
         latitude=latitude,
         longitude=longitude,
+        location_approximate=location_approximate,
     )
 
 

@@ -8,7 +8,7 @@ which reverses the shop's transfer, the commission and the card fee in proportio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from oscar.core.loading import get_model
 
 from inventory_sync.services import put_back
 from logistics import return_pickups
-from logistics.models import OrderPart, PartStatus, PostcodeArea
+from logistics.models import OrderPart, PartStatus
 from logistics.part_states import LINE_REFUSED
 from logistics.slots import DeliveryRefused, book_slot, release_slot
 from marketplace import events
@@ -36,6 +36,7 @@ from .models import (
     ReturnStatus,
     WithdrawalExclusion,
 )
+from .pickup_place import Pickup, PickupRefused, place_pickup
 
 Line = get_model("order", "Line")
 Refund = get_model("payments", "Refund")
@@ -114,15 +115,6 @@ def check_window(part: OrderPart, now: datetime) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Pickup:
-    slot_id: int
-    address_line: str
-    postcode: str
-    city: str
-    phone: str = ""
-
-
 def request_return(
     *,
     part_id: int,
@@ -138,6 +130,8 @@ def request_return(
     OrderPart.DoesNotExist for a part that is not theirs, ReturnRefused otherwise."""
     now = now or timezone.now()
     chosen = {line_id: units for line_id, units in chosen.items() if units}
+    if method == ReturnMethod.PICKUP and pickup is not None:
+        pickup = placed(part_id=part_id, consumer=consumer, pickup=pickup)
     with transaction.atomic():
         part = (
             OrderPart.objects.select_for_update(of=("self",))
@@ -149,16 +143,25 @@ def request_return(
         if method not in ReturnMethod.values:
             raise ReturnRefused(_("Choose how the goods come back."), field="method")
         request = ReturnRequest(part=part, consumer=consumer, method=method, reason=reason[:1000])
-        area = book_pickup(request, pickup, now) if method == ReturnMethod.PICKUP else None
+        located = book_pickup(request, pickup, now) if method == ReturnMethod.PICKUP else None
         request.save()
-        if area is not None:
-            add_to_routes(request, part, area)
+        if located is not None:
+            add_to_routes(request, part, located)
         ReturnLine.objects.bulk_create(
             ReturnLine(request=request, order_line_id=line_id, quantity=units)
             for line_id, units in sorted(chosen.items())
         )
         events.publish(events.ReturnRequested(return_id=request.pk))
     return request
+
+
+def placed(*, part_id: int, consumer, pickup: Pickup) -> Pickup:
+    """The pickup located before the transaction (the address register is a network call)."""
+    part = OrderPart.objects.get(pk=part_id, order__user=consumer)
+    try:
+        return place_pickup(part=part, pickup=pickup)
+    except PickupRefused as refused:
+        raise ReturnRefused(str(refused), field=refused.field) from refused
 
 
 def check_lines(part: OrderPart, chosen: dict[int, int]) -> None:
@@ -183,7 +186,7 @@ def check_lines(part: OrderPart, chosen: dict[int, int]) -> None:
             )
 
 
-def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) -> PostcodeArea:
+def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) -> Pickup:
     if pickup is None:
         raise ReturnRefused(_("Choose a pickup time."), field="slot")
     try:
@@ -198,10 +201,12 @@ def book_pickup(request: ReturnRequest, pickup: Pickup | None, now: datetime) ->
     request.postcode = pickup.postcode[:10]
     request.city = pickup.city[:100]
     request.phone = pickup.phone[:30]
-    return area
+    if pickup.latitude is None:  # the register could not say: the postcode area's centre
+        pickup = replace(pickup, latitude=area.latitude, longitude=area.longitude)
+    return pickup
 
 
-def add_to_routes(request: ReturnRequest, part: OrderPart, area: PostcodeArea) -> None:
+def add_to_routes(request: ReturnRequest, part: OrderPart, pickup: Pickup) -> None:
     """The courier job the dispatcher plans: from the consumer's door to the shop."""
     assert request.slot is not None
     return_pickups.create(
@@ -212,8 +217,9 @@ def add_to_routes(request: ReturnRequest, part: OrderPart, area: PostcodeArea) -
         postcode=request.postcode,
         city=request.city,
         phone=request.phone,
-        latitude=area.latitude,
-        longitude=area.longitude,
+        latitude=pickup.latitude,
+        longitude=pickup.longitude,
+        location_approximate=pickup.location_approximate,
     )
 
 

@@ -6,16 +6,27 @@ is written directly for today, as in tests.logistics.test_courier_app.
 """
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from logistics import return_pickups
-from logistics.models import ReturnPickup, ReturnPickupStatus, Route, RouteStop, StopStatus
+from logistics.models import (
+    OrderPart,
+    ReturnPickup,
+    ReturnPickupStatus,
+    Route,
+    RouteStop,
+    StopStatus,
+)
 from marketplace.returns import services
 from marketplace.returns.models import ReturnStatus
 from tests.factories import ShopFactory, make_offer, make_slot, make_zone
 from tests.logistics.test_dispatch import make_courier, make_hub, plan, tomorrow
+from tests.ordering.fake_pdok import FakePdok, running
+from tests.ordering.test_address_lookup import WALSTRAAT, closed_port_url
+from tests.ordering.test_checkout_address import AREA_CENTRE
 from tests.returns.conftest import HOSTILE, lines_of, received_part
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +218,95 @@ def test_once_picked_up_the_consumer_sees_it_on_its_way_and_cannot_cancel(client
     request.refresh_from_db()
     job.refresh_from_db()
     assert (request.status, job.status) == (ReturnStatus.REQUESTED, ReturnPickupStatus.PICKED_UP)
+
+
+# --- Where the courier goes: the house from the address register ------------------------
+
+
+@pytest.fixture
+def register(settings):
+    with running(FakePdok(houses=list(WALSTRAAT))) as pdok:
+        settings.ADDRESS_LOOKUP_URL = pdok.url
+        settings.ADDRESS_LOOKUP_TIMEOUT_SECONDS = 1.0
+        yield pdok
+
+
+def test_a_pickup_goes_to_the_house_the_register_places(register):
+    shop = ShopFactory()
+    request = pickup_return(shop, make_slot(make_zone(pc4s=("7411",))), address="walstraat 5 b")
+
+    pickup = ReturnPickup.objects.get(return_id=request.pk)
+    assert (pickup.latitude, pickup.longitude) == (Decimal("52.251400"), Decimal("6.163600"))
+    assert pickup.location_approximate is False
+    # The register's spelling replaces what was typed.
+    assert (pickup.address_line, pickup.city, pickup.postcode) == (
+        "Walstraat 5B",
+        "Deventer",
+        "7411 AB",
+    )
+
+
+def test_a_house_the_register_does_not_have_is_refused_on_the_address_and_books_nothing(register):
+    shop = ShopFactory()
+    slot = make_slot(make_zone(pc4s=("7411",)))
+
+    with pytest.raises(services.ReturnRefused) as refused:
+        pickup_return(shop, slot, address="Walstraat 5C")
+
+    assert refused.value.field == "address_line"
+    assert "5A, 5B" in str(refused.value)
+    assert not ReturnPickup.objects.exists()
+    slot.refresh_from_db()
+    assert slot.booked == 0
+
+
+def test_when_the_register_is_down_the_postcode_centre_is_used_and_marked(settings):
+    settings.ADDRESS_LOOKUP_URL = closed_port_url()
+    settings.ADDRESS_LOOKUP_TIMEOUT_SECONDS = 0.5
+    shop = ShopFactory()
+    request = pickup_return(shop, make_slot(make_zone(pc4s=("7411",))), address="Walstraat 3")
+
+    pickup = ReturnPickup.objects.get(return_id=request.pk)
+    assert (pickup.latitude, pickup.longitude) == AREA_CENTRE
+    assert pickup.location_approximate is True
+
+
+def test_a_street_without_a_number_is_refused_on_the_address():
+    with pytest.raises(services.ReturnRefused) as refused:
+        pickup_return(ShopFactory(), make_slot(make_zone(pc4s=("7411",))), address="Walstraat")
+    assert refused.value.field == "address_line"
+    assert not ReturnPickup.objects.exists()
+
+
+def test_the_house_it_was_delivered_to_is_used_without_asking_the_register(register):
+    shop = ShopFactory()
+    part = received_part(shop, (make_offer(shop), 1))
+    OrderPart.objects.filter(pk=part.pk).update(
+        postcode="7411 AB",
+        house_number="9",
+        house_number_addition="",
+        latitude=Decimal("52.250000"),
+        longitude=Decimal("6.160000"),
+        location_approximate=False,
+    )
+    [line] = lines_of(part)
+    request = services.request_return(
+        part_id=part.pk,
+        consumer=part.order.user,
+        chosen={line.pk: 1},
+        method="pickup",
+        pickup=services.Pickup(
+            slot_id=make_slot(make_zone(pc4s=("7411",))).pk,
+            address_line="Walstraat 9",
+            postcode="7411ab",
+            city="Deventer",
+        ),
+    )
+
+    pickup = ReturnPickup.objects.get(return_id=request.pk)
+    assert (pickup.latitude, pickup.longitude, pickup.location_approximate) == (
+        Decimal("52.250000"),
+        Decimal("6.160000"),
+        False,
+    )
+    assert register.requests == [], "the register was not asked"

@@ -4,11 +4,22 @@ webhooks: paid once, replays change nothing, an expired page reopens the choice.
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from logistics.models import OrderPart, PartStatus
-from logistics.part_states import refuse_line
-from marketplace.payments.models import EventStatus, Transfer, TransferStatus, WebhookEvent
+from logistics.part_states import refuse_line, reject_part
+from marketplace.payments.models import (
+    EventStatus,
+    Payment,
+    Refund,
+    RefundPiece,
+    Transfer,
+    TransferStatus,
+    WebhookEvent,
+)
+from marketplace.payments.refund_pieces import ChargesExhausted
+from marketplace.payments.services import request_refund
 from marketplace.reroute import services
 from marketplace.reroute.models import ChanceStatus, SecondChance, TopUp, TopUpStatus
 from tests.conftest import client_for
@@ -173,3 +184,56 @@ def test_the_new_parts_transfer_is_drawn_from_the_balance_when_past_the_orders_c
     assert second.form["amount"] == str(int(sent[top_up.part_id].amount * 100))
     assert sent[part.pk].amount + sent[top_up.part_id].amount > order.payment.amount
     assert {t.status for t in sent.values()} == {TransferStatus.SENT}
+
+
+def test_refunding_the_whole_order_draws_on_the_top_up_once_the_payment_is_used_up(stripe_on):  # noqa: F811
+    order, chance, top_up, browser, sent_on = dearer_move_with_stripe()
+    Payment.objects.filter(order=order).update(reference="pi_order_1")
+    paid = event("checkout.session.completed", session_of(top_up), event_id="evt_top_up_paid")
+    assert post_event(client_for(), paid).status_code == 200
+    new_part = OrderPart.objects.get(pk=top_up.part_id)
+    old_part = OrderPart.objects.get(order=order, pk__lt=new_part.pk)
+
+    # The new shop rejects its 12.35 part: the order's own charge (12.50) holds it.
+    reject_part(part_id=new_part.pk, shop_id=new_part.shop_id, reason="broken")
+    # The first shop rejects the pen (2.50): 0.15 is left on the order's charge, the other
+    # 2.35 comes off the top-up's charge.
+    reject_part(part_id=old_part.pk, shop_id=old_part.shop_id, reason="closed")
+
+    calls = [
+        (call.form["payment_intent"], call.form["amount"], call.idempotency_key)
+        for call in stripe_on.calls("/v1/refunds")
+    ]
+    first, second = Refund.objects.order_by("pk")
+    assert calls == [
+        ("pi_order_1", "1235", first.idempotency_key),
+        ("pi_order_1", "15", second.idempotency_key),
+        ("pi_top_up_1", "235", f"{second.idempotency_key}~1"),
+    ]
+    assert (first.amount, second.amount) == (Decimal("12.35"), Decimal("2.50"))
+    assert [(p.charge_reference, p.amount) for p in second.pieces.order_by("pk")] == [
+        ("pi_order_1", Decimal("0.15")),
+        ("pi_top_up_1", Decimal("2.35")),
+    ]
+    # Stripe confirms each piece; the refund is final when both are.
+    top_up_refund = stripe_on.created("re_")[-1]
+    charge = {"id": "ch_top_up", "object": "charge", "payment_intent": "pi_top_up_1"}
+    charge["refunds"] = {"data": [top_up_refund]}
+    assert post_event(client_for(), event("charge.refunded", charge)).status_code == 200
+    assert Refund.objects.get(pk=second.pk).confirmed_at is None
+    order_refund = stripe_on.created("re_")[-2]
+    charge = {"id": "ch_order", "object": "charge", "payment_intent": "pi_order_1"}
+    charge["refunds"] = {"data": [order_refund]}
+    assert post_event(client_for(), event("charge.refunded", charge)).status_code == 200
+    assert Refund.objects.get(pk=second.pk).confirmed_at is not None
+
+
+def test_a_refund_larger_than_all_charges_is_refused_and_records_nothing(stripe_on):  # noqa: F811
+    order, chance, top_up, browser, sent_on = dearer_move_with_stripe()
+    paid = event("checkout.session.completed", session_of(top_up), event_id="evt_top_up_paid")
+    assert post_event(client_for(), paid).status_code == 200
+    payment = Payment.objects.get(order=order)
+    with pytest.raises(ChargesExhausted), transaction.atomic():
+        request_refund(payment=payment, amount=Decimal("14.86"), key="too-much")
+    assert not Refund.objects.filter(idempotency_key="too-much").exists()
+    assert not RefundPiece.objects.exists()

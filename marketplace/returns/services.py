@@ -25,7 +25,11 @@ from logistics.models import OrderPart, PartStatus
 from logistics.part_states import LINE_REFUSED
 from logistics.slots import DeliveryRefused, book_slot, release_slot
 from marketplace import events
-from marketplace.commission.part_transfers import RefundRefused, refund_part_payment
+from marketplace.commission.part_transfers import (
+    RefundRefused,
+    refund_part_payment,
+    refundable_of,
+)
 from marketplace.ordering.delivery import locate_in_zone
 
 from . import rules
@@ -39,7 +43,6 @@ from .models import (
 from .pickup_place import Pickup, PickupRefused, place_pickup
 
 Line = get_model("order", "Line")
-Refund = get_model("payments", "Refund")
 RECEIVED = {PartStatus.COLLECTED, PartStatus.DELIVERED}
 ReturnRequestMissing = ReturnRequest.DoesNotExist
 
@@ -256,9 +259,8 @@ def refund_due(request: ReturnRequest, part: OrderPart) -> tuple[Decimal, bool]:
     }
     chosen = {row.order_line_id: row.quantity for row in request.lines.all()}
     amount, whole = rules.return_amount(lines, chosen, part.delivery_fee_incl_vat)
-    refunded = Refund.objects.filter(part=part).aggregate(total=Sum("amount"))["total"]
-    left = part.total_incl_vat - (refunded or rules.ZERO)
-    return max(rules.ZERO, min(amount, left)), whole
+    # The part's ledger knows what is left to refund (it refuses more): no second count here.
+    return max(rules.ZERO, min(amount, refundable_of(part))), whole
 
 
 def confirm_receipt(*, return_id: int, shop_id: int, put_back_goods: bool) -> ReturnRequest:

@@ -47,23 +47,40 @@ def split_refund(refund: Refund) -> list[RefundPiece]:
     existing = list(refund.pieces.order_by("pk"))
     if existing:
         return existing
-    drawn = drawn_from(refund.payment)
-    due = refund.gateway_amount
-    pieces = []
-    for reference, amount in charges_of(refund.payment):
-        take = min(due, amount - drawn.get(reference, ZERO))
-        if take <= 0:
-            continue
-        key = refund.idempotency_key if not pieces else f"{refund.idempotency_key}~{len(pieces)}"
-        pieces.append(
-            RefundPiece(refund=refund, charge_reference=reference, amount=take, idempotency_key=key)
-        )
-        due -= take
-        if due == 0:
-            break
-    if due > 0:
+    taken = allocate(
+        due=refund.gateway_amount,
+        charges=charges_of(refund.payment),
+        drawn=drawn_from(refund.payment),
+    )
+    if taken is None:
         raise ChargesExhausted(
-            f"order {refund.payment.order_id}: the charges hold {due} less than the refund "
+            f"order {refund.payment.order_id}: its charges hold less than the refund "
             f"{refund.idempotency_key} asks ({refund.gateway_amount})"
         )
+    key = refund.idempotency_key
+    pieces = [
+        RefundPiece(
+            refund=refund,
+            charge_reference=reference,
+            amount=amount,
+            idempotency_key=key if index == 0 else f"{key}~{index}",
+        )
+        for index, (reference, amount) in enumerate(taken)
+    ]
     return RefundPiece.objects.bulk_create(pieces)
+
+
+def allocate(
+    *, due: Decimal, charges: list[tuple[str, Decimal]], drawn: dict[str, Decimal]
+) -> list[tuple[str, Decimal]] | None:
+    """(charge, amount) pieces that add up to `due`, taking what is left on each charge
+    (its amount less `drawn` from it) first to last; None when they hold less. Pure."""
+    pieces = []
+    for reference, amount in charges:
+        if due <= 0:
+            break
+        take = min(due, amount - drawn.get(reference, ZERO))
+        if take > 0:
+            pieces.append((reference, take))
+            due -= take
+    return pieces if due <= 0 else None

@@ -9,6 +9,7 @@ from logistics.models import Courier, OrderPart, PartStatus
 from shops.selectors import shop_of_user
 
 from .anonymise import anonymise_orders
+from .personal_data import section_modules
 
 Order = get_model("order", "Order")
 
@@ -57,5 +58,8 @@ def delete_account(*, user) -> int:
         # The sign-in guard's records name the account; they go with it.
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=username).delete()
+        for module in section_modules():  # gift cards, reviews, favourites: see personal_data
+            if hasattr(module, "forget"):
+                module.forget(user=user)
         user.delete()
     return anonymised

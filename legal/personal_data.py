@@ -2,14 +2,23 @@
 
 Everything is read for the one user asked about (`user=`); nothing of anyone else is in it,
 not even the other parts of a shop's order list. CSV cells that a spreadsheet would read as
-a formula are written as text (marketplace.spreadsheet_cells)."""
+a formula are written as text (marketplace.spreadsheet_cells).
+
+Packages above this one (gift cards, community) add their own sections: an installed app
+with a `personal_data` module whose `export(*, user) -> dict[str, list[dict]]` gives them
+(and whose `forget(*, user)` runs when the account is deleted, see legal.accounts), so this
+module never imports them."""
 
 import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
+from importlib import import_module
+from types import ModuleType
 
+from django.apps import apps
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -153,7 +162,29 @@ def personal_data_of(*, user) -> dict:
         # Only strictly necessary cookies are set, so no consent is asked or recorded;
         # the section is here so an export always says so.
         "consents": [],
+        **other_sections(user),
     }
+
+
+def section_modules() -> Iterator[ModuleType]:
+    """Each installed app's `personal_data` module, this one left out."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.personal_data"
+        if name == __name__:
+            continue
+        try:
+            yield import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name not in (name, config.name):
+                raise
+
+
+def other_sections(user) -> dict[str, list[dict]]:
+    sections: dict[str, list[dict]] = {}
+    for module in section_modules():
+        if hasattr(module, "export"):
+            sections.update(module.export(user=user))
+    return sections
 
 
 def csv_text(headers: list[str], rows: list[list]) -> str:
@@ -168,6 +199,18 @@ def csv_text(headers: list[str], rows: list[list]) -> str:
 def table(records: list[dict]) -> tuple[list[str], list[list]]:
     headers = list(records[0]) if records else []
     return headers, [[record.get(header) for header in headers] for record in records]
+
+
+CORE = {
+    "exported_at",
+    "account",
+    "addresses",
+    "orders",
+    "searches",
+    "product_alerts",
+    "emails",
+    "consents",
+}
 
 
 def csv_files(data: dict) -> dict[str, str]:
@@ -191,6 +234,7 @@ def csv_files(data: dict) -> dict[str, str]:
         "product_alerts.csv": data["product_alerts"],
         "emails.csv": data["emails"],
         "consents.csv": data["consents"],
+        **{f"{name}.csv": records for name, records in data.items() if name not in CORE},
     }
     return {name: csv_text(*table(records)) for name, records in sections.items()}
 

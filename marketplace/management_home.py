@@ -22,6 +22,11 @@ SECTIONS = [
     ("reports:home", _("Reports"), _("Sales, deliveries and stock-sync health.")),
     ("money:management-settlements", _("Settlements"), _("Weekly payouts and invoices to shops.")),
     (
+        "campaigns:management",
+        _("Campaigns"),
+        _("Centre campaigns across shops: discounts, free delivery, event codes; their uptake."),
+    ),
+    (
         "giftcards:management",
         _("City gift card"),
         _("Set-up, participating shops, and the cards' money."),
@@ -32,6 +37,7 @@ SECTIONS = [
         _("Events and news"),
         _("Approve shops' events and news; use of the API and widget."),
     ),
+    ("community:management-reviews", _("Reviews"), _("Approve or reject consumers' reviews.")),
     ("legal:manage", _("Legal pages"), _("Terms, privacy, cookies, contact, withdrawal form.")),
     (
         "dashboard:index",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("legal.urls")),
     path("shops/", include("marketplace.shop_area.public_urls")),
     path("", include("marketplace.giftcards.urls")),  # /giftcard/, /shop/ and /management/
+    path("", include("marketplace.community.urls")),  # /my-town/, /shop/news/, /management/reviews/
     path("shop/stock/", include("inventory_sync.shop_urls")),
     path("shop/reports/", include("marketplace.reports.shop_urls")),
     path("shop/returns/", include("marketplace.returns.shop_urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("management/shops/", include("shops.management_urls")),
     path("management/routes/", include("logistics.management_urls")),
     path("management/reports/", include("marketplace.reports.urls")),
+    path("", include("marketplace.campaigns.urls")),  # /management/campaigns/, /shop/campaigns/
     path("management/payments/", include("marketplace.payments.management_urls")),
     path("courier/", include("logistics.courier_urls")),
     # Local information: what's on, events, news, feeds, widget, open data, sitemap, robots.

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from logistics.models import OrderPart
+from marketplace.giftcards.selectors import card_amount_of_order
 from marketplace.payments.fees import rate_for
 from marketplace.payments.models import Payment
 
@@ -53,6 +54,7 @@ def order_money(
         card_fee_percentage=rate.percentage,
         card_fee_fixed=rate.fixed,
         known_fee=payment.fee if payment else None,
+        gift_card_paid=card_amount_of_order(order_id=parts[0].order_id) if parts else Decimal(0),
     )
 
 

@@ -10,6 +10,10 @@ that share of the transfer. So for every order, after any sequence of refunds:
 
 where a part's platform fees are its net retained fees (commission, VAT on commission, card
 fee passed on) plus the delivery fee not refunded. `OrderMoney` checks this, to the cent.
+
+A part paid partly with the city gift card still has its whole charge here (commission on
+it all); its card share reaches the shop on the gift card statement instead of in the
+transfer (`part_transfers`), and only the gateway's share pays the payment fee.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .refunds import PartLedger, open_order, refund_part
 __all__ = [
     "PartMoney",
     "PartRefund",
+    "card_share_of",
     "goods_share_of_fee",
     "open_parts",
     "order_platform_fees",
@@ -78,23 +83,42 @@ def open_parts(
     card_fee_percentage: Decimal,
     card_fee_fixed: Decimal,
     known_fee: Decimal | None = None,
+    gift_card_paid: Decimal = ZERO,
 ) -> tuple[PartMoney, ...]:
     """Every part of a paid order. Shops bear the payment fee on their goods only, spread by
     gross; the fee on the delivery fee is the platform's, like the delivery fee.
 
     The fee is the gateway's real one (`known_fee`, for the whole charge: the goods' share
-    of it by amount) when known, else the payment method's rate on the goods."""
+    of it by amount) when known, else the payment method's rate on the goods. A city gift
+    card pays `gift_card_paid` of the order, spread over goods and delivery by amount, and
+    that share costs no payment fee: only what the gateway charged does."""
     goods = sum((commission.gross for commission in commissions), ZERO)
+    delivery = sum((check_money(fee, name="delivery_fee") for fee in delivery_fees), ZERO)
+    gateway_goods = goods - card_share_of(goods, paid=gift_card_paid, total=goods + delivery)
     if known_fee is None:
-        card_fee = payment_fee(amount=goods, percentage=card_fee_percentage, fixed=card_fee_fixed)
+        card_fee = payment_fee(
+            amount=gateway_goods, percentage=card_fee_percentage, fixed=card_fee_fixed
+        )
     else:
-        delivery = sum((check_money(fee, name="delivery_fee") for fee in delivery_fees), ZERO)
-        card_fee = goods_share_of_fee(known_fee, goods=goods, delivery=delivery)
+        gateway_delivery = (
+            goods + delivery - check_money(gift_card_paid, name="paid") - gateway_goods
+        )
+        card_fee = goods_share_of_fee(known_fee, goods=gateway_goods, delivery=gateway_delivery)
     ledgers = open_order(parts=commissions, order_payment_fee=card_fee)
     return tuple(
         PartMoney(ledger=ledger, delivery_fee=check_money(fee, name="delivery_fee"))
         for ledger, fee in zip(ledgers, delivery_fees, strict=True)
     )
+
+
+def card_share_of(amount: Decimal, *, paid: Decimal, total: Decimal) -> Decimal:
+    """The gift card's share of `amount` when it paid `paid` of `total`, to the cent."""
+    check_money(paid, name="paid")
+    if paid <= 0 or total <= 0:
+        return ZERO
+    if paid > total:
+        raise ValueError(f"a gift card cannot pay {paid} of {total}")
+    return allocate_proportionally(total=paid, weights=[amount, total - amount])[0]
 
 
 def goods_share_of_fee(fee: Decimal, *, goods: Decimal, delivery: Decimal) -> Decimal:

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .fees import PlanTerms, SaleLine, part_commission
+from . import contributions
+from .fees import ZERO, PlanTerms, SaleLine, part_commission
 from .models import CommissionPlan, LineCommission, PartCommission
 
 DEFAULT_PERCENTAGE = Decimal("5.00")
@@ -48,10 +49,15 @@ def snapshot_part(part) -> PartCommission:
     terms = terms_of(plan)
     lines = list(part.lines().select_related("product"))
     paths = [category_path_of(line.product) for line in lines]
+    # A campaign discount the centre pays is part of the sale: see `contributions`.
+    centre_pays = contributions.line_contributions(part)
     figures = part_commission(
         terms=terms,
         lines=[
-            SaleLine(line_total_incl_vat=line.line_price_incl_tax, category_path=path)
+            SaleLine(
+                line_total_incl_vat=line.line_price_incl_tax + centre_pays.get(line.pk, ZERO),
+                category_path=path,
+            )
             for line, path in zip(lines, paths, strict=True)
         ],
     )

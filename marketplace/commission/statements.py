@@ -16,6 +16,7 @@ from fpdf import FPDF
 
 from marketplace.spreadsheet_cells import neutralise_row
 
+from . import contributions
 from .models import Settlement, SettlementLine
 from .selectors import lines_of_settlement
 
@@ -102,6 +103,8 @@ def statement_csv(settlement: Settlement) -> str:
         writer.writerow([*neutralise_row([row.order, row.date]), *map(amount, row.figures())])
     for label, value in gift_card_rows(settlement):
         writer.writerow([label, "", amount(value)])
+    for label, value in contributions.statement_rows(settlement):  # campaigns: names neutralised
+        writer.writerow([*neutralise_row([label]), "", amount(value)])
     return ("\ufeff" if dutch else "") + out.getvalue()
 
 
@@ -137,7 +140,22 @@ def statement_pdf(settlement: Settlement) -> bytes:
     table_row(pdf, [total.order, "", *map(money, total.figures())], bold=True)
     commission_invoice(pdf, settlement)
     gift_cards(pdf, settlement)
+    campaigns(pdf, settlement)
     return bytes(pdf.output())
+
+
+def campaigns(pdf: FPDF, settlement: Settlement) -> None:
+    """The centre's campaigns on this period's parts (rows from `contributions`)."""
+    rows = contributions.statement_rows(settlement)
+    if not rows:
+        return
+    pdf.ln(4)
+    pdf.set_font("DejaVu", style="B", size=10)
+    pdf.cell(0, 6, _("Campaigns"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    for label, value in rows:
+        pdf.cell(150, 5.5, label)
+        pdf.cell(40, 5.5, "€ " + money(value), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def gift_card_rows(settlement: Settlement) -> list[tuple[str, Decimal]]:
@@ -148,11 +166,15 @@ def gift_card_rows(settlement: Settlement) -> list[tuple[str, Decimal]]:
     stated = statement_of(settlement)
     if stated is None:
         return []
-    return [
+    rows = [
         (_("City gift cards spent at your shop"), stated.redeemed),
         (_("City gift cards sold at your counter"), -stated.sold),
-        (_("City gift cards: paid to you"), stated.net),
     ]
+    if stated.returned:
+        rows.append((_("City gift cards: refunded onto cards"), -stated.returned))
+    if stated.set_off:
+        rows.append((_("City gift cards: set off against order transfers"), -stated.set_off))
+    return [*rows, (_("City gift cards: paid to you"), stated.net)]
 
 
 def gift_cards(pdf: FPDF, settlement: Settlement) -> None:

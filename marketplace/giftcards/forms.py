@@ -96,3 +96,15 @@ class RedeemForm(forms.Form):
 class SellForm(forms.Form):
     token = forms.CharField(max_length=40, widget=forms.HiddenInput)
     amount = amount_field(_("Amount of the new card"))
+
+
+class ActivateForm(forms.Form):
+    """A pre-printed card sold at the counter: the amount taken at the till."""
+
+    card = forms.CharField(max_length=80, widget=forms.HiddenInput)  # the code, shown
+    token = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    amount = amount_field(_("Amount of the card"))
+
+
+class PrintRunForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of cards to print"), min_value=1, max_value=1000)

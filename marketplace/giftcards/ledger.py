@@ -2,8 +2,9 @@
 its postings add up to zero, so the books always balance.
 
 Accounts: each card's balance (a liability to its holder), the centre's gift card money
-(cash), what is owed to each shop (redemptions less its counter sales), and expired balances
-(breakage, income of the centre). Debits are positive, credits negative."""
+(cash), what is owed to each shop (redemptions less its counter sales), expired balances
+(breakage, income of the centre), and card money held for online orders awaiting payment.
+Debits are positive, credits negative."""
 
 from decimal import Decimal
 
@@ -69,6 +70,18 @@ def legs(kind: str, card: GiftCard | None, shop_id: int | None) -> tuple[Account
         return the_card(), centre_account(AccountKind.BREAKAGE)
     if kind == EntryKind.PAYOUT:
         return the_shop(), centre_account(AccountKind.CASH)
+    if kind == EntryKind.HOLD:
+        return the_card(), centre_account(AccountKind.HELD)
+    if kind == EntryKind.RELEASE:
+        return centre_account(AccountKind.HELD), the_card()
+    if kind == EntryKind.ONLINE_SPEND:
+        return centre_account(AccountKind.HELD), the_shop()
+    if kind == EntryKind.CARD_RETURN:
+        return the_shop(), the_card()
+    if kind == EntryKind.SHOP_OWES:
+        return the_shop(), centre_account(AccountKind.CASH)
+    if kind == EntryKind.CENTRE_OWES:
+        return centre_account(AccountKind.CASH), the_shop()
     raise ValueError(f"unknown entry kind {kind!r}")
 
 

@@ -3,6 +3,7 @@ what is owed to each shop)."""
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -10,9 +11,9 @@ from django.views.generic import TemplateView, UpdateView, View
 
 from marketplace.staff import StaffOnlyMixin
 
-from . import codes, ledger, selectors, services
-from .forms import CodeForm, SchemeForm
-from .models import GiftCard, Scheme
+from . import codes, ledger, printed, selectors, services
+from .forms import CodeForm, PrintRunForm, SchemeForm
+from .models import GiftCard, Purchase, Scheme
 
 
 class OverviewView(StaffOnlyMixin, TemplateView):
@@ -26,6 +27,8 @@ class OverviewView(StaffOnlyMixin, TemplateView):
             counts=selectors.card_counts(),
             balanced=not ledger.unbalanced_entries(),
             code_form=CodeForm(),
+            print_form=PrintRunForm(),
+            print_runs=printed.print_runs(),
             **kwargs,
         )
 
@@ -57,7 +60,11 @@ class RefundView(StaffOnlyMixin, View):
                 messages.error(request, str(refused))
         if card is not None:
             card = get_object_or_404(GiftCard, pk=card.pk)
-            entry = services.refund_card(card_id=card.pk, user=request.user)
+            try:
+                entry = refund(card, request.user)
+            except services.Refused as refused:
+                messages.error(request, str(refused))
+                return redirect("giftcards:management")
             if entry is None:
                 messages.info(request, _("Nothing to refund on this card."))
             else:
@@ -67,3 +74,38 @@ class RefundView(StaffOnlyMixin, View):
                     % {"amount": entry.amount, "code": codes.shown(card.code)},
                 )
         return redirect("giftcards:management")
+
+
+def refund(card: GiftCard, user):
+    """A card bought online goes back through the gateway (within the withdrawal period);
+    one sold at a counter is paid back there, outside the gateway."""
+    if Purchase.objects.filter(card=card).exists():
+        return services.refund_purchase(card_id=card.pk, user=user)
+    return services.refund_card(card_id=card.pk, user=user)
+
+
+class PrintRunView(StaffOnlyMixin, View):
+    """Makes a run of blank cards to print; its CSV goes to the printer."""
+
+    def post(self, request):
+        form = PrintRunForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("count", []):
+                messages.error(request, _("Number of cards to print: %(error)s") % {"error": error})
+            return redirect("giftcards:management")
+        run = printed.make_print_run(count=form.cleaned_data["count"])
+        messages.success(
+            request,
+            _("Print run %(batch)s made: %(count)s cards.")
+            % {"batch": run.batch, "count": run.count},
+        )
+        return redirect("giftcards:management")
+
+
+class PrintRunCsvView(StaffOnlyMixin, View):
+    def get(self, request, batch):
+        if not GiftCard.objects.filter(batch=batch).exists():
+            raise Http404
+        response = HttpResponse(printed.print_run_csv(batch=batch), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="cadeaubonnen-{batch}.csv"'
+        return response

@@ -80,6 +80,8 @@ class CardStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
+    # Printed by management, not yet sold: no balance until a shop sells it at its counter.
+    PRINTED = "printed", _("Printed, not yet sold")
 
 
 class GiftCard(models.Model):
@@ -112,6 +114,8 @@ class GiftCard(models.Model):
     created_at = models.DateTimeField()
     activated_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # The print run of a pre-printed card ("" for cards made when sold).
+    batch = models.CharField(_("print run"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("gift card")
@@ -121,7 +125,10 @@ class GiftCard(models.Model):
             models.CheckConstraint(
                 condition=Q(balance__lte=F("amount")), name="giftcard_balance_not_above_amount"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="giftcard_amount"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(status="printed", amount=0),
+                name="giftcard_amount",
+            ),
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="giftcard_expiry_idx")]
 
@@ -144,6 +151,7 @@ class PurchaseStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
 
 
 class Purchase(models.Model):
@@ -159,6 +167,9 @@ class Purchase(models.Model):
     reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Its refund through the gateway (management, within the withdrawal period).
+    refunded_amount = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO)
+    refund_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="purchase_amount")]
@@ -172,6 +183,7 @@ class AccountKind(models.TextChoices):
     CASH = "cash", _("Centre's gift card money")
     SHOP = "shop", _("Owed to the shop")
     BREAKAGE = "breakage", _("Expired balances (income)")
+    HELD = "held", _("Held for orders awaiting payment")
 
 
 class Account(models.Model):
@@ -189,13 +201,17 @@ class Account(models.Model):
                 condition=(
                     Q(kind="card", card__isnull=False, shop__isnull=True)
                     | Q(kind="shop", shop__isnull=False, card__isnull=True)
-                    | Q(kind__in=["cash", "breakage"], card__isnull=True, shop__isnull=True)
+                    | Q(
+                        kind__in=["cash", "breakage", "held"],
+                        card__isnull=True,
+                        shop__isnull=True,
+                    )
                 ),
                 name="giftcard_account_owner",
             ),
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=Q(kind__in=["cash", "breakage"]),
+                condition=Q(kind__in=["cash", "breakage", "held"]),
                 name="giftcard_one_centre_account",
             ),
         ]
@@ -211,6 +227,14 @@ class EntryKind(models.TextChoices):
     REFUND = "refund", _("Refunded")
     EXPIRY = "expiry", _("Expired")
     PAYOUT = "payout", _("Paid to the shop")
+    HOLD = "hold", _("Held for an online order")
+    RELEASE = "release", _("Hold released")
+    ONLINE_SPEND = "online_spend", _("Spent online at a shop")
+    CARD_RETURN = "card_return", _("Refunded onto the card")
+    # A shop's online card shares against its transfer: what the card paid the shop above
+    # the part's net (it owes that back), or a reversal the transfer could not take.
+    SHOP_OWES = "shop_owes", _("Set off against the shop's transfer")
+    CENTRE_OWES = "centre_owes", _("Owed to the shop for a card refund")
 
 
 class Entry(models.Model):
@@ -266,6 +290,10 @@ class ShopStatement(models.Model):
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
     redeemed = models.DecimalField(max_digits=12, decimal_places=2)
     sold = models.DecimalField(max_digits=12, decimal_places=2)
+    # Online card shares given back to cards by refunds, and set-offs against transfers
+    # (SHOP_OWES less CENTRE_OWES): both come off what the shop is paid.
+    returned = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    set_off = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     # The transfer of `redeemed - sold` when positive; its key is derived from this row.
     transfer_reference = models.CharField(max_length=100, blank=True)
     transfer_error = models.CharField(max_length=300, blank=True)
@@ -276,4 +304,57 @@ class ShopStatement(models.Model):
 
     @property
     def net(self) -> Decimal:
-        return self.redeemed - self.sold
+        return self.redeemed - self.sold - self.returned - self.set_off
+
+
+class UseStatus(models.TextChoices):
+    HELD = "held", _("Held while the rest is paid")
+    SPENT = "spent", _("Spent")
+    RELEASED = "released", _("Released")
+
+
+class OrderCardUse(models.Model):
+    """A card paying (part of) an online order: held when the order is placed, spent per
+    shop part when it is paid, released when its payment fails or expires."""
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.PROTECT, related_name="gift_card_use"
+    )
+    card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="order_uses")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=10, choices=UseStatus.choices, default=UseStatus.HELD)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="card_use_amount")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.amount} ({self.status})"
+
+
+class PartCardShare(models.Model):
+    """What of one shop's part the card paid; `returned` of it went back onto the card by
+    the part's refunds."""
+
+    use = models.ForeignKey(OrderCardUse, on_delete=models.PROTECT, related_name="shares")
+    part = models.OneToOneField(
+        "logistics.OrderPart", on_delete=models.PROTECT, related_name="gift_card_share"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    returned = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="card_share_amount"),
+            models.CheckConstraint(
+                condition=Q(returned__gte=0, returned__lte=F("amount")),
+                name="card_share_returned",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.part_id}: {self.amount}"
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.amount - self.returned

@@ -46,7 +46,10 @@ def centre_figures() -> dict[str, Decimal]:
     return {
         "sold_online": by_kind.get(EntryKind.SALE, ZERO),
         "sold_at_counters": by_kind.get(EntryKind.COUNTER_SALE, ZERO),
-        "redeemed": by_kind.get(EntryKind.REDEMPTION, ZERO),
+        # At counters and online, less online shares refunded onto cards.
+        "redeemed": by_kind.get(EntryKind.REDEMPTION, ZERO)
+        + by_kind.get(EntryKind.ONLINE_SPEND, ZERO)
+        - by_kind.get(EntryKind.CARD_RETURN, ZERO),
         "refunded": by_kind.get(EntryKind.REFUND, ZERO),
         "expired": by_kind.get(EntryKind.EXPIRY, ZERO),
         "paid_to_shops": by_kind.get(EntryKind.PAYOUT, ZERO),
@@ -55,6 +58,8 @@ def centre_figures() -> dict[str, Decimal]:
         "owed_to_shops": -balances.get(AccountKind.SHOP, ZERO),
         "cash": balances.get(AccountKind.CASH, ZERO),
         "breakage": -balances.get(AccountKind.BREAKAGE, ZERO),
+        # Card money held for orders still being paid: spent or released soon.
+        "held": -balances.get(AccountKind.HELD, ZERO),
     }
 
 
@@ -65,7 +70,10 @@ def shop_balances():
         .values("account__shop_id", "account__shop__partner__name")
         .annotate(
             owed=-Sum("amount"),
-            redeemed=Sum("entry__amount", filter=Q(entry__kind=EntryKind.REDEMPTION)),
+            redeemed=Sum(
+                "entry__amount",
+                filter=Q(entry__kind__in=[EntryKind.REDEMPTION, EntryKind.ONLINE_SPEND]),
+            ),
             sold=Sum("entry__amount", filter=Q(entry__kind=EntryKind.COUNTER_SALE)),
         )
         .order_by("account__shop__partner__name")
@@ -77,3 +85,75 @@ def card_counts() -> dict[str, int]:
     counts = {status: 0 for status in CardStatus.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def open_card_share_of_part(*, part_id: int) -> Decimal:
+    """What of a part the card paid and is not returned yet (0 without a spent share)."""
+    from .models import PartCardShare, UseStatus
+
+    share = PartCardShare.objects.filter(part_id=part_id, use__status=UseStatus.SPENT).first()
+    return share.open_amount if share else ZERO
+
+
+def card_share_of_part(*, part_id: int) -> Decimal:
+    """What a card paid of a part in all (returned or not; 0 without a spent share)."""
+    from .models import PartCardShare, UseStatus
+
+    share = PartCardShare.objects.filter(part_id=part_id, use__status=UseStatus.SPENT).first()
+    return share.amount if share else ZERO
+
+
+def returned_to_card_of_part(*, part_id: int) -> Decimal:
+    """What refunds of a part put back onto the card that paid it."""
+    from .models import PartCardShare
+
+    share = PartCardShare.objects.filter(part_id=part_id).first()
+    return share.returned if share else ZERO
+
+
+def card_amount_of_order(*, order_id: int) -> Decimal:
+    """What a card pays of the order (held or spent; 0 when none or released)."""
+    from .models import OrderCardUse, UseStatus
+
+    use = OrderCardUse.objects.filter(
+        order_id=order_id, status__in=[UseStatus.HELD, UseStatus.SPENT]
+    ).first()
+    return use.amount if use else ZERO
+
+
+def card_use_of_order(*, order_id: int):
+    """The order's card payment for its pages and e-mails: (shown code's last four, amount,
+    {part id: share}), or None."""
+    from .models import OrderCardUse, UseStatus
+
+    use = (
+        OrderCardUse.objects.filter(order_id=order_id, status__in=[UseStatus.HELD, UseStatus.SPENT])
+        .select_related("card")
+        .first()
+    )
+    if use is None:
+        return None
+    return {
+        "last_four": use.card.code[-4:],
+        "amount": use.amount,
+        "shares": {share.part_id: share.amount for share in use.shares.all()},
+    }
+
+
+def online_spends_of_card(*, card_id: int):
+    """The orders a card paid online, newest first, for its balance page."""
+    return (
+        Entry.objects.filter(card_id=card_id, kind=EntryKind.ONLINE_SPEND)
+        .select_related("shop__partner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def cards_of_buyer(*, user):
+    """The cards a signed-in person bought, with their balance, for "my town" (community);
+    not the unpaid or cancelled ones. Newest first."""
+    return (
+        GiftCard.objects.filter(buyer=user)
+        .exclude(status__in=[CardStatus.PENDING, CardStatus.CANCELLED])
+        .order_by("-created_at", "-pk")
+    )

@@ -287,6 +287,73 @@ def refund_card(*, card_id: int, user) -> Entry | None:
     )
 
 
+WITHDRAWAL_DAYS = 14
+
+
+def refund_purchase(*, card_id: int, user, now=None) -> Entry | None:
+    """Management refunds a card bought online within the withdrawal period: the card is
+    closed, what is left on it (all of it for an unused card) is booked as a REFUND and paid
+    back through the gateway after the commit (`send_purchase_refund`, keyed by the
+    purchase). None when nothing is left or it was refunded before. Raises Refused for a
+    card not bought online, or bought more than WITHDRAWAL_DAYS ago."""
+    from .tasks import send_purchase_refund
+
+    now = now or timezone.now()
+    purchase = Purchase.objects.filter(card_id=card_id).first()
+    if purchase is None or purchase.status not in (PurchaseStatus.PAID, PurchaseStatus.REFUNDED):
+        raise Refused(_("This card was not bought online: refund it at the counter."))
+    if purchase.paid_at and purchase.paid_at < now - timedelta(days=WITHDRAWAL_DAYS):
+        raise Refused(
+            _("This card was bought more than %(days)s days ago.") % {"days": WITHDRAWAL_DAYS}
+        )
+    with transaction.atomic():
+        entry = take_whole_balance(
+            card_id=card_id,
+            status=CardStatus.REFUNDED,
+            kind=EntryKind.REFUND,
+            key=f"refund-purchase-{purchase.pk}",
+            user=user,
+        )
+        if entry is not None and Purchase.objects.filter(
+            pk=purchase.pk, status=PurchaseStatus.PAID
+        ).update(status=PurchaseStatus.REFUNDED, refunded_amount=entry.amount):
+            enqueue(send_purchase_refund, purchase.pk)
+    return entry
+
+
+def send_purchase_refund_to_gateway(*, purchase_id: int) -> str:
+    """Pays a refunded purchase back through the gateway, once (the key is the purchase's).
+    Calls the gateway: after the commit only."""
+    from marketplace.db import in_transaction
+
+    if in_transaction():
+        raise RuntimeError("refunds call the gateway: send them after the transaction commits")
+    purchase = Purchase.objects.get(pk=purchase_id)
+    if purchase.refund_reference or purchase.refunded_amount <= 0:
+        return purchase.refund_reference
+    reference = gateway_refund(
+        reference=purchase.reference,
+        amount=purchase.refunded_amount,
+        key=f"refund-purchase-{purchase.pk}",
+    )
+    Purchase.objects.filter(pk=purchase_id, refund_reference="").update(
+        refund_reference=reference[:100]
+    )
+    return reference
+
+
+def gateway_refund(*, reference: str, amount: Decimal, key: str) -> str:
+    """The one call of the gateway's refund for gift card purchases."""
+    from marketplace.payments.gateway import get_gateway
+
+    return get_gateway().refund(
+        reference=reference,
+        amount=amount,
+        idempotency_key=key,
+        metadata={"gift_card_purchase_refund": key},
+    )
+
+
 def expire_cards(*, now=None) -> int:
     """Beat: cards past their date lose what is left, to the centre's breakage income."""
     now = now or timezone.now()

@@ -1,7 +1,8 @@
 """Each shop's gift card money on its weekly settlement (called by
 marketplace.commission.settlements, which sits above this package).
 
-The cards spent at a shop's counter in the period, less the cards it sold there for cash,
+The cards spent at a shop's counter or online at it in the period, less the cards it sold
+there for cash, less online card shares refunded onto cards and set off against transfers,
 are stated once (a ShopStatement per settlement; every entry is stated on one statement
 only) and what is owed to the shop is sent to its payout account with a key derived from
 the statement, so a retry never pays twice. A paid transfer is posted to the ledger."""
@@ -22,7 +23,14 @@ from .models import Entry, EntryKind, ShopStatement
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
-STATED = (EntryKind.REDEMPTION, EntryKind.COUNTER_SALE)
+STATED = (
+    EntryKind.REDEMPTION,
+    EntryKind.ONLINE_SPEND,
+    EntryKind.COUNTER_SALE,
+    EntryKind.CARD_RETURN,
+    EntryKind.SHOP_OWES,
+    EntryKind.CENTRE_OWES,
+)
 
 
 def unstated(*, since: datetime, until: datetime):
@@ -54,8 +62,10 @@ def state_on_settlement(
     )
     if not entries:
         return None
-    redeemed = sum((e.amount for e in entries if e.kind == EntryKind.REDEMPTION), ZERO)
-    sold = sum((e.amount for e in entries if e.kind == EntryKind.COUNTER_SALE), ZERO)
+    redeemed = total_of(entries, EntryKind.REDEMPTION, EntryKind.ONLINE_SPEND)
+    sold = total_of(entries, EntryKind.COUNTER_SALE)
+    returned = total_of(entries, EntryKind.CARD_RETURN)
+    set_off = total_of(entries, EntryKind.SHOP_OWES) - total_of(entries, EntryKind.CENTRE_OWES)
     try:
         with transaction.atomic():
             statement = ShopStatement.objects.create(
@@ -63,6 +73,8 @@ def state_on_settlement(
                 shop_id=shop_id,
                 redeemed=redeemed,
                 sold=sold,
+                returned=returned,
+                set_off=set_off,
                 created_at=timezone.now(),
             )
     except IntegrityError:  # a concurrent run stated it first
@@ -73,6 +85,10 @@ def state_on_settlement(
 
         enqueue(send_shop_payout, statement.pk)
     return statement
+
+
+def total_of(entries, *kinds: str) -> Decimal:
+    return sum((entry.amount for entry in entries if entry.kind in kinds), ZERO)
 
 
 def statement_of(settlement) -> ShopStatement | None:
@@ -126,6 +142,11 @@ def statement_totals(settlement_ids) -> dict[int, Decimal]:
     rows = (
         ShopStatement.objects.filter(settlement_id__in=list(settlement_ids))
         .values("settlement_id")
-        .annotate(redeemed=Sum("redeemed"), sold=Sum("sold"))
+        .annotate(
+            redeemed=Sum("redeemed"), sold=Sum("sold"), returned=Sum("returned"), off=Sum("set_off")
+        )
     )
-    return {row["settlement_id"]: row["redeemed"] - row["sold"] for row in rows}
+    return {
+        row["settlement_id"]: row["redeemed"] - row["sold"] - row["returned"] - row["off"]
+        for row in rows
+    }

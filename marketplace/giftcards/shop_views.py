@@ -13,9 +13,9 @@ from django.views.generic import TemplateView, View
 from marketplace.throttling import hit, over_rate
 from shops.access import ShopMixin
 
-from . import codes, selectors, services
-from .forms import CodeForm, RedeemForm, SellForm
-from .models import Scheme
+from . import codes, printed, selectors, services
+from .forms import ActivateForm, CodeForm, RedeemForm, SellForm
+from .models import CardStatus, Scheme
 from .views import pdf_response
 
 
@@ -46,16 +46,20 @@ class CounterView(ShopMixin, TemplateView):
             return self.sell()
         if action == "redeem":
             return self.redeem()
+        if action == "activate":
+            return self.activate()
         return self.look_up()
 
-    def card_from(self, form, code_text: str, pin: str):
-        """The card of a typed or scanned code with its PIN, or None with the error on form."""
+    def card_from(self, form, code_text: str, pin: str, *, selling: bool = False):
+        """The card of a typed or scanned code with its PIN, or None with the error on form.
+        `selling` a printed card asks no PIN: it holds nothing yet."""
         if over_rate([("giftcard_code_shop", str(self.shop.pk))]):
             form.add_error(None, _("Too many codes tried; wait a minute and try again."))
             return None
         try:
             card = services.find_card(code_text=code_text)
-            if card.needs_pin:
+            # A printed card not sold yet holds nothing: the shop sells it without its PIN.
+            if card.needs_pin and not selling and card.status != CardStatus.PRINTED:
                 if hit("giftcard_pin_card", card.code) is not None:
                     raise services.Refused(
                         _("Too many PINs tried for this card; wait an hour and try again.")
@@ -75,6 +79,15 @@ class CounterView(ShopMixin, TemplateView):
             card = self.card_from(form, form.cleaned_data["code"], form.cleaned_data["pin"])
         if card is None:
             return self.render_to_response(self.get_context_data(code_form=form))
+        if card.status == CardStatus.PRINTED:
+            activate_form = ActivateForm(
+                initial={"card": codes.shown(card.code), "token": uuid.uuid4().hex}
+            )
+            return self.render_to_response(
+                self.get_context_data(
+                    printed=card, activate_form=activate_form, code=codes.shown(card.code)
+                )
+            )
         redeem_form = RedeemForm(
             initial={
                 "card": codes.shown(card.code),
@@ -124,6 +137,36 @@ class CounterView(ShopMixin, TemplateView):
                 problem=services.usable_now(card) if card else "",
                 redeem_form=form,
                 code=codes.shown(card.code) if card else "",
+            )
+        )
+
+    def activate(self):
+        """Sells a pre-printed card: it becomes active with the amount taken at the till."""
+        form = ActivateForm(self.request.POST)
+        card = None
+        if form.is_valid():
+            card = self.card_from(form, form.cleaned_data["card"], "", selling=True)
+        if card is not None:
+            try:
+                card = printed.activate_printed(
+                    card_id=card.pk,
+                    shop=self.shop,
+                    amount=form.cleaned_data["amount"],
+                    user=self.request.user,
+                    key=f"{self.shop.pk}-{form.cleaned_data['token']}",
+                )
+            except services.Refused as refused:
+                form.add_error("amount", str(refused))
+            else:
+                messages.success(
+                    self.request,
+                    _("Card %(code)s is sold: %(amount)s euros on it.")
+                    % {"code": codes.shown(card.code), "amount": number_format(card.balance, 2)},
+                )
+                return redirect("giftcards:counter")
+        return self.render_to_response(
+            self.get_context_data(
+                printed=card, activate_form=form, code=codes.shown(card.code) if card else ""
             )
         )
 

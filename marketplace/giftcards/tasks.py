@@ -39,3 +39,14 @@ def send_shop_payout(self, statement_id: int) -> None:
         send_payout(statement_id=statement_id)
     except GatewayUnavailable as error:
         raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, max_retries=8, default_retry_delay=300)
+def send_purchase_refund(self, purchase_id: int) -> None:
+    """A refunded card bought online: its money back through the gateway, keyed once."""
+    from marketplace.payments.gateway import GatewayUnavailable
+
+    try:
+        services.send_purchase_refund_to_gateway(purchase_id=purchase_id)
+    except GatewayUnavailable as error:
+        raise self.retry(exc=error) from error

@@ -20,6 +20,16 @@ urlpatterns = [
         "management/giftcards/setup/", management_views.SetupView.as_view(), name="management-setup"
     ),
     path(
+        "management/giftcards/print/",
+        management_views.PrintRunView.as_view(),
+        name="management-print",
+    ),
+    path(
+        "management/giftcards/print/<str:batch>.csv",
+        management_views.PrintRunCsvView.as_view(),
+        name="management-print-csv",
+    ),
+    path(
         "management/giftcards/refund/",
         management_views.RefundView.as_view(),
         name="management-refund",

@@ -137,5 +137,10 @@ class BalanceView(FormView):
             form.add_error("code", str(refused))
             return self.form_invalid(form)
         return self.render_to_response(
-            self.get_context_data(form=CodeForm(), card=card, problem=services.usable_now(card))
+            self.get_context_data(
+                form=CodeForm(),
+                card=card,
+                problem=services.usable_now(card),
+                online=selectors.online_spends_of_card(card_id=card.pk),
+            )
         )

@@ -6,6 +6,7 @@ Its error log goes through the same JSON handler as the app; its access log is o
 middleware writes one line per request with the request id and route.
 """
 
+import gc
 import logging
 import os
 
@@ -23,6 +24,26 @@ logging.captureWarnings(True)  # Python's warnings become JSON records too (py.w
 logconfig_dict = logging_config(
     os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO")
 )
+
+
+# Python's cyclic garbage collector, tuned for a web worker (README "Storefront and
+# search", fifth round): with the default first threshold (700 allocations) it runs about
+# once a page, and a full collection walks all ~300,000 objects that Django, Oscar and the
+# app keep for the life of the process (over 100 ms of CPU under load, while every thread
+# waits). Once the app is loaded those are frozen out of the collector's sight and the
+# threshold raised; garbage cycles are still collected, in fewer passes over young objects.
+GC_THRESHOLDS = (
+    int(os.environ.get("GUNICORN_GC_THRESHOLD", "50000")),
+    20,
+    100,
+)
+
+
+def post_worker_init(worker):
+    """The worker has loaded the app: its objects live as long as the process."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def child_exit(server, worker):

@@ -90,7 +90,9 @@ SELECT (SELECT count(*) FROM order_order WHERE basket_id = %(basket)s),
        EXISTS (SELECT 1 FROM basket_basket_vouchers WHERE basket_id = %(basket)s),
        EXISTS (SELECT 1 FROM basket_lineattribute JOIN basket_line
                ON basket_line.id = basket_lineattribute.line_id
-               WHERE basket_line.basket_id = %(basket)s)
+               WHERE basket_line.basket_id = %(basket)s),
+       EXISTS (SELECT 1 FROM campaigns_campaign
+               WHERE starts_at <= %(now)s AND ends_at > %(now)s)
 """
 
 
@@ -99,15 +101,17 @@ class BasketFacts:
     earlier_orders: int
     has_vouchers: bool
     has_options: bool
+    # A centre campaign (marketplace.campaigns) runs now: its offers must be applied.
+    campaign_running: bool = False
 
 
 def basket_facts(basket) -> BasketFacts:
     """How many orders the basket made, and whether it has vouchers or line options, in one
     round trip: these are read while the order holds its stock rows."""
     with connection.cursor() as cursor:
-        cursor.execute(BASKET_FACTS, {"basket": basket.pk})
-        earlier, vouchers, options = cursor.fetchone()
-    return BasketFacts(int(earlier), bool(vouchers), bool(options))
+        cursor.execute(BASKET_FACTS, {"basket": basket.pk, "now": timezone.now()})
+        earlier, vouchers, options, campaign = cursor.fetchone()
+    return BasketFacts(int(earlier), bool(vouchers), bool(options), bool(campaign))
 
 
 def order_groups(lines: list) -> list[BasketGroup]:

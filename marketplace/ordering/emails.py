@@ -4,6 +4,7 @@ from oscar.core.loading import get_model
 
 from legal.emails import receipt_attachments
 from logistics.models import Hub, OrderPart
+from marketplace.giftcards.selectors import card_use_of_order, returned_to_card_of_part
 from marketplace.mail import recipient_of, send_templated
 from marketplace.qr import pickup_qr_png
 from shops.hours import schedule_for
@@ -36,7 +37,12 @@ def send(
 def send_order_placed(order_id: int) -> None:
     order = Order.objects.select_related("user").get(pk=order_id)
     parts = order.parts.select_related("shop__partner", "slot")
-    send(to=recipient_of(order), template="order_placed", context={"order": order, "parts": parts})
+    context = {
+        "order": order,
+        "parts": parts,
+        "gift_card": card_use_of_order(order_id=order.pk),
+    }
+    send(to=recipient_of(order), template="order_placed", context=context)
 
 
 def send_late_payment(order_id: int) -> None:
@@ -60,6 +66,8 @@ def send_part_update(part_id: int, kind: str) -> None:
         "part": part,
         "hours": schedule_for(part.shop).weekly,
         "hub": Hub.objects.order_by("pk").first(),
+        # What a refund of the part put back onto the city gift card that paid it.
+        "card_share": returned_to_card_of_part(part_id=part.pk),
     }
     # The VAT receipt goes with "ready", "at the hub" and "delivered" (legal.emails).
     attachments = receipt_attachments(part_id=part.pk, kind=kind)

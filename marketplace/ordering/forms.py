@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from logistics.models import Hub, PartMethod, PostcodeArea
 from logistics.slots import open_slots
 
-from . import address_lookup, delivery, guest_forms
+from . import address_lookup, delivery, gift_card_payment, guest_forms
 
 
 def method_choices(has_hub: bool | None = None) -> list:
@@ -76,6 +76,7 @@ class CheckoutForm(forms.Form):
         self.guest = guest  # no account: e-mail and phone are asked (guest_forms.py)
         if guest:
             guest_forms.add_guest_fields(self)
+        gift_card_payment.add_fields(self)
         slots = open_slots()
         self._slots = slots
         methods = method_choices(has_hub) if groups else []  # once for every shop

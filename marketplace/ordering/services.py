@@ -29,13 +29,17 @@ from logistics.models import (
     PartMethod,
 )
 from logistics.part_states import cancel_unpaid_parts, place_paid_parts, release_slot_of
+from marketplace.campaigns import services as campaigns
 from marketplace.commission.services import snapshot_part
+from marketplace.giftcards import online
+from marketplace.giftcards.services import Refused
 from marketplace.outbox import enqueue
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import create_payment, mark_payment, request_refund
 
 from . import delivery
 from .basket import basket_facts, lines_for_order, order_groups
+from .gift_card_payment import CardSpend
 from .order_creation import (
     STATUS_CANCELLED,
     STATUS_PAID,
@@ -78,19 +82,25 @@ def place_order(
     address: delivery.DeliveryAddress | None,
     now: datetime | None = None,
     guest: GuestContact | None = None,
+    gift_card: CardSpend | None = None,
 ):
     """Places the order unpaid, in one transaction: stock reserved, slots booked, one
-    part per shop, a pending payment. Raises OutOfStock, DeliveryRefused or
-    CheckoutRefused and then leaves nothing behind. Makes no network call: the payment
-    starts after the commit. A guest's order has no user and the guest's contact.
+    part per shop, the gift card's amount held, a pending payment of the rest. Raises
+    OutOfStock, DeliveryRefused or CheckoutRefused and then leaves nothing behind. Makes no
+    network call: the payment starts after the commit. A guest's order has no user and the
+    guest's contact. An order the card pays in full is paid at once, without the gateway.
     """
     now = now or timezone.now()
     requests = stock_requests(basket)
     try:
-        return write_placed_order(basket, user, choices, address, now, requests, guest)
+        order = write_placed_order(basket, user, choices, address, now, requests, guest, gift_card)
     except IntegrityError as clash:
         # Two submits of one basket compute the same order number: the second rolls back.
         raise CheckoutRefused(_("This basket has just been ordered.")) from clash
+    if gift_card is not None and order.payment.amount == 0:
+        record_payment_success(order_id=order.pk, reference=f"gift-card-{order.number}")
+        order.payment.refresh_from_db()
+    return order
 
 
 def stock_requests(basket) -> list[StockRequest]:
@@ -100,7 +110,7 @@ def stock_requests(basket) -> list[StockRequest]:
     return [StockRequest(stockrecord_id=r, quantity=q, title=t) for r, q, t in rows]
 
 
-def write_placed_order(basket, user, choices, address, now, requests, guest=None):
+def write_placed_order(basket, user, choices, address, now, requests, guest=None, card=None):
     with transaction.atomic():
         # Stock first: on a contended product most buyers lose the race, and they should
         # learn it after one UPDATE. The winner holds the row until commit, so what follows
@@ -109,11 +119,14 @@ def write_placed_order(basket, user, choices, address, now, requests, guest=None
         reserve_stock(requests=requests)
         lines = lines_for_order(basket)
         facts = basket_facts(basket)
+        if facts.campaign_running:  # Oscar's offers on these very lines: they make the order
+            campaigns.apply_offers(basket=basket, user=user)
         rules = DeliverySettings.current()
         groups = order_groups(lines)
         refuse_shops_not_taking_orders(groups)
         check_choices(groups, choices, address)
         fees = delivery_fees(groups, choices, rules)
+        waived = campaigns.waive_delivery_fees(basket=basket, fees=fees)
         # One place per delivered part, slots in id order like the stock rows.
         for slot_id in sorted(c.slot_id for c in choices.values() if c.slot_id):
             slots.book_slot(slot_id=slot_id, now=now)
@@ -126,15 +139,34 @@ def write_placed_order(basket, user, choices, address, now, requests, guest=None
             lines=lines,
             guest_email=guest.email if guest else "",
         )
-        create_parts(order, groups, choices, fees, address, phone=guest.phone if guest else "")
+        parts = create_parts(
+            order, groups, choices, fees, address, phone=guest.phone if guest else ""
+        )
+        campaigns.record_campaign_uses(order=order, basket=basket, parts=parts, waived=waived)
         record_reservations(
             lines=order_lines,
             expires_at=now + timedelta(minutes=rules.reservation_minutes),
         )
-        create_payment(order=order)
+        payment = create_payment(order=order)
+        if card is not None:
+            hold_gift_card(order, parts, payment, card)
         freeze_basket(basket)
         enqueue(record_order_analytics, order.pk)
     return order
+
+
+def hold_gift_card(order, parts, payment, card: CardSpend) -> None:
+    """The card's amount held for the order; the gateway is asked for the rest only."""
+    try:
+        use = online.hold_for_order(
+            order=order, card_id=card.card_id, amount=card.amount, parts=parts
+        )
+    except online.AmountRefused as refused:
+        raise CheckoutRefused(str(refused), field="gift_card_amount") from refused
+    except Refused as refused:
+        raise CheckoutRefused(str(refused), field="gift_card_code") from refused
+    payment.amount = order.total_incl_tax - use.amount
+    Payment.objects.filter(pk=payment.pk).update(amount=payment.amount)
 
 
 def refuse_shops_not_taking_orders(groups) -> None:
@@ -250,6 +282,7 @@ def confirm_order_paid(*, order_id: int, reference: str = "") -> bool:
         mark_payment(
             payment_id=order.payment.pk, status=PaymentStatus.SUCCEEDED, reference=reference
         )
+        online.spend_hold(order_id=order_id)
         confirm_reservations(reservation_ids=reservation_ids_of(order))
         for part in OrderPart.objects.filter(order=order).select_related("shop__commission_plan"):
             snapshot_part(part)
@@ -274,6 +307,7 @@ def cancel_unpaid_order(*, order_id: int, expired: bool = False) -> bool:
         close_reservations(reservation_ids=reservation_ids_of(order), state=state)
         for part in parts:
             release_slot_of(part)
+        online.release_hold(order_id=order_id)
         Payment.objects.filter(
             order=order, status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]
         ).update(status=PaymentStatus.CANCELLED)

@@ -29,7 +29,9 @@ from logistics.models import (
     PartMethod,
     PartStatus,
 )
+from marketplace.campaigns import checkout as campaign_checkout
 from marketplace.customer.views import too_many_message
+from marketplace.giftcards.selectors import card_use_of_order
 from marketplace.order_links import VIEW
 from marketplace.payments.gateway import GatewayUnavailable, get_gateway
 from marketplace.payments.models import PaymentStatus
@@ -39,7 +41,14 @@ from marketplace.throttling import client_ip, over_rate
 from shops.hours import schedule_for
 from shops.models import Weekday
 
-from . import checkout_page, guest_access, offline_payment, selectors, services
+from . import (
+    checkout_page,
+    gift_card_payment,
+    guest_access,
+    offline_payment,
+    selectors,
+    services,
+)
 from .address_lookup import is_addition, is_house_number
 from .basket import basket_groups
 from .delivery import DeliveryRefused, find_house, normalise_postcode
@@ -178,12 +187,19 @@ class CheckoutView(FormView):
         form = context["form"]
         return {
             **context,
-            "totals": checkout_page.totals(self.groups, self.rules, form),
+            "totals": campaign_checkout.with_campaigns(
+                checkout_page.totals(self.groups, self.rules, form),
+                basket=self.request.basket,
+                form=form,
+            ),
             "errors": checkout_page.error_list(form) if form.is_bound else [],
             "hub": self.hub,
         }
 
     def form_valid(self, form):
+        card = gift_card_payment.card_spend(self.request, form)
+        if form.errors:
+            return self.form_invalid(form)
         try:
             order = services.place_order(
                 basket=self.request.basket,
@@ -191,6 +207,7 @@ class CheckoutView(FormView):
                 choices=form.choices(),
                 address=form.address(),
                 guest=form.guest_contact(),
+                gift_card=card,
             )
         except OutOfStock as short:
             form.add_error(None, out_of_stock_message(short))
@@ -202,6 +219,9 @@ class CheckoutView(FormView):
         remember_preference(order=order, find_elsewhere=form.cleaned_data.get("find_elsewhere"))
         if self.guest:
             guest_access.grant(self.request.session, order.number, VIEW)
+        if order.payment.status == PaymentStatus.SUCCEEDED:  # the gift card paid it all
+            messages.success(self.request, _("Paid with your gift card. Thank you!"))
+            return redirect("ordering:order", number=order.number)
         try:
             return HttpResponseRedirect(get_gateway().start_payment(payment=order.payment))
         except GatewayUnavailable:
@@ -362,6 +382,7 @@ class OrderView(GuestAccessMixin, TemplateView):
         return super().get_context_data(
             order=order,
             parts=parts,
+            gift_card=card_use_of_order(order_id=order.pk),
             statuses=PartStatus,
             hub=Hub.objects.order_by("pk").first(),
             **kwargs,

@@ -6,6 +6,7 @@ under the payment's row lock, so two refunds at once never count the same euro t
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 
 from .models import ExtraCharge, Payment, Refund, RefundPiece
@@ -43,10 +44,13 @@ def drawn_from(payment: Payment) -> dict[str, Decimal]:
 def split_refund(refund: Refund) -> list[RefundPiece]:
     """Records the pieces of a refund that has none yet. Call inside a transaction; takes
     the payment's row lock. Raises ChargesExhausted when the charges cannot hold it."""
-    Payment.objects.select_for_update().filter(pk=refund.payment_id).first()
-    existing = list(refund.pieces.order_by("pk"))
-    if existing:
-        return existing
+    with transaction.atomic():
+        Payment.objects.select_for_update().filter(pk=refund.payment_id).first()
+        existing = list(refund.pieces.order_by("pk"))
+        return existing or record_pieces(refund)
+
+
+def record_pieces(refund: Refund) -> list[RefundPiece]:
     taken = allocate(
         due=refund.gateway_amount,
         charges=charges_of(refund.payment),

@@ -196,12 +196,12 @@ def confirm_refund(payment: Payment, refund: dict) -> bool:
         RefundPiece.objects.filter(pk=piece.pk, confirmed_at__isnull=True).update(confirmed_at=now)
         if piece.refund.pieces.filter(confirmed_at__isnull=True).exists():
             return True
-        ours = piece.refund
+        ours: Refund | None = piece.refund
     else:  # recorded before refunds were split into pieces
         ours = Refund.objects.filter(payment=payment, idempotency_key=key_of(refund)).first()
         ours = ours or Refund.objects.filter(payment=payment, reference=refund["id"]).first()
-        if ours is None:
-            return False
+    if ours is None:
+        return False
     Refund.objects.filter(pk=ours.pk, reference="").update(reference=refund["id"])
     Refund.objects.filter(pk=ours.pk, confirmed_at__isnull=True).update(confirmed_at=now)
     return True

@@ -2,9 +2,10 @@
 
 from oscar.core.loading import get_model
 
+from logistics.emails import shop_addresses
 from marketplace.mail import recipient_of, send_templated
 
-from .models import SecondChance
+from .models import JoinedLine, SecondChance
 from .offers import offers_for
 
 Line = get_model("order", "Line")
@@ -36,3 +37,20 @@ def difference_back(chance: SecondChance):
         return None
     back = chance.line.line_price_incl_tax - chance.new_line.line_price_incl_tax
     return back if back > 0 else None
+
+
+def send_line_added_email(joined_id: int) -> None:
+    """To the shop: a line was added to its part of an order. Only its own line and part:
+    not which shop refused it, nor that shop's price."""
+    joined = JoinedLine.objects.select_related("line", "part__shop__partner", "part__order").get(
+        pk=joined_id
+    )
+    part = joined.part
+    context = {
+        "part": part,
+        "order_number": part.order.number,
+        "line": joined.line,
+        "shop_name": part.shop.partner.name,
+    }
+    for address in shop_addresses(part.shop):
+        send_templated(to=address, template="reroute/emails/shop_line_added", context=context)

@@ -71,8 +71,9 @@ class TopUp(models.Model):
     """The difference the consumer pays when the other shop asks more than was held."""
 
     chance = models.ForeignKey(SecondChance, on_delete=models.PROTECT, related_name="top_ups")
-    part = models.OneToOneField(
-        "logistics.OrderPart", on_delete=models.PROTECT, related_name="top_up"
+    # The new part, or the part the line joins (join_part.py): a part can get more than one.
+    part = models.ForeignKey(
+        "logistics.OrderPart", on_delete=models.PROTECT, related_name="top_ups"
     )
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     status = models.CharField(
@@ -91,3 +92,31 @@ class TopUp(models.Model):
 
     def __str__(self):
         return f"{self.part_id}: {self.amount} ({self.status})"
+
+
+class JoinedLine(models.Model):
+    """A refused line moved into the part its new shop already has in the order (join_part.py).
+    Not dearer: made with the line at once. Dearer: the stock is reserved (`reservation`,
+    no line yet) and the line joins when `top_up` is paid; `line` is set then."""
+
+    chance = models.ForeignKey(SecondChance, on_delete=models.PROTECT, related_name="joins")
+    part = models.ForeignKey("logistics.OrderPart", on_delete=models.PROTECT, related_name="+")
+    stockrecord = models.ForeignKey("partner.StockRecord", on_delete=models.PROTECT)
+    reservation = models.OneToOneField(
+        "inventory_sync.Reservation", on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    top_up = models.OneToOneField(
+        TopUp, on_delete=models.PROTECT, null=True, blank=True, related_name="join"
+    )
+    line = models.OneToOneField(
+        "order.Line", on_delete=models.PROTECT, null=True, blank=True, related_name="joined_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("line added to a part")
+        verbose_name_plural = _("lines added to a part")
+
+    def __str__(self):
+        return f"chance {self.chance_id} into part {self.part_id}"

@@ -1,7 +1,7 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import ChanceStatus, SecondChance, TopUp, TopUpStatus
-from .offers import Offer, offers_for
+from .offers import NotOffered, Offer, not_offered, offers_for
 
 
 @dataclass(frozen=True)
@@ -12,6 +12,7 @@ class ChanceView:
     chance: SecondChance
     offers: list[Offer]
     top_up: TopUp | None
+    not_offered: list[NotOffered] = field(default_factory=list)
 
 
 def chances_of_part(part) -> list[ChanceView]:
@@ -31,6 +32,7 @@ def chances_of_part(part) -> list[ChanceView]:
             chance=chance,
             offers=offers_for(chance.line) if chance.status == ChanceStatus.OPEN else [],
             top_up=pending.get(chance.pk),
+            not_offered=not_offered(chance.line) if chance.status == ChanceStatus.OPEN else [],
         )
         for chance in chances
     ]

@@ -4,7 +4,6 @@ shop, a refund, or the time limit. Money: see money.py."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from marketplace.commission.services import snapshot_part
 from marketplace.oscar_apps.partner.strategy import split_vat
 from marketplace.outbox import enqueue
 from marketplace.payments.gateway import get_gateway
+from marketplace.payments.refund_pieces import record_extra_charge
 
 from . import money
 from .models import ChanceStatus, Preference, SecondChance, TopUp, TopUpStatus
@@ -140,6 +140,12 @@ def move_line(
         if not any(o.stockrecord_id == stockrecord_id for o in offers_for(line, now=now)):
             raise MoveRefused(_("That shop no longer has this product; choose another offer."))
         record = StockRecord.objects.select_related("partner__shop").get(pk=stockrecord_id)
+        joins = OrderPart.objects.filter(order_id=order.pk, shop__partner_id=record.partner_id)
+        if joins.exists():  # the shop has a part in this order already: the line joins it
+            from .join_part import move_into_part
+
+            part_id = joins.values_list("pk", flat=True)[0]
+            return move_into_part(chance=chance, record=record, part_id=part_id, auto=auto)
         try:
             reserve_stock(requests=[StockRequest(stockrecord_id=record.pk, quantity=line.quantity)])
         except OutOfStock as short:
@@ -240,6 +246,7 @@ def new_part(order, shop, old: OrderPart, line, now: datetime) -> OrderPart:
 def pay_top_up(*, top_up_id: int, reference: str) -> bool:
     """The difference came: the new part is placed. False for a replay or a cancelled one;
     money that came for a cancelled one (paid late) goes back to the consumer, once."""
+    from . import join_part
     from .tasks import refund_late_top_up, send_chance_email
 
     with transaction.atomic():
@@ -252,8 +259,17 @@ def pay_top_up(*, top_up_id: int, reference: str) -> bool:
             return False
         if top_up.status != TopUpStatus.PENDING:
             return False
+        if join_part.is_join(top_up):
+            return join_part.pay_joined(top_up=top_up, reference=reference)
         TopUp.objects.filter(pk=top_up.pk).update(
             status=TopUpStatus.PAID, reference=reference, paid_at=timezone.now()
+        )
+        # Refunds of the order may draw on this charge once the payment's own is used up.
+        record_extra_charge(
+            order_id=top_up.part.order_id,
+            reference=reference or f"top-up-{top_up.pk}",
+            amount=top_up.amount,
+            reason="second-chance top-up",
         )
         chance = SecondChance.objects.select_for_update().get(pk=top_up.chance_id)
         finish_move(chance, top_up.part)
@@ -264,10 +280,14 @@ def pay_top_up(*, top_up_id: int, reference: str) -> bool:
 def cancel_top_up(*, top_up_id: int, reason: str = "difference not paid") -> bool:
     """The difference will not be paid: the new part is cancelled, its stock and slot given
     back, and the chance open again (or refunded if its time ran out)."""
+    from . import join_part
+
     with transaction.atomic():
         top_up = TopUp.objects.select_for_update().get(pk=top_up_id)
         if top_up.status != TopUpStatus.PENDING:
             return False
+        if join_part.is_join(top_up):
+            return join_part.cancel_joined(top_up=top_up)
         TopUp.objects.filter(pk=top_up.pk).update(status=TopUpStatus.CANCELLED)
         part = part_states.cancel_unpaid_part(part_id=top_up.part_id, reason=reason)
         lines = part.lines()
@@ -325,14 +345,6 @@ def expire_chances(*, now: datetime | None = None) -> int:
     return closed
 
 
-@dataclass(frozen=True)
-class TopUpCharge:
-    """A top-up's own charge, in the shape the gateway refunds (reference and order)."""
-
-    reference: str
-    order: Any
-
-
 def send_late_top_up_refund(*, top_up_id: int) -> str:
     """Refunds a top-up paid after it was cancelled, in full, through the gateway (call with
     no transaction open). Idempotent: its key, and the reference kept once it is done."""
@@ -340,9 +352,10 @@ def send_late_top_up_refund(*, top_up_id: int) -> str:
     if top_up.status != TopUpStatus.REFUNDED or top_up.refund_reference:
         return top_up.refund_reference
     reference = get_gateway().refund(
-        payment=TopUpCharge(reference=top_up.reference, order=top_up.part.order),
+        reference=top_up.reference,
         amount=top_up.amount,
         idempotency_key=f"late-top-up-{top_up.pk}",
+        metadata={"order_number": top_up.part.order.number},
     )
     TopUp.objects.filter(pk=top_up.pk).update(refund_reference=reference)
     return reference

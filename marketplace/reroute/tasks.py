@@ -18,6 +18,17 @@ def send_chance_email(self, chance_id: int, kind: str) -> None:
         raise self.retry(exc=error) from error
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_line_added_email(self, joined_id: int) -> None:
+    """The shop is told a moved line was added to its part (join_part.py)."""
+    try:
+        send_email_once(
+            f"reroute-line-added-{joined_id}", partial(emails.send_line_added_email, joined_id)
+        )
+    except OSError as error:  # the mail server is away: try later
+        raise self.retry(exc=error) from error
+
+
 @shared_task(bind=True, max_retries=10, default_retry_delay=60)
 def refund_late_top_up(self, top_up_id: int) -> None:
     try:

@@ -103,8 +103,10 @@ INSTALLED_APPS = [
     "marketplace.commission.apps.CommissionConfig",
     "marketplace.payments.apps.PaymentsConfig",
     "marketplace.giftcards.apps.GiftCardsConfig",
+    "marketplace.campaigns.apps.CampaignsConfig",
     "marketplace.ordering.apps.OrderingConfig",
     "marketplace.returns.apps.ReturnsConfig",
+    "marketplace.community.apps.CommunityConfig",
     "shops.apps.ShopsConfig",
     "inventory_sync.apps.InventorySyncConfig",
     "logistics.apps.LogisticsConfig",
@@ -376,6 +378,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@stadsmarkt.examp
 OSCAR_SHOP_NAME = BRAND_NAME
 OSCAR_SHOP_TAGLINE = _("All the shops of the town centre, one basket")
 OSCAR_DEFAULT_CURRENCY = "EUR"
+# Shelf prices include VAT: an offer's discount (campaigns) is taken off the price incl. VAT.
+OSCAR_OFFERS_INCL_TAX = True
+# Back-in-stock e-mails come from marketplace/community/alerts.py (every way stock changes),
+# not from Oscar's post_save hook, which misses bulk and SQL writes and sends inline.
+OSCAR_EAGER_ALERTS = False
 # The storefront's own home page (marketplace.storefront), not Oscar's redirect to the catalogue.
 OSCAR_HOMEPAGE = "/"
 # Oscar's class loader, but an Applicator that skips its queries while no offer exists.
@@ -544,6 +551,11 @@ CELERY_BEAT_SCHEDULE = {
     "remove-expired-personal-data": {
         "task": "legal.tasks.remove_expired_personal_data_task",
         "schedule": env.float("RETENTION_CHECK_SECONDS", default=86400.0),
+    },
+    # Back-in-stock alerts whose product can be bought again at any shop (community).
+    "send-back-in-stock-alerts": {
+        "task": "marketplace.community.tasks.send_due_alerts",
+        "schedule": env.float("STOCK_ALERT_CHECK_SECONDS", default=60.0),
     },
 }
 

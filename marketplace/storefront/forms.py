@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shops.models import ShopKind
@@ -78,12 +79,48 @@ def html_attrs(attrs: dict) -> str:
     )
 
 
+# Rendered selects by everything they show (FastSelect.render); a few per language.
+_rendered_selects: dict[tuple, str] = {}
+RENDERED_SELECTS_MAX = 64
+
+
+def choices_key(choices) -> tuple:
+    """The choices as plain strings (labels are often lazy translations)."""
+    return tuple(
+        (str(option), choices_key(label) if isinstance(label, list | tuple) else str(label))
+        for option, label in choices
+    )
+
+
 class FastSelect(forms.Select):
     """Django's Select with the same markup, its options written in Python: the template
     engine renders two templates per option, and the category and shop filters have
-    hundreds of options on every search page."""
+    hundreds of options on every search page. The markup is kept per process under what
+    it shows (language, name, selected value, attributes and choices), so a repeated
+    select costs building its key."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        key = (
+            get_language(),
+            name,
+            tuple(str(v) for v in self.format_value(value)),
+            tuple(
+                sorted(
+                    (str(k), v if isinstance(v, bool) else str(v))
+                    for k, v in self.build_attrs(self.attrs, attrs).items()
+                )
+            ),
+            choices_key(self.choices),
+        )
+        html = _rendered_selects.get(key)
+        if html is None:
+            html = self.render_markup(name, value, attrs)
+            if len(_rendered_selects) >= RENDERED_SELECTS_MAX:
+                _rendered_selects.clear()
+            _rendered_selects[key] = html
+        return mark_safe(html)  # noqa: S308 (escaped in render_markup)
+
+    def render_markup(self, name, value, attrs=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"{}>', widget["name"], html_attrs(widget["attrs"]))]
         for group_name, options, _index in widget["optgroups"]:

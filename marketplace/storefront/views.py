@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from . import categories as catalogue_tree
 from .forms import SearchCriteria, SearchForm
 from .listings import listings_for_products, with_offers
-from .search import count_without_filters, products_for_search, record_search
+from .search import count_without_filters, products_for_search, record_search, shop_filter
 from .shop_facts import shop_facts_for_storefront
 
 PRODUCTS_PER_PAGE = 20
@@ -28,12 +28,20 @@ def shops_in_name_order(facts) -> list:
 
 class CachedCountPaginator(Paginator):
     """Counting every matching product (100,000 in a large town) costs more than reading a
-    page, and the same lists are asked for again and again: the count is kept a minute."""
+    page, and the same lists are asked for again and again: the count is kept a minute.
+
+    Kept under `count_key`: everything the query is made of, as its caller knows it (the
+    search's criteria, the category); without one, under the query's SQL (building which
+    costs about a millisecond)."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
 
     @cached_property
     def count(self) -> int:
-        sql = str(self.object_list.query).encode()
-        key = f"storefront:count:v1:{hashlib.sha256(sql).hexdigest()}"
+        made_of = self.count_key or str(self.object_list.query)
+        key = f"storefront:count:v2:{hashlib.sha256(made_of.encode()).hexdigest()}"
         found = cache.get(key)
         if found is None:
             found = self.object_list.count()
@@ -41,11 +49,28 @@ class CachedCountPaginator(Paginator):
         return found
 
 
-def paginated_listings(products, request, facts, per_page=PRODUCTS_PER_PAGE):
-    """The requested page (a bad or too high number gives the nearest page, not an error)."""
-    paginator = CachedCountPaginator(with_offers(products), per_page)
+def paginated_listings(
+    products, request, facts, per_page=PRODUCTS_PER_PAGE, count_key: str | None = None
+):
+    """The requested page (a bad or too high number gives the nearest page, not an error).
+    `count_key`: see CachedCountPaginator."""
+    paginator = CachedCountPaginator(with_offers(products), per_page, count_key=count_key)
     page = paginator.get_page(request.GET.get("page"))
     return page, listings_for_products(page.object_list, facts)
+
+
+def search_count_key(criteria, facts, category) -> str:
+    """What products_for_search's query is made of: the criteria, the category's subtree
+    and the shops the shop filters leave (from the facts of this minute)."""
+    partners = shop_filter(criteria, facts)
+    return repr(
+        (
+            "search",
+            criteria,
+            category.path if category else None,
+            sorted(partners) if partners is not None else None,
+        )
+    )
 
 
 def without_filters_url(criteria) -> str:
@@ -115,7 +140,9 @@ class SearchView(ReadOnlyPageMixin, TemplateView):
         criteria = form.criteria()
         category = next((entry for entry in categories if entry.pk == criteria.category), None)
         products = products_for_search(criteria=criteria, facts=facts, category=category)
-        page, listings = paginated_listings(products, self.request, facts)
+        page, listings = paginated_listings(
+            products, self.request, facts, count_key=search_count_key(criteria, facts, category)
+        )
         # Nothing with the filters: say whether the words alone find something.
         unfiltered = None
         if page.paginator.count == 0 and criteria.filters().keys() - {"category"}:

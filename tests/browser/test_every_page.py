@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 from oscar.test.factories import ConditionalOfferFactory, VoucherFactory
@@ -38,6 +38,8 @@ from localinfo.models import Event, NewsItem, ReviewStatus
 from logistics.handover import handover_code
 from logistics.models import DeliveryZone, OrderPart, Route
 from marketplace.commission.models import Settlement
+from marketplace.community.models import NewsPost as CommunityNewsPost
+from marketplace.community.unsubscribe import token_for as unsubscribe_token_for
 from marketplace.returns.models import ReturnRequest, WithdrawalExclusion
 from tests.browser.conftest import FACTORY_PASSWORD, _shots, screenshots_of, shot
 from tests.conftest import set_clock
@@ -172,6 +174,8 @@ NOT_PAGES = {
     "shop/giftcards/<pk>/card.pdf": "a PDF file",
     "giftcard/bought/<token>/card.pdf": "a PDF file",
     "management/giftcards/refund/": "POST only: the refund form on the gift card page",
+    "management/giftcards/print/": "POST only: the print run form on the gift card page",
+    "management/giftcards/print/<batch>.csv": "a CSV file",
     "management/shops/<pk>/<action>/": "POST only: the buttons on a shop's page",
     "management/routes/plan/": "POST only: a button on the routes page",
     "management/routes/progress/": "JSON, polled by the routes page",
@@ -220,6 +224,11 @@ NOT_PAGES = {
     "local/open-data/<dataset>.<format>": "a data file",
     "local/widget/": "the widget other sites embed (no menu, nobody signs in there)",
     "management/local/<kind>/<pk>/<action>/": "POST only: the review page's buttons",
+    "my-town/news/": "POST only: the news checkbox on my town",
+    "my-town/favourites/<shop_id>/": "POST only: the heart on shop pages and my town",
+    "my-town/alerts/product/<product_id>/": "POST only: a sold-out product page's button",
+    "my-town/alerts/<alert_id>/cancel/": "POST only: a button on my town",
+    "management/reviews/<pk>/": "POST only: the moderation page's buttons",
     "sitemap.xml": "for search engines",
     "sitemap-<section>.xml": "for search engines",
     "robots.txt": "for search engines",
@@ -254,6 +263,8 @@ NOT_PAGES = {
     "order included, has Oscar's shipping address",
     "dashboard/ranges/<pk>/reorder/": "POST only: the range's drag-and-drop order",
     "dashboard/vouchers/sets/download/<pk>/": "a CSV file",
+    "shop/campaigns/<pk>/participation/": "POST only: the buttons on the shop's campaigns page",
+    "management/reports/campaigns/export.<file_format>": "a CSV or XLSX file",
 }
 # Forms that are not edits of something shown, by the address they send to: saving them
 # unchanged would destroy, cancel or start something.
@@ -265,7 +276,10 @@ NOT_EDITS = {
     "checkout/": "places the order (and then asks for payment)",
     "checkout/test-payment/<number>/": "pays or cancels the order",
     "giftcard/": "buys a gift card (and then asks for payment): the amount starts empty",
+    "management/campaigns/new/": "a new campaign: it starts empty",
+    "shop/campaigns/<pk>/participation/": "opts the shop in or out of a campaign",
     "giftcard/pay/<token>/": "pays or cancels the gift card",
+    "management/giftcards/print/": "makes a print run of cards: the number starts empty",
     "orders/<number>/parts/<part_id>/return/": "a return: it starts with nothing chosen",
     "payments/orders/<number>/pay/": "pays the order",
     "i18n/setlang/": "switches the language",
@@ -508,6 +522,11 @@ def scene(small_town, monkeypatch):  # noqa: F811
         slug="nieuwe-romans", title="Nieuwe romans", text="Net binnen.", shop=shop,
         status=ReviewStatus.APPROVED, published_at=order.date_placed,
     )  # fmt: skip
+    # A news post of shop A for its regulars (community).
+    regulars_news = CommunityNewsPost.objects.create(
+        shop=shop, title="Koopavond", text="Tot 21 uur.", created_at=order.date_placed,
+        updated_at=order.date_placed,
+    )  # fmt: skip
     # A return of the consumer's part at shop A; a category the law excludes from returns.
     returned = OrderPart.objects.filter(order=order, shop=shop).first()
     return_request = ReturnRequest.objects.create(
@@ -560,8 +579,12 @@ def scene(small_town, monkeypatch):  # noqa: F811
         ("shop/orders/", {"pk": OrderPart.objects.filter(shop=shop).first().pk}),
         ("shop/money/", {"pk": settlement.pk}),
         ("shop/returns/", {"pk": return_request.pk}),
+        ("shop/news/", {"pk": regulars_news.pk}),
+        ("my-town/reviews/product/", {"product_id": product.pk}),
+        ("my-town/news/unsubscribe/", {"token": unsubscribe_token_for(consumer.pk)}),
         ("orders/<number>/parts/<part_id>/return/", {"part_id": returned.pk}),
         ("management/shops/", {"pk": shop.pk}),
+        ("management/campaigns/", {"pk": campaign_for_pages(shop).pk}),
         ("giftcard/pay/", {"token": gift_cards[0].token}),
         ("giftcard/bought/", {"token": gift_cards[1].token}),
         *dashboard,
@@ -573,6 +596,21 @@ def scene(small_town, monkeypatch):  # noqa: F811
         "management": UserFactory(is_staff=True, is_superuser=True),
     }
     return {"values": values, "overrides": overrides, "people": people}
+
+
+def campaign_for_pages(shop):
+    """A campaign starting tomorrow that shop A takes part in (marketplace.campaigns)."""
+    from marketplace.campaigns.services import CampaignTerms, create_campaign, opt_in
+
+    starts = timezone.now() + timedelta(days=1)
+    campaign = create_campaign(
+        terms=CampaignTerms(
+            name="Koopzondag", kind="percentage", payer="centre", starts_at=starts,
+            ends_at=starts + timedelta(days=1), percentage=Decimal("10"),
+        )
+    )  # fmt: skip
+    opt_in(campaign=campaign, shop=shop)
+    return campaign
 
 
 def gift_card_purchases(consumer, shop) -> list:

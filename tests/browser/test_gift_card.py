@@ -1,7 +1,8 @@
 """The city gift card on phones (issue 21, point 1): a consumer buys a € 40 card online and
 gets it by e-mail; shop A types the code from the e-mail and takes € 15 off at its counter;
 shop B photographs the card's QR code and takes € 10 off; the week's settlement shows each
-shop its share, and management sees both. (Spending a card online is not built yet.)"""
+shop its share, and management sees both. Spending a card online at checkout:
+test_gift_card_online.py."""
 
 import re
 

@@ -121,6 +121,11 @@ def test_the_export_holds_all_of_the_consumers_data_and_nobody_elses(consumer_wi
         "product_alerts.csv",
         "emails.csv",
         "consents.csv",
+        # The sections of the gift card and community packages (test_personal_data_sections).
+        "gift_cards.csv",
+        "favourite_shops.csv",
+        "reviews.csv",
+        "news_by_email.csv",
     }
     data = json.loads(files["data.json"])
     assert data["account"]["email"] == world["consumer"].email

@@ -1,5 +1,6 @@
 """Property, on the database: for any sequence of line refusals, moves (cheaper or dearer,
-the difference paid or cancelled), refunds, expiries, part rejections and hand-overs,
+the difference paid or cancelled; to a new part, or joining the part the other shop already
+has in the order), refunds, expiries, part rejections and hand-overs,
 
     payment + paid top-ups − refunds
         == transfers (made or still due) + commission, VAT and card fees + money held
@@ -19,11 +20,19 @@ from hypothesis import strategies as st
 from logistics import part_states
 from logistics.models import OrderPart, PartStatus
 from marketplace.commission.ledger import money_of, open_payout
+from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from marketplace.payments.models import Refund, Transfer
 from marketplace.payments.transfers import reversed_of
 from marketplace.reroute import services
-from marketplace.reroute.models import ChanceStatus, SecondChance, TopUp, TopUpStatus
-from tests.factories import ShopFactory, make_offer
+from marketplace.reroute.models import (
+    ChanceStatus,
+    JoinedLine,
+    SecondChance,
+    TopUp,
+    TopUpStatus,
+)
+from marketplace.reroute.services import remember_preference
+from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
 
 from .helpers import also_sold_by, paid_order
 
@@ -35,6 +44,7 @@ cents = st.integers(1, 9_999).map(lambda c: Decimal(c) / 100)
 orders = st.tuples(
     st.lists(st.tuples(cents, cents, cents), min_size=1, max_size=3),  # own, 2 others
     st.booleans(),  # find it elsewhere
+    st.one_of(st.none(), cents),  # the first other shop already in the order: a move joins
 )
 # Weighted towards what reaches the moves: a refusal, then a move, then its payment.
 ACTIONS = (
@@ -46,6 +56,7 @@ ACTIONS = (
         "decline",
         "expire",
         "reject",
+        "reject other",
         "hand over",
     ]
 )
@@ -54,7 +65,7 @@ steps = st.lists(
 )
 
 
-def build(lines, find_elsewhere):
+def build(lines, find_elsewhere, joined_price=None):
     shop, others = ShopFactory(), [ShopFactory(), ShopFactory()]
     records = []
     for own, *elsewhere in lines:
@@ -62,8 +73,23 @@ def build(lines, find_elsewhere):
         for other, price in zip(others, elsewhere, strict=True):
             also_sold_by(other, record, price=str(price), on_hand=1)
         records.append(record)
-    order, part = paid_order(shop, *[(r, 1) for r in records], find_elsewhere=find_elsewhere)
-    return order, part, others
+    if joined_price is None:
+        order, part = paid_order(shop, *[(r, 1) for r in records], find_elsewhere=find_elsewhere)
+        return order, part, others
+    own, consumer = make_offer(others[0], price=str(joined_price)), UserFactory()
+    order = place_order(
+        basket=make_basket(consumer, *[(r, 1) for r in records], (own, 1)),
+        user=consumer,
+        choices={s.partner_id: PartChoice(method="collect") for s in (shop, others[0])},
+        address=None,
+    )
+    remember_preference(order=order, find_elsewhere=find_elsewhere)
+    confirm_order_paid(order_id=order.pk)
+    return (
+        order,
+        OrderPart.objects.select_related("shop__partner").get(order=order, shop=shop),
+        others,
+    )
 
 
 def act(order, part, others, action, index, which):
@@ -77,7 +103,7 @@ def act(order, part, others, action, index, which):
         record = line.product.stockrecords.get(partner=others[which].partner)
         services.move_line(chance_id=chance.pk, stockrecord_id=record.pk)
     elif action == "pay" and top_up:
-        services.pay_top_up(top_up_id=top_up.pk, reference="test")
+        services.pay_top_up(top_up_id=top_up.pk, reference=f"test-{top_up.pk}")
     elif action == "cancel" and top_up:
         services.cancel_top_up(top_up_id=top_up.pk)
     elif action == "decline" and chance:
@@ -86,6 +112,10 @@ def act(order, part, others, action, index, which):
         services.expire_chances(now=timezone.now() + timedelta(hours=25))
     elif action == "reject":
         part_states.reject_part(part_id=part.pk, shop_id=part.shop_id, reason="")
+    elif action == "reject other":
+        for other in OrderPart.objects.filter(order=order).exclude(pk=part.pk):
+            part_states.reject_part(part_id=other.pk, shop_id=other.shop_id, reason="")
+            break
     elif action == "hand over":
         hand_over_all(order)
 
@@ -143,8 +173,38 @@ def test_every_cent_is_paid_out_kept_refunded_or_held(shape, sequence):
         check(order)
     event(f"top-ups paid {TopUp.objects.filter(part__order=order, status='paid').count()}")
     event(f"moved {SecondChance.objects.filter(part__order=order, status='moved').count()}")
+    event(f"joined {JoinedLine.objects.filter(part__order=order, line__isnull=False).count()}")
     services.expire_chances(now=timezone.now() + timedelta(hours=25))
     check(order)
     assert not SecondChance.objects.filter(
         part__order=order, status__in=[ChanceStatus.OPEN, ChanceStatus.AWAITING_PAYMENT]
     ).exists()
+
+
+# Moves into the part the other shop already has: every example starts by refusing a line
+# and moving it there (paid when dearer), then goes on at random, with hand-overs, returns
+# of that part's goods by rejection, and further refusals of the joined line itself.
+joined_orders = st.tuples(
+    st.lists(st.tuples(cents, cents, cents), min_size=1, max_size=3), st.booleans(), cents
+)
+JOIN_FIRST = [("refuse", 0, 0), ("move", 0, 0), ("pay", 0, 0)]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(shape=joined_orders, sequence=steps)
+def test_moves_into_an_existing_part_keep_every_cent(shape, sequence):
+    order, part, others = build(*shape)
+    for action, index, which in JOIN_FIRST + sequence:
+        with contextlib.suppress(part_states.TransitionRefused, services.MoveRefused):
+            act(order, part, others, action, index, which)
+        part.refresh_from_db()
+        check(order)
+    joined = JoinedLine.objects.filter(part__order=order, line__isnull=False).count()
+    event(f"joined {joined}")
+    services.expire_chances(now=timezone.now() + timedelta(hours=25))
+    check(order)
+    assert OrderPart.objects.filter(order=order).count() <= 3

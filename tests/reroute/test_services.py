@@ -181,7 +181,9 @@ def test_a_line_is_refused_only_by_its_own_shop_and_only_once():
         refuse(part, line)
 
 
-def test_a_shop_that_already_has_a_part_in_the_order_is_not_offered():
+def test_a_shop_that_already_has_a_part_in_the_order_is_offered_to_join_it():
+    # Issue 22.6: it used to be left out (one part per shop); the line now joins that part
+    # (tests/reroute/test_join_part.py).
     shop, other = ShopFactory(), ShopFactory()
     book = make_offer(shop, price="10.00")
     pen = make_offer(other, price="2.00")
@@ -197,7 +199,8 @@ def test_a_shop_that_already_has_a_part_in_the_order_is_not_offered():
         address=None,
     )
     confirm_order_paid(order_id=order.pk)
-    assert offers_for(order.lines.get(stockrecord=book)) == []
+    [offer] = offers_for(order.lines.get(stockrecord=book))
+    assert offer.joins_part
 
 
 def test_an_offer_without_enough_stock_is_not_shown():

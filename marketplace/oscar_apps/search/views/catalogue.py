@@ -26,16 +26,22 @@ class CatalogueView(ReadOnlyPageMixin, TemplateView):
     def get_queryset(self):
         return products_for_storefront()
 
+    def count_key(self) -> str:
+        """What get_queryset's query is made of (the paginator's cached count)."""
+        return "catalogue"
+
     def get_context_data(self, **kwargs):
         facts = shop_facts_for_storefront()
-        page, listings = paginated_listings(self.get_queryset(), self.request, facts)
+        page, listings = paginated_listings(
+            self.get_queryset(), self.request, facts, count_key=self.count_key()
+        )
         kwargs.setdefault("summary", _("All products"))
         return super().get_context_data(
             page_obj=page,
             paginator=page.paginator,
             products=page.object_list,
             listings=listings,
-            categories=categories_for_storefront(),
+            categories=getattr(self, "entries", None) or categories_for_storefront(),
             **kwargs,
         )
 
@@ -69,6 +75,9 @@ class ProductCategoryView(CatalogueView):
 
     def get_queryset(self):
         return products_for_storefront(category=self.category)
+
+    def count_key(self) -> str:
+        return f"catalogue:{self.category.path}"
 
     def get_context_data(self, **kwargs):
         entries = self.entries

@@ -1,0 +1,43 @@
+"""Centre management: the campaigns, a new one, and who takes part."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from marketplace.staff import StaffOnlyMixin
+
+from . import selectors, services
+from .forms import CampaignForm
+from .models import Campaign
+
+
+class CampaignListView(StaffOnlyMixin, TemplateView):
+    template_name = "campaigns/management_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaigns=selectors.campaigns_for_management(), **kwargs)
+
+
+class CampaignCreateView(StaffOnlyMixin, FormView):
+    template_name = "campaigns/management_form.html"
+    form_class = CampaignForm
+
+    def form_valid(self, form):
+        try:
+            campaign = services.create_campaign(terms=form.terms(), user=self.request.user)
+        except services.Refused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
+        return redirect("campaigns:management-detail", pk=campaign.pk)
+
+
+class CampaignDetailView(StaffOnlyMixin, TemplateView):
+    template_name = "campaigns/management_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            campaign=campaign, shops=selectors.participating_shops(campaign=campaign), **kwargs
+        )

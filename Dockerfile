@@ -23,6 +23,8 @@ RUN pip install -c constraints.txt . \
  && mkdir -p /app/media && chown -R stadsmarkt /app/media
 USER stadsmarkt
 EXPOSE 8000
+# Worker processes: WEB_CONCURRENCY (gunicorn's own variable), one per core; 4 threads each.
+ENV WEB_CONCURRENCY=2
 CMD ["gunicorn", "-c", "python:marketplace.observability.gunicorn_conf", \
-     "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--worker-class", "gthread", "--threads", "4"]

@@ -37,6 +37,11 @@ def export(*, user) -> dict[str, list[dict]]:
 def forget(*, user) -> None:
     """Their reviews go with the account (the pages stop showing them once it commits);
     favourites and the news choice go by the account's cascade."""
-    for review in list(Review.objects.filter(user=user)):
-        review.delete()
-        transaction.on_commit(lambda review=review: forget_rating(review))
+    reviews = list(Review.objects.filter(user=user))
+    Review.objects.filter(pk__in=[review.pk for review in reviews]).delete()
+    transaction.on_commit(lambda: forget_ratings(reviews))
+
+
+def forget_ratings(reviews: list[Review]) -> None:
+    for review in reviews:
+        forget_rating(review)

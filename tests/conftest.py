@@ -247,3 +247,12 @@ def run_benchmark_smoke(name: str, *, timeout: int = 900) -> dict:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_task(task, *args):
+    """Runs a task in this thread (eagerly) and returns its value, raising what it raised.
+    Not `apply().get()`: celery refuses a get() in a thread that a worker test left marked as
+    a worker's ("Never call result.get() within a task")."""
+    result = task.apply(args=args)
+    result.maybe_throw()
+    return result.result

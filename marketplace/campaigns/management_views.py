@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from marketplace.staff import StaffOnlyMixin
 
-from . import selectors, services
+from . import ending, selectors, services
 from .forms import CampaignForm
 from .models import Campaign
 
@@ -39,5 +41,31 @@ class CampaignDetailView(StaffOnlyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign, pk=self.kwargs["pk"])
         return super().get_context_data(
-            campaign=campaign, shops=selectors.participating_shops(campaign=campaign), **kwargs
+            campaign=campaign,
+            shops=selectors.participating_shops(campaign=campaign),
+            stage=stage_of(campaign, timezone.now()),
+            **kwargs,
         )
+
+
+def stage_of(campaign: Campaign, now) -> str:
+    if campaign.ends_at <= now:
+        return "ended"
+    return "upcoming" if campaign.starts_at > now else "running"
+
+
+class CampaignEndView(StaffOnlyMixin, View):
+    """Ends a running campaign now, or withdraws one that has not started."""
+
+    def post(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        try:
+            ended = ending.end_campaign(campaign_id=campaign.pk)
+        except services.Refused as refused:
+            messages.error(request, str(refused))
+            return redirect("campaigns:management-detail", pk=campaign.pk)
+        if ended is None:
+            messages.success(request, _("Campaign “%(name)s” withdrawn.") % {"name": campaign.name})
+            return redirect("campaigns:management")
+        messages.success(request, _("Campaign “%(name)s” ended.") % {"name": campaign.name})
+        return redirect("campaigns:management-detail", pk=campaign.pk)

@@ -5,6 +5,7 @@ product two shops sell is one Product, so they filter basket lines by the line's
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from oscar.apps.offer import results
 from oscar.apps.offer.benefits import PercentageDiscountBenefit
 from oscar.core.loading import get_model
@@ -52,7 +53,7 @@ class ParticipatingShopsCondition(Condition):  # type: ignore[valid-type,misc]
 
     @property
     def name(self):
-        return f"Lines of at least {self.value or 1} participating shops"
+        return _("Lines of at least %(count)s participating shops") % {"count": self.value or 1}
 
     @property
     def description(self):
@@ -84,7 +85,7 @@ class ParticipatingShopsPercentageBenefit(PercentageDiscountBenefit):
 
     @property
     def name(self):
-        return f"{self.value}% off at participating shops"
+        return _("%(percentage)s%% off at participating shops") % {"percentage": self.value}
 
     @property
     def description(self):
@@ -109,7 +110,7 @@ class ParticipatingShopsFreeDeliveryBenefit(Benefit):  # type: ignore[valid-type
 
     @property
     def name(self):
-        return "Free delivery at participating shops"
+        return _("Free delivery at participating shops")
 
     @property
     def description(self):

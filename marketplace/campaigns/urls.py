@@ -15,6 +15,11 @@ urlpatterns = [
         management_views.CampaignDetailView.as_view(),
         name="management-detail",
     ),
+    path(
+        "management/campaigns/<int:pk>/end/",
+        management_views.CampaignEndView.as_view(),
+        name="management-end",
+    ),
     path("management/reports/campaigns/", report_views.CampaignReportView.as_view(), name="report"),
     path(
         "management/reports/campaigns/export.<slug:file_format>",

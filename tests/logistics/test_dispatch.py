@@ -29,6 +29,7 @@ from logistics.models import (
 from logistics.part_states import accept_part, mark_ready
 from marketplace.ordering.services import PartChoice, confirm_order_paid, place_order
 from shops.models import OpeningHoursException
+from tests.conftest import run_task
 from tests.factories import (
     AMSTERDAM,
     ShopFactory,
@@ -242,7 +243,7 @@ def test_the_beat_entry_resolves_to_the_planning_task(settings):
 def test_the_task_plans_today(day_world):
     from logistics.tasks import plan_routes_task
 
-    result = plan_routes_task.apply().get()
+    result = run_task(plan_routes_task)
     assert result["day"] == timezone.localdate().isoformat()
 
 

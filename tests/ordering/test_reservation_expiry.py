@@ -20,7 +20,7 @@ from inventory_sync.models import Reservation, ReservationState
 from logistics.models import DeliverySettings, PartStatus
 from marketplace.celery import app
 from marketplace.ordering.services import PartChoice, place_order
-from tests.conftest import IN_CI, database_url_for_processes
+from tests.conftest import IN_CI, database_url_for_processes, run_task
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer
 
 StockRecord = get_model("partner", "StockRecord")
@@ -56,7 +56,7 @@ def test_the_beat_entry_releases_only_expired_unpaid_orders():
     assert schedule.run_every == timedelta(seconds=60)
     assert schedule.is_due(timezone.now() - timedelta(seconds=61)).is_due
 
-    assert task.apply().get() == 1
+    assert run_task(task) == 1
 
     assert set(stale.parts.values_list("status", flat=True)) == {PartStatus.CANCELLED}
     assert StockRecord.objects.get(pk=stale_record.pk).num_allocated == 0
@@ -64,7 +64,7 @@ def test_the_beat_entry_releases_only_expired_unpaid_orders():
         Reservation.objects.filter(order_line__order=stale).values_list("state", flat=True)
     ) == {ReservationState.EXPIRED}
     assert StockRecord.objects.get(pk=fresh_record.pk).num_allocated == 3
-    assert task.apply().get() == 0, "running again changes nothing"
+    assert run_task(task) == 0, "running again changes nothing"
 
 
 @pytest.fixture

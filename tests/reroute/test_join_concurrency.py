@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connections
+from django.utils import translation
 
 from inventory_sync.models import Reservation, ReservationState
 from logistics import part_states
@@ -62,7 +63,8 @@ def test_the_shop_acting_while_the_consumer_moves_a_line_into_its_part(postgresq
             part_states.mark_ready(part_id=joined.pk, shop_id=joined.shop_id)
 
     def consumer_moves():
-        services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
+        with translation.override("en"):  # a new thread starts in the site's language
+            services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
 
     outcomes = race(("shop", shop_acts), ("consumer", consumer_moves))
     assert outcomes["shop"] == "done", outcomes
@@ -113,7 +115,8 @@ def test_whoever_holds_the_part_first_the_other_waits_for_it(postgresql, first):
         part_states.mark_ready(part_id=joined.pk, shop_id=joined.shop_id)
 
     def consumer_moves():
-        services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
+        with translation.override("en"):  # a new thread starts in the site's language
+            services.move_line(chance_id=chance.pk, stockrecord_id=elsewhere.pk)
 
     steps = {"shop": shop_acts, "consumer": consumer_moves}
     second = "consumer" if first == "shop" else "shop"

@@ -32,7 +32,7 @@ test: install
 	$(BIN)/mypy  # the domain packages: [tool.mypy] files in pyproject.toml
 	$(BIN)/python deploy/audit_dependencies.py constraints.txt .pip-audit-ignore
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=marketplace.settings.test
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" --durations=15 $(PYTEST_ARGS)
 	$(BIN)/pytest -n 1 --reuse-db -m serial $(PYTEST_ARGS); status=$$?; \
 		[ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
 

@@ -265,6 +265,7 @@ NOT_PAGES = {
     "dashboard/vouchers/sets/download/<pk>/": "a CSV file",
     "shop/campaigns/<pk>/participation/": "POST only: the buttons on the shop's campaigns page",
     "management/reports/campaigns/export.<file_format>": "a CSV or XLSX file",
+    "management/campaigns/<pk>/end/": "POST only: the end/withdraw button on a campaign's page",
 }
 # Forms that are not edits of something shown, by the address they send to: saving them
 # unchanged would destroy, cancel or start something.
@@ -278,6 +279,7 @@ NOT_EDITS = {
     "giftcard/": "buys a gift card (and then asks for payment): the amount starts empty",
     "management/campaigns/new/": "a new campaign: it starts empty",
     "shop/campaigns/<pk>/participation/": "opts the shop in or out of a campaign",
+    "management/campaigns/<pk>/end/": "ends or withdraws the campaign",
     "giftcard/pay/<token>/": "pays or cancels the gift card",
     "management/giftcards/print/": "makes a print run of cards: the number starts empty",
     "orders/<number>/parts/<part_id>/return/": "a return: it starts with nothing chosen",

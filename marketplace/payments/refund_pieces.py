@@ -42,8 +42,9 @@ def drawn_from(payment: Payment) -> dict[str, Decimal]:
 
 
 def split_refund(refund: Refund) -> list[RefundPiece]:
-    """Records the pieces of a refund that has none yet. Call inside a transaction; takes
-    the payment's row lock. Raises ChargesExhausted when the charges cannot hold it."""
+    """Records the pieces of a refund that has none yet (returns them, or the ones it has),
+    in a transaction of its own or the caller's, under the payment's row lock. Raises
+    ChargesExhausted (nothing recorded) when the charges cannot hold it."""
     with transaction.atomic():
         Payment.objects.select_for_update().filter(pk=refund.payment_id).first()
         existing = list(refund.pieces.order_by("pk"))

@@ -39,12 +39,11 @@ from marketplace.outbox import enqueue
 from marketplace.payments.fees import rate_for
 from marketplace.payments.gateway import get_gateway
 from marketplace.payments.models import Payment, Transfer
-from marketplace.payments.refund_pieces import record_extra_charge
 
 from . import money
 from .models import ChanceStatus, JoinedLine, SecondChance, TopUp, TopUpStatus
 from .offers import join_refusal
-from .services import Moved, MoveRefused, copy_line
+from .services import Moved, MoveRefused, copy_line, mark_top_up_paid
 
 ZERO = Decimal("0.00")
 
@@ -213,16 +212,7 @@ def pay_joined(*, top_up: TopUp, reference: str) -> bool:
         SecondChance.objects.filter(pk=chance.pk).update(status=ChanceStatus.OPEN)
         enqueue(refund_late_top_up, top_up.pk)
         return False
-    TopUp.objects.filter(pk=top_up.pk).update(
-        status=TopUpStatus.PAID, reference=reference, paid_at=timezone.now()
-    )
-    # As pay_top_up does: refunds of the order may draw on this charge too.
-    record_extra_charge(
-        order_id=part.order_id,
-        reference=reference or f"top-up-{top_up.pk}",
-        amount=top_up.amount,
-        reason="second-chance top-up",
-    )
+    mark_top_up_paid(top_up, order_id=part.order_id, reference=reference)
     join(joined, part, chance)
     enqueue(send_chance_email, chance.pk, "moved")
     enqueue(send_line_added_email, joined.pk)

@@ -261,20 +261,25 @@ def pay_top_up(*, top_up_id: int, reference: str) -> bool:
             return False
         if join_part.is_join(top_up):
             return join_part.pay_joined(top_up=top_up, reference=reference)
-        TopUp.objects.filter(pk=top_up.pk).update(
-            status=TopUpStatus.PAID, reference=reference, paid_at=timezone.now()
-        )
-        # Refunds of the order may draw on this charge once the payment's own is used up.
-        record_extra_charge(
-            order_id=top_up.part.order_id,
-            reference=reference or f"top-up-{top_up.pk}",
-            amount=top_up.amount,
-            reason="second-chance top-up",
-        )
+        mark_top_up_paid(top_up, order_id=top_up.part.order_id, reference=reference)
         chance = SecondChance.objects.select_for_update().get(pk=top_up.chance_id)
         finish_move(chance, top_up.part)
         enqueue(send_chance_email, chance.pk, "moved")
     return True
+
+
+def mark_top_up_paid(top_up: TopUp, *, order_id: int, reference: str) -> None:
+    """The top-up is paid; refunds of the order may draw on its charge once the payment's
+    own is used up. Call under the top-up's row lock, while it is pending."""
+    TopUp.objects.filter(pk=top_up.pk).update(
+        status=TopUpStatus.PAID, reference=reference, paid_at=timezone.now()
+    )
+    record_extra_charge(
+        order_id=order_id,
+        reference=reference or f"top-up-{top_up.pk}",
+        amount=top_up.amount,
+        reason="second-chance top-up",
+    )
 
 
 def cancel_top_up(*, top_up_id: int, reason: str = "difference not paid") -> bool:

@@ -24,8 +24,10 @@ from marketplace.returns import services
 from marketplace.returns.models import ReturnStatus
 from tests.factories import ShopFactory, make_offer, make_slot, make_zone
 from tests.logistics.test_dispatch import make_courier, make_hub, plan, tomorrow
-from tests.ordering.fake_pdok import FakePdok, running
-from tests.ordering.test_address_lookup import WALSTRAAT, closed_port_url
+from tests.ordering.test_address_lookup import (  # noqa: F401 (register: a fixture, by name)
+    closed_port_url,
+    register,
+)
 from tests.ordering.test_checkout_address import AREA_CENTRE
 from tests.returns.conftest import HOSTILE, lines_of, received_part
 
@@ -223,15 +225,7 @@ def test_once_picked_up_the_consumer_sees_it_on_its_way_and_cannot_cancel(client
 # --- Where the courier goes: the house from the address register ------------------------
 
 
-@pytest.fixture
-def register(settings):
-    with running(FakePdok(houses=list(WALSTRAAT))) as pdok:
-        settings.ADDRESS_LOOKUP_URL = pdok.url
-        settings.ADDRESS_LOOKUP_TIMEOUT_SECONDS = 1.0
-        yield pdok
-
-
-def test_a_pickup_goes_to_the_house_the_register_places(register):
+def test_a_pickup_goes_to_the_house_the_register_places(register):  # noqa: F811
     shop = ShopFactory()
     request = pickup_return(shop, make_slot(make_zone(pc4s=("7411",))), address="walstraat 5 b")
 
@@ -246,7 +240,7 @@ def test_a_pickup_goes_to_the_house_the_register_places(register):
     )
 
 
-def test_a_house_the_register_does_not_have_is_refused_on_the_address_and_books_nothing(register):
+def test_a_house_the_register_does_not_have_is_refused_on_the_address_and_books_nothing(register):  # noqa: F811
     shop = ShopFactory()
     slot = make_slot(make_zone(pc4s=("7411",)))
 
@@ -278,7 +272,7 @@ def test_a_street_without_a_number_is_refused_on_the_address():
     assert not ReturnPickup.objects.exists()
 
 
-def test_the_house_it_was_delivered_to_is_used_without_asking_the_register(register):
+def test_the_house_it_was_delivered_to_is_used_without_asking_the_register(register):  # noqa: F811
     shop = ShopFactory()
     part = received_part(shop, (make_offer(shop), 1))
     OrderPart.objects.filter(pk=part.pk).update(

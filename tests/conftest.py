@@ -134,6 +134,16 @@ def seed_demo(stdout=None) -> None:
     )
 
 
+@pytest.fixture
+def postgresql():
+    """For tests of row locks and races: a failure in CI without PostgreSQL, a skip on the
+    embedded default."""
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI must run this on PostgreSQL")
+        pytest.skip("row locking is tested on PostgreSQL (set DATABASE_URL)")
+
+
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup, django_db_blocker):
     """The demo city, seeded once per test module and rolled back after it.

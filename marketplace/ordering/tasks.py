@@ -2,6 +2,7 @@ from functools import partial
 
 from celery import shared_task
 
+from marketplace.analytics_counters import count_order
 from marketplace.outbox import event_key, once, send_email_once
 
 from . import emails, services
@@ -43,11 +44,7 @@ def expire_unpaid_orders() -> int:
 def record_order_analytics(order_id: int) -> None:
     """Oscar's purchase counters, updated after the order commits (see apps.py). Keyed by
     the order (it is placed once): a redelivered task counts nothing again."""
-    from oscar.apps.analytics.receivers import receive_order_placed
     from oscar.core.loading import get_model
 
-    order = get_model("order", "Order").objects.select_related("user").get(pk=order_id)
-    once(
-        f"order-analytics-{order_id}",
-        partial(receive_order_placed, sender=None, order=order, user=order.user),
-    )
+    order = get_model("order", "Order").objects.get(pk=order_id)
+    once(f"order-analytics-{order_id}", partial(count_order, order))

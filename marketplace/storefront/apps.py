@@ -11,12 +11,12 @@ class StorefrontConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the branding check)
-        from .analytics import defer_product_views
+        from .analytics import swap_oscar_receivers
         from .offers import watch_offers
         from .signed_in_user import connect as watch_users
         from .work_areas import watch_work_areas
 
-        defer_product_views()
+        swap_oscar_receivers()
         watch_offers()
         watch_users()
         watch_work_areas()

@@ -5,27 +5,18 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from oscar.core.loading import get_model
 
 from inventory_sync.services import set_on_hand
 from marketplace.community import services
 from marketplace.community.alerts import close_due_alerts
 from marketplace.community.models import FavouriteShop
-from tests.conftest import IN_CI
 from tests.factories import ShopFactory, UserFactory, make_offer
 
 ProductAlert = get_model("customer", "ProductAlert")
 THREADS = 8
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("row locking is tested on PostgreSQL (set DATABASE_URL)")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql")]
 
 
 def at_once(work) -> list:

@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from oscar.core.loading import get_model
 
 from marketplace.giftcards import ledger
@@ -15,7 +15,6 @@ from marketplace.giftcards.models import EntryKind, OrderCardUse
 from marketplace.ordering.gift_card_payment import CardSpend
 from marketplace.ordering.services import CheckoutRefused, PartChoice, place_order
 from marketplace.payments.models import Payment
-from tests.conftest import IN_CI
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, with_strategy
 
 from .online_helpers import card_with
@@ -23,14 +22,6 @@ from .online_helpers import card_with
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 BUYERS = 8
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("row locking is tested on PostgreSQL (set DATABASE_URL)")
 
 
 def buy(basket_id, user, choices, card_id, barrier, outcomes) -> None:

@@ -3,13 +3,12 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from oscar.core.loading import get_model
 
 from inventory_sync.models import Reservation, ReservationState
 from inventory_sync.services import OutOfStock, set_on_hand
 from marketplace.ordering.services import PartChoice, place_order
-from tests.conftest import IN_CI
 from tests.factories import ShopFactory, UserFactory, make_basket, make_offer, with_strategy
 
 Basket = get_model("basket", "Basket")
@@ -19,14 +18,6 @@ Order = get_model("order", "Order")
 BUYERS = 64
 UNITS = 10
 REPETITIONS = 20
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("row locking is tested on PostgreSQL (set DATABASE_URL)")
 
 
 def buy(basket_id: int, user, choices, barrier, outcomes: list) -> None:

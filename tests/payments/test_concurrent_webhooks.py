@@ -4,23 +4,15 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 from marketplace.payments.models import EventStatus, Payment, PaymentStatus, WebhookEvent
-from tests.conftest import IN_CI, client_for
+from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer
 
 from .conftest import event, intent_succeeded, post_event, session_completed, unpaid_order
 
 DELIVERIES = 8
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("concurrent inserts are tested on PostgreSQL (set DATABASE_URL)")
 
 
 def deliver(payload: dict, barrier, statuses: list) -> None:

@@ -4,27 +4,18 @@ same moment: one gets it, the other is told it just sold; never oversold. Postgr
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import OrderPart
 from logistics.part_states import refuse_line
 from marketplace.reroute import services
 from marketplace.reroute.models import ChanceStatus, SecondChance
-from tests.conftest import IN_CI
 from tests.factories import ShopFactory, make_offer
 
 from .helpers import also_sold_by, paid_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("row locking is tested on PostgreSQL (set DATABASE_URL)")
 
 
 def move(chance_id: int, record_id: int, barrier, outcomes: list) -> None:

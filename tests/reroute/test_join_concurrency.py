@@ -16,7 +16,6 @@ from marketplace.commission.ledger import open_payout
 from marketplace.reroute import services
 from marketplace.reroute.models import ChanceStatus, SecondChance
 
-from .test_concurrency import postgresql  # noqa: F401
 from .test_join_part import order_at_two_shops, refuse
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -33,7 +33,7 @@ test: install
 	$(BIN)/python deploy/audit_dependencies.py constraints.txt .pip-audit-ignore
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=marketplace.settings.test
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" --durations=15 $(PYTEST_ARGS)
-	$(BIN)/pytest -n 1 --reuse-db -m serial $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/pytest -n 1 --reuse-db -m serial --durations=10 $(PYTEST_ARGS); status=$$?; \
 		[ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
 
 lint: install

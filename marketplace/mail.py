@@ -17,11 +17,13 @@ def send_templated(
     context: dict,
     qr_png: bytes | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` and sends them.
 
     A QR image, when given, is attached inline as `cid:pickup-qr` for the HTML to show;
-    `attachments` are (file name, content, content type), e.g. a receipt PDF.
+    `attachments` are (file name, content, content type), e.g. a receipt PDF; `headers` are
+    extra message headers (List-Unsubscribe).
     """
     context = {**context, "brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL}
     if getattr(context.get("order"), "number", None):
@@ -29,7 +31,9 @@ def send_templated(
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
+    )
     message.attach_alternative(html, "text/html")
     if qr_png:
         image = MIMEImage(qr_png, "png")

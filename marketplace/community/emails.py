@@ -41,6 +41,7 @@ def send_back_in_stock(alert_id: int) -> None:
 def send_news(post_id: int, user_id: int) -> None:
     post = NewsPost.objects.select_related("shop__partner").get(pk=post_id)
     user = get_user_model().objects.get(pk=user_id)
+    unsubscribe = unsubscribe_url(user.pk)
     send_templated(
         to=user.email,
         template="community/emails/news",
@@ -49,6 +50,11 @@ def send_news(post_id: int, user_id: int) -> None:
             "title": one_line(post.title),
             "shop_name": one_line(post.shop.partner.name),
             "shop_url": f"{settings.SITE_URL}{post.shop.get_absolute_url()}",
-            "unsubscribe_url": unsubscribe_url(user.pk),
+            "unsubscribe_url": unsubscribe,
+        },
+        # RFC 8058: the mail program's own "unsubscribe" button posts to the same link.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )

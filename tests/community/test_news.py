@@ -80,6 +80,27 @@ def test_the_signed_unsubscribe_link_turns_news_off_without_signing_in(committed
     assert [urlsplit(a).path for a in html_links] == [path]
 
 
+def test_the_mail_programs_one_click_unsubscribe_turns_news_off(committed):
+    """RFC 8058: the e-mail names the link in its headers, and the mail program posts
+    `List-Unsubscribe=One-Click` to it with no cookie and no CSRF token."""
+    shop = ShopFactory()
+    person = follower(shop, news=True)
+    post_news(make_owner(shop), committed)
+    [message] = mail.outbox
+    headers = message.message()
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = re.fullmatch(r"<(https?://\S+)>", headers["List-Unsubscribe"]).group(1)
+    assert link in message.body
+    mail_program = client_for(enforce_csrf_checks=True)
+    answer = mail_program.post(
+        urlsplit(link).path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 200
+    assert NewsPreference.objects.get(user=person).news_by_email is False
+
+
 def test_a_forged_or_other_salt_token_is_refused():
     person = UserFactory()
     NewsPreference.objects.create(user=person, news_by_email=True)

@@ -167,6 +167,7 @@ def start_stack(
     web_processes: int = 2,
     workers: int = 1,
     threads: int = 4,
+    worker_class: str = "gthread",
     static_root: Path | None = None,
     media: tuple[str, str] | None = None,
     directory: Path | None = None,
@@ -204,7 +205,7 @@ def start_stack(
                     [sys.executable, "-m", "gunicorn", "marketplace.wsgi",
                      "-c", "python:marketplace.observability.gunicorn_conf",
                      "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-                     "--worker-class", "gthread", "--threads", str(threads),
+                     "--worker-class", worker_class, "--threads", str(threads),
                      "--timeout", "60", "--graceful-timeout", "5"],
                     cwd=ROOT, env=server_env, stdout=log_file, stderr=subprocess.STDOUT,
                 )  # fmt: skip

@@ -19,6 +19,7 @@ ratio of req/s.
 """
 
 import logging
+import os
 import random
 import re
 import statistics
@@ -251,6 +252,13 @@ def server_env() -> dict[str, str]:
     return env
 
 
+def server_shape() -> dict:
+    """Each gunicorn's worker class, workers and threads: STACK_SHAPE="sync:4:1" tries
+    another shape than the default gthread 1 x 4."""
+    worker_class, workers, threads = os.environ.get("STACK_SHAPE", "gthread:1:4").split(":")
+    return {"worker_class": worker_class, "workers": int(workers), "threads": int(threads)}
+
+
 def measure(size: str, pool: list, users: list) -> dict:
     """Both stacks run side by side and take turns: the machine is shared, and a load that
     changes during the run then weighs on both sites alike."""
@@ -262,6 +270,7 @@ def measure(size: str, pool: list, users: list) -> dict:
                 start_stack(
                     env={**server_env(), "DJANGO_SETTINGS_MODULE": site.settings_module},
                     web_processes=2,
+                    **server_shape(),
                     static_root=None if site.name == "ours" else scratch,  # ours: a manifest
                 )
             )
@@ -296,6 +305,7 @@ def storefront_load(size: str) -> dict:
         "seconds": SECONDS[size],
         "rounds": ROUNDS[size],
         "redis": bool(settings.REDIS_URL),
+        "gunicorn": server_shape(),
         **figures,
         "ratio": round(ours["requests_per_s"] / plain["requests_per_s"], 2)
         if plain["requests_per_s"]

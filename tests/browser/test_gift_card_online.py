@@ -61,12 +61,16 @@ def test_a_card_pays_part_of_an_order_across_two_shops_and_the_rest_at_a_counter
         buyer.check(f"input[name=method_{shop.partner_id}][value=collect]")
     buyer.get_by_label(dutch("City gift card code")).fill(code)
     buyer.get_by_label(dutch("Amount to pay with the gift card")).fill("45")  # above € 40
+    # The totals show at once what the card takes and what is left (at most the total).
+    expect(buyer.locator('[data-total="gift-card"]')).to_have_text(re.compile(r"−\s*€\s*40,00"))
+    expect(buyer.locator('[data-total="rest"]')).to_have_text(re.compile(r"€\s*0,00"))
     assert fits_the_phone(buyer)
     shot(buyer, "checkout-with-card")
     with buyer.expect_navigation():
         buyer.get_by_role("button", name=dutch("Place order and pay")).click()
     expect(buyer.locator("#id_gift_card_amount")).to_have_class(re.compile("is-invalid"))
     buyer.get_by_label(dutch("Amount to pay with the gift card")).fill("20")
+    expect(buyer.locator('[data-total="rest"]')).to_have_text(re.compile(r"€\s*20,00"))
     with buyer.expect_navigation():
         buyer.get_by_role("button", name=dutch("Place order and pay")).click()
 

@@ -10,6 +10,8 @@ from .models import CampaignKind, Payer
 from .services import CampaignTerms
 
 CODE = re.compile(r"^[A-Z0-9-]{4,32}$")
+# The browser's date and time picker reads and sends this shape (also for a saved value).
+LOCAL_MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CampaignForm(forms.Form):
@@ -36,12 +38,8 @@ class CampaignForm(forms.Form):
         max_value=10,
     )
     code = forms.CharField(label=_("Voucher code"), required=False, max_length=32)
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LOCAL_MOMENT)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LOCAL_MOMENT)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -73,3 +71,21 @@ class CampaignForm(forms.Form):
             minimum_shops=data.get("minimum_shops") or 2,
             code=data.get("code") or "",
         )
+
+
+class CampaignEditForm(CampaignForm):
+    """The same fields, filled from the campaign; its kind is shown, not changed."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        kwargs["initial"] = {
+            "name": campaign.name,
+            "kind": campaign.kind,
+            "payer": campaign.payer,
+            "percentage": campaign.percentage,
+            "minimum_shops": campaign.minimum_shops if campaign.kind == "free_delivery" else None,
+            "code": campaign.code,
+            "starts_at": campaign.starts_at,
+            "ends_at": campaign.ends_at,
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].disabled = True

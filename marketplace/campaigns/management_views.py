@@ -9,8 +9,8 @@ from django.views.generic import FormView, TemplateView
 
 from marketplace.staff import StaffOnlyMixin
 
-from . import ending, selectors, services
-from .forms import CampaignForm
+from . import editing, ending, selectors, services
+from .forms import CampaignEditForm, CampaignForm
 from .models import Campaign
 
 
@@ -32,6 +32,35 @@ class CampaignCreateView(StaffOnlyMixin, FormView):
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
             return self.form_invalid(form)
         messages.success(self.request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
+        return redirect("campaigns:management-detail", pk=campaign.pk)
+
+
+class CampaignEditView(StaffOnlyMixin, FormView):
+    """Changes a campaign that has not started (editing.py says why no later)."""
+
+    template_name = "campaigns/management_form.html"
+    form_class = CampaignEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
+        if stage_of(self.campaign, timezone.now()) != "upcoming":
+            messages.info(request, _("This campaign has started: its terms can no longer change."))
+            return redirect("campaigns:management-detail", pk=self.campaign.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campaign": self.campaign}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            campaign = editing.edit_campaign(campaign_id=self.campaign.pk, terms=form.terms())
+        except services.Refused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Campaign “%(name)s” saved.") % {"name": campaign.name})
         return redirect("campaigns:management-detail", pk=campaign.pk)
 
 

@@ -16,6 +16,11 @@ urlpatterns = [
         name="management-detail",
     ),
     path(
+        "management/campaigns/<int:pk>/edit/",
+        management_views.CampaignEditView.as_view(),
+        name="management-edit",
+    ),
+    path(
         "management/campaigns/<int:pk>/end/",
         management_views.CampaignEndView.as_view(),
         name="management-end",

@@ -1,0 +1,73 @@
+"""Centre management changes a campaign that has not started: its name, period, discount,
+who pays, minimum number of shops or voucher code, with its Oscar offer and voucher. Its kind
+stays (another kind is another campaign), and once it runs its terms are fixed: shops took
+part and orders used them (a running campaign can only be ended: ending.py)."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from .models import Campaign, CampaignKind, Payer
+from .services import CampaignTerms, Refused, last_moment
+
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Condition = get_model("offer", "Condition")
+Benefit = get_model("offer", "Benefit")
+Voucher = get_model("voucher", "Voucher")
+
+
+def edit_campaign(*, campaign_id: int, terms: CampaignTerms, now: datetime | None = None):
+    """Raises Refused (nothing changed) once the campaign has started, for another kind, or
+    for a voucher code another voucher has."""
+    try:
+        return _edit(campaign_id, terms, now or timezone.now())
+    except IntegrityError as clash:  # a voucher with this code was made meanwhile
+        raise code_in_use(terms.code) from clash
+
+
+def code_in_use(code: str) -> Refused:
+    return Refused(_("The voucher code %(code)s is already in use.") % {"code": code}, field="code")
+
+
+def taken(code: str, campaign: Campaign) -> bool:
+    return Voucher.objects.filter(code=code).exclude(pk=campaign.voucher_id).exists()
+
+
+def _edit(campaign_id: int, terms: CampaignTerms, now: datetime) -> Campaign:
+    with transaction.atomic():
+        # The row lock orders this after a concurrent end, withdrawal or opt-in check.
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.starts_at <= now:
+            raise Refused(_("This campaign has started: its terms can no longer change."))
+        if terms.kind != campaign.kind:
+            raise Refused(_("A campaign keeps its kind; make a new campaign."), field="kind")
+        voucher = terms.kind == CampaignKind.VOUCHER
+        if voucher and taken(terms.code, campaign):
+            raise code_in_use(terms.code)
+        free_delivery = terms.kind == CampaignKind.FREE_DELIVERY
+        campaign.name = terms.name
+        campaign.payer = Payer.CENTRE if free_delivery else terms.payer
+        campaign.percentage = None if free_delivery else terms.percentage
+        campaign.minimum_shops = terms.minimum_shops if free_delivery else 1
+        campaign.code = terms.code if voucher else ""
+        campaign.starts_at, campaign.ends_at = terms.starts_at, terms.ends_at
+        campaign.save()
+        label = f"{terms.name} #{campaign.pk}"[:128]
+        ConditionalOffer.objects.filter(pk=campaign.offer_id).update(
+            name=label, start_datetime=terms.starts_at, end_datetime=last_moment(terms.ends_at)
+        )
+        offer = ConditionalOffer.objects.get(pk=campaign.offer_id)
+        Condition.objects.filter(pk=offer.condition_id).update(value=campaign.minimum_shops)
+        if not free_delivery:
+            Benefit.objects.filter(pk=offer.benefit_id).update(value=terms.percentage)
+        if voucher:
+            Voucher.objects.filter(pk=campaign.voucher_id).update(
+                name=label,
+                code=terms.code,
+                start_datetime=terms.starts_at,
+                end_datetime=last_moment(terms.ends_at),
+            )
+    return campaign

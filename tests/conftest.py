@@ -169,18 +169,15 @@ def seeded_or_restored_city() -> str:
     """Seeds the demo city in the open transaction; on PostgreSQL the first seed of this
     process is kept as COPY data and later modules load that (a second or two instead of
     the seed's 40-60 s on a busy machine)."""
-    if connection.vendor != "postgresql":
-        output = io.StringIO()
-        seed_demo(stdout=output)
-        return output.getvalue()
-    if not _demo_city_copy:
-        output = io.StringIO()
-        seed_demo(stdout=output)
-        _demo_city_copy["rows"] = copy_out_tables()
-        _demo_city_copy["output"] = output.getvalue()
-    else:
+    kept = connection.vendor == "postgresql"
+    if kept and _demo_city_copy:
         copy_in_tables(_demo_city_copy["rows"])
-    return _demo_city_copy["output"]
+        return _demo_city_copy["output"]
+    output = io.StringIO()
+    seed_demo(stdout=output)
+    if kept:
+        _demo_city_copy.update(rows=copy_out_tables(), output=output.getvalue())
+    return output.getvalue()
 
 
 def copy_out_tables() -> dict[str, bytes]:

@@ -10,8 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from .models import Campaign, CampaignKind, Payer
-from .services import CampaignTerms, Refused, last_moment
+from .models import Campaign, CampaignKind
+from .services import (
+    CampaignTerms,
+    Refused,
+    campaign_fields,
+    code_in_use,
+    last_moment,
+    offer_label,
+)
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Condition = get_model("offer", "Condition")
@@ -26,10 +33,6 @@ def edit_campaign(*, campaign_id: int, terms: CampaignTerms, now: datetime | Non
         return _edit(campaign_id, terms, now or timezone.now())
     except IntegrityError as clash:  # a voucher with this code was made meanwhile
         raise code_in_use(terms.code) from clash
-
-
-def code_in_use(code: str) -> Refused:
-    return Refused(_("The voucher code %(code)s is already in use.") % {"code": code}, field="code")
 
 
 def taken(code: str, campaign: Campaign) -> bool:
@@ -47,21 +50,16 @@ def _edit(campaign_id: int, terms: CampaignTerms, now: datetime) -> Campaign:
         voucher = terms.kind == CampaignKind.VOUCHER
         if voucher and taken(terms.code, campaign):
             raise code_in_use(terms.code)
-        free_delivery = terms.kind == CampaignKind.FREE_DELIVERY
-        campaign.name = terms.name
-        campaign.payer = Payer.CENTRE if free_delivery else terms.payer
-        campaign.percentage = None if free_delivery else terms.percentage
-        campaign.minimum_shops = terms.minimum_shops if free_delivery else 1
-        campaign.code = terms.code if voucher else ""
-        campaign.starts_at, campaign.ends_at = terms.starts_at, terms.ends_at
+        for name, value in campaign_fields(terms).items():
+            setattr(campaign, name, value)
         campaign.save()
-        label = f"{terms.name} #{campaign.pk}"[:128]
+        label = offer_label(terms.name, campaign.pk)
         ConditionalOffer.objects.filter(pk=campaign.offer_id).update(
             name=label, start_datetime=terms.starts_at, end_datetime=last_moment(terms.ends_at)
         )
         offer = ConditionalOffer.objects.get(pk=campaign.offer_id)
         Condition.objects.filter(pk=offer.condition_id).update(value=campaign.minimum_shops)
-        if not free_delivery:
+        if terms.kind != CampaignKind.FREE_DELIVERY:
             Benefit.objects.filter(pk=offer.benefit_id).update(value=terms.percentage)
         if voucher:
             Voucher.objects.filter(pk=campaign.voucher_id).update(

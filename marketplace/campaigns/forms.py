@@ -82,7 +82,9 @@ class CampaignEditForm(CampaignForm):
             "kind": campaign.kind,
             "payer": campaign.payer,
             "percentage": campaign.percentage,
-            "minimum_shops": campaign.minimum_shops if campaign.kind == "free_delivery" else None,
+            "minimum_shops": campaign.minimum_shops
+            if campaign.kind == CampaignKind.FREE_DELIVERY
+            else None,
             "code": campaign.code,
             "starts_at": campaign.starts_at,
             "ends_at": campaign.ends_at,

@@ -54,18 +54,40 @@ def create_campaign(*, terms: CampaignTerms, user=None) -> Campaign:
     try:
         return _create_campaign(terms=terms, user=user)
     except IntegrityError as clash:
-        raise Refused(
-            _("The voucher code %(code)s is already in use.") % {"code": terms.code}, field="code"
-        ) from clash
+        raise code_in_use(terms.code) from clash
+
+
+def code_in_use(code: str) -> Refused:
+    return Refused(_("The voucher code %(code)s is already in use.") % {"code": code}, field="code")
+
+
+def campaign_fields(terms: CampaignTerms) -> dict:
+    """The campaign's own fields for `terms`, as its kind uses them: free delivery is paid by
+    the centre and has no percentage, only a voucher has a code, only free delivery counts
+    shops (1 otherwise, as its Oscar condition)."""
+    free_delivery = terms.kind == CampaignKind.FREE_DELIVERY
+    return {
+        "name": terms.name,
+        "kind": terms.kind,
+        "percentage": None if free_delivery else terms.percentage,
+        "minimum_shops": terms.minimum_shops if free_delivery else 1,
+        "code": terms.code if terms.kind == CampaignKind.VOUCHER else "",
+        "payer": Payer.CENTRE if free_delivery else terms.payer,
+        "starts_at": terms.starts_at,
+        "ends_at": terms.ends_at,
+    }
+
+
+def offer_label(name: str, campaign_id: int) -> str:
+    """What the basket shows for the campaign's Oscar offer (and its voucher's name)."""
+    return f"{name} #{campaign_id}"[:128]
 
 
 def _create_campaign(*, terms: CampaignTerms, user=None) -> Campaign:
     """The campaign with its Oscar condition, benefit, offer (and voucher for a code), in one
     transaction. Raises Refused (nothing written) for a code already in use."""
     if terms.kind == CampaignKind.VOUCHER and Voucher.objects.filter(code=terms.code).exists():
-        raise Refused(
-            _("The voucher code %(code)s is already in use.") % {"code": terms.code}, field="code"
-        )
+        raise code_in_use(terms.code)
     with transaction.atomic():
         offer = ConditionalOffer.objects.create(
             name=f"campaign-{timezone.now().timestamp()}-{terms.code or terms.kind}"[:128],
@@ -78,25 +100,12 @@ def _create_campaign(*, terms: CampaignTerms, user=None) -> Campaign:
             end_datetime=last_moment(terms.ends_at),
             exclusive=False,
         )
-        campaign = Campaign.objects.create(
-            name=terms.name,
-            kind=terms.kind,
-            percentage=terms.percentage if terms.kind != CampaignKind.FREE_DELIVERY else None,
-            minimum_shops=terms.minimum_shops if terms.kind == CampaignKind.FREE_DELIVERY else 1,
-            code=terms.code if terms.kind == CampaignKind.VOUCHER else "",
-            payer=Payer.CENTRE if terms.kind == CampaignKind.FREE_DELIVERY else terms.payer,
-            starts_at=terms.starts_at,
-            ends_at=terms.ends_at,
-            offer=offer,
-            created_by=user,
-        )
-        # The offer's name is what the basket shows: the campaign's own name.
-        ConditionalOffer.objects.filter(pk=offer.pk).update(
-            name=f"{terms.name} #{campaign.pk}"[:128]
-        )
+        campaign = Campaign.objects.create(**campaign_fields(terms), offer=offer, created_by=user)
+        label = offer_label(terms.name, campaign.pk)
+        ConditionalOffer.objects.filter(pk=offer.pk).update(name=label)
         if terms.kind == CampaignKind.VOUCHER:
             voucher = Voucher.objects.create(
-                name=f"{terms.name} #{campaign.pk}"[:128],
+                name=label,
                 code=terms.code,
                 usage=Voucher.MULTI_USE,
                 start_datetime=terms.starts_at,
@@ -114,11 +123,10 @@ def last_moment(ends_at: datetime) -> datetime:
 
 
 def condition_for(terms: CampaignTerms):
-    shops = terms.minimum_shops if terms.kind == CampaignKind.FREE_DELIVERY else 1
     return Condition.objects.create(
         range=all_products_range(),
         type=Condition.COUNT,
-        value=shops,
+        value=campaign_fields(terms)["minimum_shops"],
         proxy_class=class_path(ParticipatingShopsCondition),
     )
 

@@ -19,7 +19,7 @@ from oscar.core.loading import get_model
 from inventory_sync.models import Reservation, ReservationState
 from logistics.models import OrderPart, PartStatus
 from marketplace.payments.models import Payment, PaymentStatus, Refund
-from tests.conftest import IN_CI, client_for
+from tests.conftest import client_for
 from tests.factories import ShopFactory, make_offer
 
 from .conftest import unpaid_order
@@ -30,12 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def postgresql(settings):
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI must run this on PostgreSQL")
-        pytest.skip("row locks are tested on PostgreSQL (set DATABASE_URL)")
-    settings.PAYMENT_GATEWAY = "offline"  # its test payment page has Pay and Cancel
+def postgresql(postgresql, settings):
+    """tests/conftest.py's, with the offline gateway: its test payment page has Pay and Cancel."""
+    settings.PAYMENT_GATEWAY = "offline"
 
 
 def waiting_on_locks(watcher) -> int:

@@ -22,6 +22,10 @@ from tests.support.fast_flush import delete_instead_of_truncate
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_TODAY = date(2026, 11, 23)
 DEMO_SEED = 7
+# `make test` runs the serial pass beside the pass with the clock moved ahead, which reuses the
+# first pass's databases: the serial pass has a database and Redis databases of its own.
+TEST_PASS = os.environ.get("TEST_PASS", "")
+REDIS_OFFSET = {"serial": 8}
 
 
 def own_redis_database() -> None:
@@ -35,7 +39,8 @@ def own_redis_database() -> None:
     url, _, number = base.rstrip("/").rpartition("/")
     if not number.isdigit():
         url, number = base.rstrip("/"), "0"
-    own = f"{url}/{(int(number) + int(worker[2:])) % 16}"
+    index = int(number) + int(worker[2:]) + REDIS_OFFSET.get(TEST_PASS, 0)
+    own = f"{url}/{index % 16}"
     os.environ["REDIS_URL"] = settings.REDIS_URL = own
     settings.CACHES["default"]["LOCATION"] = own
     for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
@@ -99,6 +104,18 @@ def clock_at(moment: datetime, *, ticking: bool = True):
     with pytest.MonkeyPatch.context() as patch:
         set_clock(patch, moment, ticking=ticking)
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Adds TEST_PASS to the test databases' names (test_<name>_gw0_serial). SQLite's test
+    databases live in memory, one per process: nothing to keep apart."""
+    if not TEST_PASS:
+        return
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if test.get("NAME") or database["ENGINE"] != "django.db.backends.sqlite3":
+            test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{TEST_PASS}"
 
 
 def is_serial(item) -> bool:

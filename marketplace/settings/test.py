@@ -38,3 +38,11 @@ POS_ALLOWED_TEST_HOSTS = ["127.0.0.1"]
 # No address register whatever the environment says; tests of the lookup start a fake
 # one on loopback (tests/ordering/fake_pdok.py) and set the URL.
 ADDRESS_LOOKUP_URL = ""
+# `make test` migrates one template database first (tests/support/template_database.py) and
+# each test process's database starts as a copy of it, instead of each migrating its own.
+TEST_TEMPLATE_NAME = f"test_{DATABASES['default']['NAME']}_template"  # noqa: F405
+if (
+    env.bool("TEST_FROM_TEMPLATE", default=False)  # noqa: F405
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"  # noqa: F405
+):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": TEST_TEMPLATE_NAME}  # noqa: F405

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SIZE ?= demo
 
-.PHONY: install demo test test-types test-audit test-template test-parallel test-serial test-later lint format bench lock worker beat clean
+.PHONY: install demo test test-types test-audit test-template test-parallel test-alone test-serial test-later lint format bench lock worker beat clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -25,7 +25,8 @@ demo: install
 # The suite in three passes (README.md, "Tests"). First every test not marked serial, in
 # parallel (pytest-xdist, TEST_WORKERS: each worker has its own test database, a copy of one
 # migrated template, and its own Redis database; browsers too), with mypy and the dependency
-# audit beside it. Then two side by side: the serial tests
+# audit beside it. Then the tests marked alone (65 database connections at once), and then
+# two side by side: the serial tests
 # (benchmarks, real Celery workers, Redis stopped) on a database of their own, and the
 # date-dependent packages again with the clock moved ahead (faketime, LATER), at the lowest
 # CPU priority so the serial tests' timeouts still see a machine of their own; much of the
@@ -46,6 +47,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=marketplace.settings.test
 	$(MAKE) --no-print-directory -j4 test-types test-audit test-parallel FROM_TEMPLATE=1
+	$(MAKE) --no-print-directory test-alone FROM_TEMPLATE=1
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-serial test-later FROM_TEMPLATE=1
 
 test-types: install
@@ -62,9 +64,14 @@ test-parallel: install $(if $(FROM_TEMPLATE),test-template)
 	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" --durations=15 $(PYTEST_ARGS)
 
 # TEST_PASS names the pass's own test database and Redis database (tests/conftest.py).
+# Exit status 5: PYTEST_ARGS chose none of the pass's tests.
+test-alone: install
+	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 --reuse-db --create-db -m alone $(PYTEST_ARGS); \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+
 test-serial: install
-	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 --reuse-db --create-db -m serial --durations=10 $(PYTEST_ARGS); \
-		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
+	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 --reuse-db --create-db -m "serial and not alone" --durations=10 $(PYTEST_ARGS); \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 # The monotonic clock stays real: with a faked one, Python's timed waits never wake up.
 # PostgreSQL keeps the real clock, so the app must take its time from Python. It reuses the

@@ -120,9 +120,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 def is_serial(item) -> bool:
     """Tests that start workers or benchmarks on the test database: they run after the
-    parallel pass, alone (`make test`), so nothing else competes with them for the CPU,
-    database connections or their timeouts. Browser tests run in the parallel pass: each
-    worker has its own database, Redis database and live server."""
+    parallel pass, one at a time (`make test`), beside only the pass with the moved clock at
+    the lowest CPU priority, so nothing else competes with them for the CPU or their
+    timeouts. Browser tests run in the parallel pass: each worker has its own database,
+    Redis database and live server."""
     path = item.nodeid.split("::")[0]
     name = path.rsplit("/", 1)[-1]
     return (

@@ -44,7 +44,8 @@ def count_on_hand(record_id: int, barrier, stop: threading.Event, updates: list)
         connections.close_all()
 
 
-@pytest.mark.serial  # 65 connections at once: not beside the other tests
+@pytest.mark.serial
+@pytest.mark.alone  # 65 connections at once: not beside the other tests
 @pytest.mark.django_db(transaction=True)
 def test_64_buyers_never_oversell_10_units(postgresql):
     users = [UserFactory() for _ in range(BUYERS)]

@@ -26,9 +26,8 @@ demo: install
 # parallel (pytest-xdist, TEST_WORKERS: each worker has its own test database, a copy of one
 # migrated template, and its own Redis database; browsers too), with mypy and the dependency
 # audit beside it. Then the tests marked alone (65 database connections at once), and then
-# two side by side: the serial tests
-# (benchmarks, real Celery workers, Redis stopped) on a database of their own, and the
-# date-dependent packages again with the clock moved ahead (faketime, LATER), at the lowest
+# two side by side: the serial tests (benchmarks, real Celery workers, Redis stopped) on a
+# database of their own, and the date-dependent packages again with the clock moved ahead (faketime, LATER), at the lowest
 # CPU priority so the serial tests' timeouts still see a machine of their own; much of the
 # serial pass waits on workers and timeouts. TEST_WORKERS=1 runs the first pass in one
 # process; LATER= leaves the moved clock out, as does choosing tests with PYTEST_ARGS.
@@ -39,7 +38,7 @@ LATER_PACKAGES := tests/storefront tests/shops tests/ordering tests/logistics te
 	tests/commission tests/demo_city tests/payments tests/inventory_sync tests/legal \
 	tests/localinfo tests/giftcards tests/returns tests/campaigns tests/community tests/reroute
 # The walk of every address as another shop's user (1-1.5 min) asks who may see what, not
-# when: its pages are each opened with the moved clock by their own packages' tests.
+# when; the views it walks have tests of their own in these packages.
 LATER_LEAVES_OUT := tests/shops/test_isolation.py::test_another_shops_user_gets_404_or_403_everywhere_and_changes_nothing
 
 test: install
@@ -63,15 +62,17 @@ test-template: install
 test-parallel: install $(if $(FROM_TEMPLATE),test-template)
 	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --reuse-db --create-db -m "not serial" --durations=15 $(PYTEST_ARGS)
 
-# TEST_PASS names the pass's own test database and Redis database (tests/conftest.py).
-# Exit status 5: PYTEST_ARGS chose none of the pass's tests.
+# Tests one at a time on the serial passes' own test database and Redis databases (TEST_PASS,
+# tests/conftest.py), those with the markers $(1). Exit status 5: PYTEST_ARGS chose none.
+one_at_a_time = TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 \
+	--reuse-db --create-db -m "$(1)" --durations=10 $(PYTEST_ARGS); \
+	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+
 test-alone: install
-	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 --reuse-db --create-db -m alone $(PYTEST_ARGS); \
-		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(call one_at_a_time,alone)
 
 test-serial: install
-	TEST_FROM_TEMPLATE=$(FROM_TEMPLATE) TEST_PASS=serial $(BIN)/pytest -n 1 --reuse-db --create-db -m "serial and not alone" --durations=10 $(PYTEST_ARGS); \
-		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(call one_at_a_time,serial and not alone)
 
 # The monotonic clock stays real: with a faked one, Python's timed waits never wake up.
 # PostgreSQL keeps the real clock, so the app must take its time from Python. It reuses the

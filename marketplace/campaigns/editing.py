@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from .models import Campaign, CampaignKind
@@ -24,6 +25,7 @@ ConditionalOffer = get_model("offer", "ConditionalOffer")
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
 Voucher = get_model("voucher", "Voucher")
+STARTED = gettext_lazy("This campaign has started: its terms can no longer change.")
 
 
 def edit_campaign(*, campaign_id: int, terms: CampaignTerms, now: datetime | None = None):
@@ -44,7 +46,7 @@ def _edit(campaign_id: int, terms: CampaignTerms, now: datetime) -> Campaign:
         # The row lock orders this after a concurrent end, withdrawal or opt-in check.
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         if campaign.starts_at <= now:
-            raise Refused(_("This campaign has started: its terms can no longer change."))
+            raise Refused(str(STARTED))
         if terms.kind != campaign.kind:
             raise Refused(_("A campaign keeps its kind; make a new campaign."), field="kind")
         voucher = terms.kind == CampaignKind.VOUCHER

@@ -44,7 +44,7 @@ class CampaignEditView(StaffOnlyMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
         if stage_of(self.campaign, timezone.now()) != "upcoming":
-            messages.info(request, _("This campaign has started: its terms can no longer change."))
+            messages.info(request, editing.STARTED)
             return redirect("campaigns:management-detail", pk=self.campaign.pk)
         return super().dispatch(request, *args, **kwargs)
 

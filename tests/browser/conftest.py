@@ -49,10 +49,8 @@ def missing(reason: str):
 
 
 def default_chromium() -> str:
-    for name in ("chromium-headless-shell", "chromium"):
-        if shutil.which(name):
-            return shutil.which(name)
-    return "/usr/bin/chromium-headless-shell"
+    found = (shutil.which(name) for name in ("chromium-headless-shell", "chromium"))
+    return next((path for path in found if path), "/usr/bin/chromium-headless-shell")
 
 
 @pytest.fixture(scope="session")
